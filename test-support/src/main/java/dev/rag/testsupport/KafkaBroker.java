@@ -36,6 +36,17 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+  /** Loggers held so the levels set on them stay in force. */
+  private static final List<java.util.logging.Logger> QUIET_LOGGERS =
+      List.of("kafka", "org.apache.kafka", "state.change.logger").stream()
+          .map(java.util.logging.Logger::getLogger)
+          .toList();
+
+  static {
+    // The broker logs every partition and group change at INFO; tests need its warnings only.
+    QUIET_LOGGERS.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+  }
+
   private static KafkaBroker shared;
 
   private final KafkaRaftServer server;
@@ -84,7 +95,7 @@ public final class KafkaBroker implements AutoCloseable {
       props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
       props.put("log.dirs", dir.resolve("log").toString());
       props.put("num.partitions", Integer.toString(defaultPartitions));
-      props.put("auto.create.topics.enable", "true");
+      props.put("auto.create.topics.enable", "false");
       props.put("offsets.topic.replication.factor", "1");
       props.put("offsets.topic.num.partitions", "4");
       props.put("transaction.state.log.replication.factor", "1");

@@ -1,0 +1,246 @@
+package dev.rag.ingest;
+
+import java.text.BreakIterator;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Splits a document into chunks by its structure: sections (Markdown headings), paragraphs and
+ * sentences, within a token budget, with overlap.
+ *
+ * <p>Rules, in order: a chunk never spans two sections; it ends at a paragraph boundary when the
+ * next paragraph does not fit and the chunk is already at least half full; otherwise it ends at a
+ * sentence boundary; a sentence is cut (at word boundaries) only when it alone exceeds the budget.
+ * When a chunk ends inside a run of text, the next one starts with the last sentences of it, up to
+ * the overlap budget, so a fact split across the boundary is whole in one of them.
+ */
+public final class Chunker {
+
+  private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.+?)\\s*#*\\s*$");
+  private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~)");
+
+  private final int maxTokens;
+  private final int overlapTokens;
+  private final TokenCounter tokens;
+
+  /**
+   * @param maxTokens budget per chunk (tokens of the chunk text, excluding its context)
+   * @param overlapTokens most tokens repeated from the previous chunk
+   * @param tokens how tokens are counted
+   */
+  public Chunker(int maxTokens, int overlapTokens, TokenCounter tokens) {
+    if (maxTokens < 8) {
+      throw new IllegalArgumentException("maxTokens must be at least 8");
+    }
+    if (overlapTokens < 0 || overlapTokens >= maxTokens / 2) {
+      throw new IllegalArgumentException("overlapTokens must be in [0, maxTokens / 2)");
+    }
+    this.maxTokens = maxTokens;
+    this.overlapTokens = overlapTokens;
+    this.tokens = tokens;
+  }
+
+  /** Chunks a normalised document. */
+  public List<TextChunk> chunk(String title, String text, String contentType) {
+    boolean markdown = "text/markdown".equals(contentType);
+    List<Paragraph> paragraphs = paragraphs(text, markdown, title);
+    List<TextChunk> chunks = new ArrayList<>();
+    List<Unit> current = new ArrayList<>();
+    int currentTokens = 0;
+    String currentSection = null;
+    for (Paragraph paragraph : paragraphs) {
+      if (!paragraph.section.equals(currentSection)) {
+        flush(chunks, current, text, title, currentSection);
+        current = new ArrayList<>();
+        currentTokens = 0;
+        currentSection = paragraph.section;
+      }
+      List<Unit> units = units(text, paragraph);
+      int paragraphTokens = units.stream().mapToInt(u -> u.tokens).sum();
+      if (!current.isEmpty()
+          && currentTokens + paragraphTokens > maxTokens
+          && currentTokens >= maxTokens / 2) {
+        // Break at the paragraph boundary: a clean cut needs no overlap.
+        flush(chunks, current, text, title, currentSection);
+        current = new ArrayList<>();
+        currentTokens = 0;
+      }
+      for (Unit unit : units) {
+        if (!current.isEmpty() && currentTokens + unit.tokens > maxTokens) {
+          List<Unit> overlap = overlap(current, unit.tokens);
+          flush(chunks, current, text, title, currentSection);
+          current = new ArrayList<>(overlap);
+          currentTokens = overlap.stream().mapToInt(u -> u.tokens).sum();
+        }
+        current.add(unit);
+        currentTokens += unit.tokens;
+      }
+    }
+    flush(chunks, current, text, title, currentSection);
+    return chunks;
+  }
+
+  /** The trailing units of a full chunk to repeat in the next one. */
+  private List<Unit> overlap(List<Unit> chunk, int nextTokens) {
+    Deque<Unit> tail = new ArrayDeque<>();
+    int budget = Math.min(overlapTokens, maxTokens - nextTokens);
+    int used = 0;
+    for (int i = chunk.size() - 1; i > 0; i--) {
+      Unit u = chunk.get(i);
+      if (used + u.tokens > budget) {
+        break;
+      }
+      tail.addFirst(u);
+      used += u.tokens;
+    }
+    return new ArrayList<>(tail);
+  }
+
+  private void flush(
+      List<TextChunk> chunks, List<Unit> units, String text, String title, String section) {
+    if (units.isEmpty()) {
+      return;
+    }
+    int start = units.get(0).start;
+    int end = units.get(units.size() - 1).end;
+    String body = text.substring(start, end).strip();
+    int tokenCount = units.stream().mapToInt(u -> u.tokens).sum();
+    StringBuilder context = new StringBuilder();
+    if (!title.isEmpty()) {
+      context.append(title).append('\n');
+    }
+    if (section != null && !section.isEmpty()) {
+      context.append(section).append('\n');
+    }
+    String embeddingText = context.isEmpty() ? body : context.append('\n').append(body).toString();
+    chunks.add(
+        new TextChunk(
+            chunks.size(),
+            body,
+            embeddingText,
+            section == null ? "" : section,
+            start,
+            end,
+            tokenCount));
+  }
+
+  /** Sentences of a paragraph (or word windows of an over-long sentence). */
+  private List<Unit> units(String text, Paragraph p) {
+    List<Unit> units = new ArrayList<>();
+    // Line breaks inside a paragraph are wrapping, not sentence ends; same length keeps offsets.
+    String body = text.substring(p.start, p.end).replace('\n', ' ');
+    BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
+    sentences.setText(body);
+    int from = sentences.first();
+    for (int to = sentences.next(); to != BreakIterator.DONE; from = to, to = sentences.next()) {
+      int s = from;
+      int e = to;
+      while (s < e && Character.isWhitespace(body.charAt(s))) {
+        s++;
+      }
+      while (e > s && Character.isWhitespace(body.charAt(e - 1))) {
+        e--;
+      }
+      if (s == e) {
+        continue;
+      }
+      String sentence = body.substring(s, e);
+      int count = tokens.count(sentence);
+      if (count <= maxTokens) {
+        units.add(new Unit(p.start + s, p.start + e, count));
+      } else {
+        splitLongSentence(body, s, e, p.start, units);
+      }
+    }
+    return units;
+  }
+
+  private void splitLongSentence(String body, int s, int e, int base, List<Unit> units) {
+    BreakIterator words = BreakIterator.getWordInstance(Locale.ROOT);
+    words.setText(body.substring(s, e));
+    int pieceStart = 0;
+    int pieceEnd = 0;
+    int pieceTokens = 0;
+    int from = words.first();
+    for (int to = words.next(); to != BreakIterator.DONE; from = to, to = words.next()) {
+      int t = tokens.count(body.substring(s + from, s + to));
+      if (pieceTokens + t > maxTokens && pieceTokens > 0) {
+        units.add(new Unit(base + s + pieceStart, base + s + pieceEnd, pieceTokens));
+        pieceStart = from;
+        pieceTokens = 0;
+      }
+      pieceTokens += t;
+      pieceEnd = to;
+    }
+    if (pieceTokens > 0) {
+      units.add(new Unit(base + s + pieceStart, base + s + pieceEnd, pieceTokens));
+    }
+  }
+
+  /** Paragraphs with the section they belong to; Markdown headings set the section path. */
+  private static List<Paragraph> paragraphs(String text, boolean markdown, String title) {
+    List<Paragraph> result = new ArrayList<>();
+    String[] headings = new String[6];
+    String section = "";
+    int paragraphStart = -1;
+    int paragraphEnd = -1;
+    boolean inFence = false;
+    int offset = 0;
+    for (String line : text.split("\n", -1)) {
+      int lineStart = offset;
+      int lineEnd = offset + line.length();
+      offset = lineEnd + 1;
+      if (markdown && FENCE.matcher(line).find()) {
+        inFence = !inFence;
+      }
+      Matcher heading = markdown && !inFence ? HEADING.matcher(line) : null;
+      if (heading != null && heading.matches()) {
+        if (paragraphStart >= 0) {
+          result.add(new Paragraph(section, paragraphStart, paragraphEnd));
+          paragraphStart = -1;
+        }
+        int level = heading.group(1).length();
+        headings[level - 1] = heading.group(2).strip();
+        for (int i = level; i < headings.length; i++) {
+          headings[i] = null;
+        }
+        section = sectionPath(headings, title);
+        continue;
+      }
+      if (line.isBlank() && !inFence) {
+        if (paragraphStart >= 0) {
+          result.add(new Paragraph(section, paragraphStart, paragraphEnd));
+          paragraphStart = -1;
+        }
+        continue;
+      }
+      if (paragraphStart < 0) {
+        paragraphStart = lineStart;
+      }
+      paragraphEnd = lineEnd;
+    }
+    if (paragraphStart >= 0) {
+      result.add(new Paragraph(section, paragraphStart, paragraphEnd));
+    }
+    return result;
+  }
+
+  private static String sectionPath(String[] headings, String title) {
+    List<String> parts = new ArrayList<>();
+    for (String h : headings) {
+      if (h != null && !(parts.isEmpty() && h.equalsIgnoreCase(title))) {
+        parts.add(h);
+      }
+    }
+    return String.join(" > ", parts);
+  }
+
+  private record Paragraph(String section, int start, int end) {}
+
+  private record Unit(int start, int end, int tokens) {}
+}

@@ -1,0 +1,56 @@
+package dev.rag.ingest.kafka;
+
+import dev.rag.common.Topics;
+import dev.rag.ingest.AcceptedDocument;
+import dev.rag.ingest.VersionedDocument;
+import dev.rag.ingest.mapping.EventMapper;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Publishes accepted document versions to {@value Topics#DOCUMENTS}. */
+@ApplicationScoped
+public class DocumentPublisher {
+
+  private final MutinyEmitter<byte[]> documents;
+
+  DocumentPublisher(@Channel("documents-out") MutinyEmitter<byte[]> documents) {
+    this.documents = documents;
+  }
+
+  /** Completes once the broker has acknowledged the event (acks=all). */
+  public Uni<AcceptedDocument> publish(VersionedDocument doc) {
+    OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
+    Message<byte[]> message =
+        Message.of(EventMapper.toEvent(doc).toByteArray())
+            .addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(doc.key())
+                    .withHeaders(
+                        new RecordHeaders()
+                            .add(
+                                Topics.CONTENT_TYPE_HEADER,
+                                Topics.PROTOBUF.getBytes(StandardCharsets.UTF_8)))
+                    .build())
+            .addMetadata(result);
+    return documents
+        .sendMessage(message)
+        .map(
+            ignored -> {
+              RecordMetadata written = result.getResult();
+              return new AcceptedDocument(
+                  doc.id(),
+                  doc.source(),
+                  doc.version(),
+                  written == null ? -1 : written.partition(),
+                  written == null ? -1 : written.offset());
+            });
+  }
+}

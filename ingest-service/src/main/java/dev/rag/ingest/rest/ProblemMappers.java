@@ -1,0 +1,105 @@
+package dev.rag.ingest.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.rag.ingest.InvalidDocumentException;
+import jakarta.ws.rs.core.Response;
+import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps request errors to {@code application/problem+json}. */
+public class ProblemMappers {
+
+  static final String INVALID_DOCUMENT = "urn:rag:problem:invalid-document";
+  static final String MALFORMED_REQUEST = "urn:rag:problem:malformed-request";
+
+  @ServerExceptionMapper
+  public Response invalidDocument(InvalidDocumentException e) {
+    return problem(
+        new Problem(INVALID_DOCUMENT, "Invalid document", 400, e.getMessage(), e.field()));
+  }
+
+  // Jackson's own mappers are registered for the specific types; ours must name them too to win.
+  @ServerExceptionMapper
+  public Response malformedJson(JsonProcessingException e) {
+    return jsonProblem(e);
+  }
+
+  @ServerExceptionMapper
+  public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+    return jsonProblem(e);
+  }
+
+  @ServerExceptionMapper
+  public Response unrecognizedField(UnrecognizedPropertyException e) {
+    return jsonProblem(e);
+  }
+
+  @ServerExceptionMapper
+  public Response unparseable(com.fasterxml.jackson.core.JsonParseException e) {
+    return jsonProblem(e);
+  }
+
+  @ServerExceptionMapper
+  public Response badMapping(JsonMappingException e) {
+    return jsonProblem(e);
+  }
+
+  private static Response jsonProblem(JsonProcessingException e) {
+    String field = null;
+    String detail;
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      field = unknown.getPropertyName();
+      detail = "unknown field '" + field + "'";
+    } else if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      field =
+          mapping.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."));
+      detail = "field '" + field + "' has the wrong type: " + e.getOriginalMessage();
+    } else {
+      detail = "the body is not valid JSON: " + e.getOriginalMessage();
+    }
+    return problem(new Problem(MALFORMED_REQUEST, "Malformed request", 400, detail, field));
+  }
+
+  /** Other request errors the framework raises (unreadable body, wrong media type, 404, 405). */
+  @ServerExceptionMapper
+  public Response webApplication(jakarta.ws.rs.WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    if (status >= 500) {
+      return e.getResponse();
+    }
+    Throwable cause = e.getCause();
+    if (cause instanceof JsonProcessingException json) {
+      return jsonProblem(json);
+    }
+    String detail =
+        status == 400
+            ? "the body could not be read as a JSON document"
+            : e.getMessage() == null ? "request refused" : e.getMessage();
+    return problem(
+        new Problem(
+            status == 400 ? MALFORMED_REQUEST : "about:blank",
+            e.getResponse().getStatusInfo().getReasonPhrase(),
+            status,
+            detail,
+            null));
+  }
+
+  @ServerExceptionMapper
+  public Response brokerUnavailable(org.apache.kafka.common.KafkaException e) {
+    return problem(
+        new Problem(
+            "urn:rag:problem:unavailable",
+            "Temporarily unavailable",
+            503,
+            "the document could not be stored on the event log; retry later",
+            null));
+  }
+
+  private static Response problem(Problem problem) {
+    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.rag.common;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates the topics a service produces to when they do not exist yet, with the partition count and
+ * configuration they need (compaction, message size). Existing topics are left as they are: on a
+ * managed cluster (e.g. Strimzi) their owner decides.
+ */
+public final class TopicProvisioner {
+
+  private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
+
+  private TopicProvisioner() {}
+
+  /**
+   * Ensures the topics exist.
+   *
+   * @return the names of the topics this call created
+   * @throws IllegalStateException when the broker cannot be reached within the timeout
+   */
+  public static Set<String> ensure(
+      String bootstrapServers, Collection<TopicSpec> topics, Duration timeout) {
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) Math.min(timeout.toMillis(), 15_000));
+    try (Admin admin = Admin.create(config)) {
+      Set<String> existing =
+          admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Set<String> created = new HashSet<>();
+      for (TopicSpec spec : topics) {
+        if (existing.contains(spec.name())) {
+          continue;
+        }
+        NewTopic topic =
+            new NewTopic(spec.name(), spec.partitions(), (short) -1).configs(spec.configs());
+        try {
+          admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          created.add(spec.name());
+          LOG.infof("Created topic %s with %d partitions", spec.name(), spec.partitions());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "Could not create topic " + spec.name() + ": " + e.getCause().getMessage(),
+                e.getCause());
+          }
+        }
+      }
+      return created;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "Kafka at " + bootstrapServers + " did not answer within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.rag.testsupport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads a topic from the beginning, outside any consumer group, for assertions in tests. */
+public final class TopicReader {
+
+  private TopicReader() {}
+
+  /**
+   * Polls the topic from its start until {@code count} records matching {@code filter} were seen or
+   * the timeout passes, and returns the matching records (possibly fewer than asked for).
+   */
+  public static List<ConsumerRecord<String, byte[]>> await(
+      String bootstrapServers,
+      String topic,
+      Predicate<ConsumerRecord<String, byte[]>> filter,
+      int count,
+      Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      List<TopicPartition> partitions = List.of();
+      while (partitions.isEmpty() && System.nanoTime() < deadline) {
+        partitions =
+            consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (matched.size() < count && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (filter.test(r)) {
+            matched.add(r);
+          }
+        }
+      }
+    }
+    return matched;
+  }
+
+  /** Sum of the end offsets of every partition of the topic: how many records were ever written. */
+  public static long endOffsetSum(String bootstrapServers, String topic) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+}
