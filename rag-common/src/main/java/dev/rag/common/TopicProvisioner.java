@@ -27,6 +27,33 @@ public final class TopicProvisioner {
   private TopicProvisioner() {}
 
   /**
+   * Every topic of the pipeline: the three event topics and their dead-letter topics. Each service
+   * ensures all of them at startup, so the first one up creates them and no consumer waits on a
+   * topic that does not exist.
+   */
+  public static List<TopicSpec> pipelineTopics(int partitions) {
+    return List.of(
+        TopicSpec.compacted(Topics.DOCUMENTS, partitions),
+        TopicSpec.log(Topics.CHUNKS, partitions),
+        TopicSpec.log(Topics.EMBEDDINGS, partitions),
+        TopicSpec.log(Topics.deadLetter(Topics.DOCUMENTS), 1),
+        TopicSpec.log(Topics.deadLetter(Topics.CHUNKS), 1),
+        TopicSpec.log(Topics.deadLetter(Topics.EMBEDDINGS), 1));
+  }
+
+  /**
+   * Ensures the pipeline's topics exist, logging instead of failing when the broker cannot be
+   * reached: the clients reconnect by themselves and readiness reports the broker meanwhile.
+   */
+  public static void ensurePipelineTopics(String bootstrapServers, int partitions) {
+    try {
+      ensure(bootstrapServers, pipelineTopics(partitions), Duration.ofSeconds(20));
+    } catch (IllegalStateException e) {
+      LOG.errorf("Topics not provisioned: %s", e.getMessage());
+    }
+  }
+
+  /**
    * Ensures the topics exist.
    *
    * @return the names of the topics this call created

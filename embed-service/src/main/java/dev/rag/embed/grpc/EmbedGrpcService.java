@@ -1,0 +1,61 @@
+package dev.rag.embed.grpc;
+
+import dev.rag.embed.EmbeddingService;
+import dev.rag.embed.InvalidEmbedRequestException;
+import dev.rag.embed.TextKind;
+import dev.rag.proto.v1.Embed;
+import dev.rag.proto.v1.EmbedRequest;
+import dev.rag.proto.v1.EmbedResponse;
+import dev.rag.proto.v1.InputKind;
+import dev.rag.proto.v1.Vector;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** gRPC Embed: proto to domain and back. Inference is CPU work, so it runs off the event loop. */
+@GrpcService
+public class EmbedGrpcService implements Embed {
+
+  private static final Logger LOG = Logger.getLogger(EmbedGrpcService.class);
+
+  private final EmbeddingService embeddings;
+
+  EmbedGrpcService(EmbeddingService embeddings) {
+    this.embeddings = embeddings;
+  }
+
+  @Override
+  @Blocking
+  public Uni<EmbedResponse> embed(EmbedRequest request) {
+    try {
+      TextKind kind =
+          request.getKind() == InputKind.INPUT_KIND_PASSAGE ? TextKind.PASSAGE : TextKind.QUERY;
+      List<float[]> vectors = embeddings.embedForRequest(request.getTextsList(), kind);
+      EmbedResponse.Builder response =
+          EmbedResponse.newBuilder()
+              .setModelId(embeddings.modelId())
+              .setDimension(embeddings.dimension());
+      for (float[] v : vectors) {
+        Vector.Builder b = Vector.newBuilder();
+        for (float x : v) {
+          b.addValues(x);
+        }
+        response.addVectors(b);
+      }
+      return Uni.createFrom().item(response.build());
+    } catch (InvalidEmbedRequestException e) {
+      return Uni.createFrom()
+          .failure(
+              Status.INVALID_ARGUMENT
+                  .withDescription(e.field() + ": " + e.getMessage())
+                  .asRuntimeException());
+    } catch (RuntimeException e) {
+      LOG.error("Embed failed", e);
+      return Uni.createFrom()
+          .failure(Status.INTERNAL.withDescription("internal error").asRuntimeException());
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.rag.embed.kafka;
+
+import dev.rag.common.TopicProvisioner;
+import dev.rag.embed.config.EmbedConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Creates the pipeline's topics at startup when they are missing. */
+@Singleton
+public class TopicSetup {
+
+  void onStart(
+      // Before the messaging channels start, so no client can auto-create a topic first.
+      @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
+      EmbedConfig config,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    if (config.topics().create()) {
+      TopicProvisioner.ensurePipelineTopics(bootstrapServers, config.topics().partitions());
+    }
+  }
+}

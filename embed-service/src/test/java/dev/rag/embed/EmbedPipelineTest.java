@@ -1,0 +1,179 @@
+package dev.rag.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rag.common.Topics;
+import dev.rag.proto.v1.Chunk;
+import dev.rag.proto.v1.ChunksEvent;
+import dev.rag.proto.v1.DocumentHeader;
+import dev.rag.proto.v1.Embed;
+import dev.rag.proto.v1.EmbedRequest;
+import dev.rag.proto.v1.EmbedResponse;
+import dev.rag.proto.v1.EmbeddingsEvent;
+import dev.rag.proto.v1.InputKind;
+import dev.rag.testsupport.KafkaBroker;
+import dev.rag.testsupport.KafkaResource;
+import dev.rag.testsupport.TopicReader;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+class EmbedPipelineTest {
+
+  @GrpcClient("embed")
+  Embed grpc;
+
+  private static String bootstrap() {
+    return KafkaBroker.shared().bootstrapServers();
+  }
+
+  private static void produce(String key, byte[] value) throws Exception {
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            Map.of("bootstrap.servers", bootstrap()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(Topics.CHUNKS, key, value)).get();
+    }
+  }
+
+  private static List<EmbeddingsEvent> embeddingsOf(String key, int count) {
+    return TopicReader.await(
+            bootstrap(), Topics.EMBEDDINGS, r -> key.equals(r.key()), count, Duration.ofSeconds(60))
+        .stream()
+        .map(
+            r -> {
+              try {
+                return EmbeddingsEvent.parseFrom(r.value());
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            })
+        .toList();
+  }
+
+  @Test
+  void embedsEveryChunkOfAnEventAndKeepsItsHeader() throws Exception {
+    String id = "doc-" + UUID.randomUUID();
+    String key = Topics.documentKey("t1", "papers", id);
+    DocumentHeader header =
+        DocumentHeader.newBuilder()
+            .setTenant("t1")
+            .setSource("papers")
+            .setDocumentId(id)
+            .setVersion("v1")
+            .setTitle("Title")
+            .build();
+    ChunksEvent event =
+        ChunksEvent.newBuilder()
+            .setHeader(header)
+            .addChunks(
+                Chunk.newBuilder()
+                    .setIndex(0)
+                    .setText("First chunk.")
+                    .setEmbeddingText("Title\n\nFirst chunk."))
+            .addChunks(Chunk.newBuilder().setIndex(1).setText("Second chunk."))
+            .setPart(0)
+            .setPartCount(1)
+            .setTotalChunks(2)
+            .build();
+    produce(key, event.toByteArray());
+    produce(
+        key,
+        ChunksEvent.newBuilder()
+            .setHeader(header)
+            .setDeleted(true)
+            .setPartCount(1)
+            .build()
+            .toByteArray());
+
+    List<EmbeddingsEvent> out = embeddingsOf(key, 2);
+    assertThat(out).hasSize(2);
+    EmbeddingsEvent embedded = out.get(0);
+    assertThat(embedded.getHeader()).isEqualTo(header);
+    assertThat(embedded.getModelId()).isEqualTo("bge-small-en-v1.5-int8");
+    assertThat(embedded.getDimension()).isEqualTo(384);
+    assertThat(embedded.getTotalChunks()).isEqualTo(2);
+    assertThat(embedded.getChunksList())
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c.getVectorCount()).isEqualTo(384));
+    assertThat(embedded.getChunks(1).getChunk().getText()).isEqualTo("Second chunk.");
+    assertThat(out.get(1).getDeleted()).isTrue();
+    assertThat(out.get(1).getChunksCount()).isZero();
+  }
+
+  @Test
+  void sendsUnreadableChunkEventsToTheDeadLetterTopic() throws Exception {
+    String key = "t1/papers/poison-" + UUID.randomUUID();
+    produce(key, "{not protobuf".getBytes(StandardCharsets.UTF_8));
+
+    List<ConsumerRecord<String, byte[]>> dead =
+        TopicReader.await(
+            bootstrap(),
+            Topics.deadLetter(Topics.CHUNKS),
+            r -> key.equals(r.key()),
+            1,
+            Duration.ofSeconds(30));
+    assertThat(dead).hasSize(1);
+    assertThat(
+            new String(
+                dead.get(0).headers().lastHeader("dead-letter-reason").value(),
+                StandardCharsets.UTF_8))
+        .contains("not a protobuf rag.v1.ChunksEvent");
+  }
+
+  @Test
+  void embedsQueriesOverGrpc() {
+    EmbedResponse response =
+        grpc.embed(
+                EmbedRequest.newBuilder()
+                    .addTexts("what is kafka?")
+                    .setKind(InputKind.INPUT_KIND_QUERY)
+                    .build())
+            .await()
+            .atMost(Duration.ofSeconds(30));
+
+    assertThat(response.getModelId()).isEqualTo("bge-small-en-v1.5-int8");
+    assertThat(response.getVectorsList()).hasSize(1);
+    assertThat(response.getVectors(0).getValuesCount()).isEqualTo(384);
+  }
+
+  @Test
+  void refusesAnEmptyOrOversizedEmbedRequest() {
+    assertThatThrownBy(
+            () ->
+                grpc.embed(EmbedRequest.getDefaultInstance())
+                    .await()
+                    .atMost(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("texts:");
+            });
+    assertThatThrownBy(
+            () ->
+                grpc.embed(EmbedRequest.newBuilder().addTexts("x".repeat(8193)).build())
+                    .await()
+                    .atMost(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).startsWith("texts[0]:"));
+  }
+}
