@@ -1,0 +1,33 @@
+package dev.rag.retrieve;
+
+import java.util.Map;
+
+/**
+ * A retrieved chunk with its provenance and scores.
+ *
+ * @param pointId Qdrant point id
+ * @param tenant owner
+ * @param source the document's source
+ * @param documentId document id
+ * @param version document version
+ * @param chunkIndex position of the chunk in the document
+ * @param title document title
+ * @param section section path
+ * @param text chunk text
+ * @param metadata document metadata
+ * @param denseScore cosine similarity of the query and chunk vectors
+ * @param finalScore the score the passage is ranked by
+ */
+public record Passage(
+    String pointId,
+    String tenant,
+    String source,
+    String documentId,
+    String version,
+    int chunkIndex,
+    String title,
+    String section,
+    String text,
+    Map<String, String> metadata,
+    double denseScore,
+    double finalScore) {}

@@ -1,0 +1,16 @@
+package dev.rag.retrieve;
+
+/** Turns a query into a dense vector, with the id of the model that made it. */
+public interface QueryEmbedder {
+
+  /**
+   * @throws DependencyUnavailableException when the embedding service cannot answer
+   */
+  QueryVector embedQuery(String query);
+
+  /**
+   * @param modelId the model that produced the vector
+   * @param vector the L2-normalised vector
+   */
+  record QueryVector(String modelId, float[] vector) {}
+}

@@ -1,0 +1,43 @@
+package dev.rag.retrieve.grpc;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import dev.rag.retrieve.DependencyUnavailableException;
+import dev.rag.retrieve.InvalidQueryException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import org.jboss.logging.Logger;
+
+/** Domain exceptions to gRPC statuses. */
+final class ExceptionMapping {
+
+  private static final Logger LOG = Logger.getLogger(ExceptionMapping.class);
+
+  private ExceptionMapping() {}
+
+  static StatusRuntimeException toStatus(Throwable failure) {
+    if (failure instanceof InvalidQueryException invalid) {
+      return StatusProto.toStatusRuntimeException(
+          com.google.rpc.Status.newBuilder()
+              .setCode(Code.INVALID_ARGUMENT_VALUE)
+              .setMessage(invalid.field() + ": " + invalid.getMessage())
+              .addDetails(
+                  Any.pack(
+                      BadRequest.newBuilder()
+                          .addFieldViolations(
+                              BadRequest.FieldViolation.newBuilder()
+                                  .setField(invalid.field())
+                                  .setDescription(invalid.getMessage()))
+                          .build()))
+              .build());
+    }
+    if (failure instanceof DependencyUnavailableException unavailable) {
+      LOG.warn(unavailable.getMessage());
+      return Status.UNAVAILABLE.withDescription(unavailable.getMessage()).asRuntimeException();
+    }
+    LOG.error("Retrieve failed", failure);
+    return Status.INTERNAL.withDescription("internal error").asRuntimeException();
+  }
+}

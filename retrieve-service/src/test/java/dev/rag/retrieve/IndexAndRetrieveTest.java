@@ -1,0 +1,292 @@
+package dev.rag.retrieve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.rag.common.Topics;
+import dev.rag.proto.v1.Chunk;
+import dev.rag.proto.v1.DocumentHeader;
+import dev.rag.proto.v1.EmbeddedChunk;
+import dev.rag.proto.v1.EmbeddingsEvent;
+import dev.rag.proto.v1.Retrieve;
+import dev.rag.proto.v1.RetrieveRequest;
+import dev.rag.proto.v1.RetrieveResponse;
+import dev.rag.retrieve.qdrant.QdrantPassageRepository;
+import dev.rag.testsupport.KafkaBroker;
+import dev.rag.testsupport.KafkaResource;
+import dev.rag.testsupport.QdrantResource;
+import dev.rag.testsupport.TopicReader;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(QdrantResource.class)
+class IndexAndRetrieveTest {
+
+  private static KafkaProducer<String, byte[]> producer;
+
+  @GrpcClient("retrieve")
+  Retrieve grpc;
+
+  @Inject QdrantPassageRepository repository;
+
+  @BeforeAll
+  static void connect() {
+    producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    producer.close();
+  }
+
+  private static String tenant() {
+    return "t-" + UUID.randomUUID();
+  }
+
+  private static void publish(EmbeddingsEvent event) throws Exception {
+    DocumentHeader h = event.getHeader();
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.EMBEDDINGS,
+                Topics.documentKey(h.getTenant(), h.getSource(), h.getDocumentId()),
+                event.toByteArray()))
+        .get();
+  }
+
+  private static EmbeddingsEvent event(
+      String tenant,
+      String source,
+      String id,
+      String version,
+      int part,
+      int parts,
+      String... texts) {
+    EmbeddingsEvent.Builder b =
+        EmbeddingsEvent.newBuilder()
+            .setHeader(
+                DocumentHeader.newBuilder()
+                    .setTenant(tenant)
+                    .setSource(source)
+                    .setDocumentId(id)
+                    .setVersion(version)
+                    .setTitle("Title of " + id)
+                    .putMetadata("year", "2024"))
+            .setModelId(HashingQueryEmbedder.MODEL)
+            .setDimension(HashingQueryEmbedder.DIMENSION)
+            .setPart(part)
+            .setPartCount(parts);
+    for (int i = 0; i < texts.length; i++) {
+      EmbeddedChunk.Builder c =
+          EmbeddedChunk.newBuilder()
+              .setChunk(
+                  Chunk.newBuilder()
+                      .setIndex(part * 100 + i)
+                      .setText(texts[i])
+                      .setSection("Intro"));
+      for (float x : HashingQueryEmbedder.vector(texts[i])) {
+        c.addVector(x);
+      }
+      b.addChunks(c);
+    }
+    return b.build();
+  }
+
+  private RetrieveResponse retrieve(String tenant, String query, String... sources) {
+    return grpc.retrieve(
+            RetrieveRequest.newBuilder()
+                .setTenant(tenant)
+                .setQuery(query)
+                .setTopK(5)
+                .addAllSources(List.of(sources))
+                .build())
+        .await()
+        .atMost(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void findsIndexedPassagesWithTheirProvenance() throws Exception {
+    String tenant = tenant();
+    publish(
+        event(
+            tenant,
+            "papers",
+            "kafka",
+            "v1",
+            0,
+            1,
+            "Kafka brokers store partitions of topics.",
+            "Consumers commit offsets."));
+    publish(
+        event(
+            tenant,
+            "papers",
+            "qdrant",
+            "v1",
+            0,
+            1,
+            "Qdrant stores vectors with payloads for filtering."));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(tenant, "papers", "qdrant") == 1);
+    RetrieveResponse response = retrieve(tenant, "which system stores vectors and payloads?");
+
+    assertThat(response.getModelId()).isEqualTo(HashingQueryEmbedder.MODEL);
+    assertThat(response.getPassagesList()).hasSize(3);
+    var top = response.getPassages(0);
+    assertThat(top.getDocumentId()).isEqualTo("qdrant");
+    assertThat(top.getTenant()).isEqualTo(tenant);
+    assertThat(top.getSource()).isEqualTo("papers");
+    assertThat(top.getVersion()).isEqualTo("v1");
+    assertThat(top.getTitle()).isEqualTo("Title of qdrant");
+    assertThat(top.getSection()).isEqualTo("Intro");
+    assertThat(top.getText()).isEqualTo("Qdrant stores vectors with payloads for filtering.");
+    assertThat(top.getMetadataMap()).containsEntry("year", "2024");
+    assertThat(top.getScores().getDense())
+        .isGreaterThan(response.getPassages(1).getScores().getDense());
+    assertThat(top.getPointId())
+        .isEqualTo(
+            PointIds.of(tenant, "papers", "qdrant", "v1", 0, HashingQueryEmbedder.MODEL)
+                .toString());
+  }
+
+  @Test
+  void keepsTheOldVersionUntilTheNewOneIsCompleteThenRemovesIt() throws Exception {
+    String tenant = tenant();
+    publish(event(tenant, "notes", "doc", "v1", 0, 1, "old one", "old two", "old three"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(tenant, "notes", "doc") == 3);
+
+    publish(event(tenant, "notes", "doc", "v2", 0, 2, "new first part"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(tenant, "notes", "doc") == 4);
+    assertThat(retrieve(tenant, "old two").getPassagesList())
+        .extracting(p -> p.getVersion())
+        .contains("v1", "v2");
+
+    publish(event(tenant, "notes", "doc", "v2", 1, 2, "new second part"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(tenant, "notes", "doc") == 2);
+    assertThat(retrieve(tenant, "old two").getPassagesList())
+        .extracting(p -> p.getVersion())
+        .containsOnly("v2");
+  }
+
+  @Test
+  void indexesARedeliveredEventOnceAndRemovesADeletedDocument() throws Exception {
+    String tenant = tenant();
+    EmbeddingsEvent e = event(tenant, "notes", "twice", "v1", 0, 1, "alpha", "beta");
+    publish(e);
+    publish(e);
+    publish(event(tenant, "notes", "other", "v1", 0, 1, "gamma"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(tenant, "notes", "other") == 1);
+    assertThat(repository.countPoints(tenant, "notes", "twice")).isEqualTo(2);
+
+    publish(
+        EmbeddingsEvent.newBuilder()
+            .setHeader(e.getHeader())
+            .setDeleted(true)
+            .setPartCount(1)
+            .build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(tenant, "notes", "twice") == 0);
+    assertThat(repository.countPoints(tenant, "notes", "other")).isEqualTo(1);
+  }
+
+  @Test
+  void neverReturnsAnotherTenantsPassagesAndFiltersBySource() throws Exception {
+    String a = tenant();
+    String b = tenant();
+    publish(event(a, "papers", "secret", "v1", 0, 1, "the launch code is hidden in the vault"));
+    publish(event(b, "papers", "public", "v1", 0, 1, "the vault is a bank"));
+    publish(event(b, "web", "page", "v1", 0, 1, "a vault page on the web"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(b, "web", "page") == 1);
+
+    assertThat(retrieve(b, "launch code vault").getPassagesList())
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.getTenant()).isEqualTo(b));
+    assertThat(retrieve(b, "vault", "web").getPassagesList())
+        .extracting(p -> p.getDocumentId())
+        .containsExactly("page");
+    assertThat(retrieve(tenant(), "vault").getPassagesList()).isEmpty();
+  }
+
+  @Test
+  void sendsAnEventThatCanNeverBeIndexedToTheDeadLetterTopic() throws Exception {
+    String tenant = tenant();
+    EmbeddingsEvent bad =
+        event(tenant, "notes", "bad", "v1", 0, 1, "text").toBuilder().setDimension(7).build();
+    publish(bad);
+    String key = Topics.documentKey(tenant, "notes", "bad");
+    var dead =
+        TopicReader.await(
+            KafkaBroker.shared().bootstrapServers(),
+            Topics.deadLetter(Topics.EMBEDDINGS),
+            r -> key.equals(r.key()),
+            1,
+            Duration.ofSeconds(30));
+    assertThat(dead).hasSize(1);
+    assertThat(
+            new String(
+                dead.get(0).headers().lastHeader("dead-letter-reason").value(),
+                StandardCharsets.UTF_8))
+        .contains("expected 7");
+  }
+
+  @Test
+  void refusesInvalidQueries() {
+    assertThatThrownBy(() -> retrieve("", "q"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> retrieve("t", " "))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).startsWith("query:"));
+    assertThatThrownBy(
+            () ->
+                grpc.retrieve(
+                        RetrieveRequest.newBuilder()
+                            .setTenant("t")
+                            .setQuery("q")
+                            .setTopK(1000)
+                            .build())
+                    .await()
+                    .atMost(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).startsWith("top_k:"));
+  }
+}
