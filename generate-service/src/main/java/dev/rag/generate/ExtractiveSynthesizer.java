@@ -1,0 +1,251 @@
+package dev.rag.generate;
+
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The offline answerer: composes an answer from the retrieved passages' own sentences, each cited.
+ *
+ * <p>Each sentence is scored by how much of the question it covers (question terms weighted by
+ * their rarity among the candidate sentences) and by its passage's retrieval score. Sentences are
+ * then picked by maximal marginal relevance, so the answer does not repeat itself, and put back in
+ * document order. When no sentence shares a term with the question, the answer says that the
+ * documents do not answer it rather than quoting something unrelated.
+ */
+public final class ExtractiveSynthesizer {
+
+  /** Said when nothing was retrieved. */
+  public static final String NOTHING_FOUND =
+      "I found nothing in the indexed documents about this question.";
+
+  /** Said when passages were retrieved but none of their sentences speaks to the question. */
+  public static final String NOT_ANSWERED =
+      "The retrieved passages do not answer this question; the closest ones are listed as"
+          + " sources.";
+
+  private static final double COVERAGE_WEIGHT = 0.65;
+  private static final double LAMBDA = 0.7;
+  private static final double MIN_RELATIVE_RELEVANCE = 0.5;
+
+  /** Term overlap (Jaccard) above which a sentence counts as a repeat of one already chosen. */
+  private static final double NEAR_DUPLICATE = 0.75;
+
+  private final int maxSentences;
+  private final int maxChars;
+
+  /**
+   * @param maxSentences most sentences in an answer
+   * @param maxChars soft limit on the answer's length: no sentence is added past it
+   */
+  public ExtractiveSynthesizer(int maxSentences, int maxChars) {
+    this.maxSentences = maxSentences;
+    this.maxChars = maxChars;
+  }
+
+  /**
+   * Answers {@code question} from {@code passages} (in retrieval order).
+   *
+   * @param maxTokens most answer tokens; 0 for no limit
+   */
+  public Answer answer(String question, List<RetrievedPassage> passages, int maxTokens) {
+    int promptTokens =
+        Tokens.count(question) + passages.stream().mapToInt(p -> Tokens.count(p.text())).sum();
+    if (passages.isEmpty()) {
+      return finish(NOTHING_FOUND, List.of(), maxTokens, promptTokens);
+    }
+    Set<String> questionTerms = new HashSet<>(TermAnalyzer.terms(question));
+    List<Candidate> candidates = candidates(passages);
+    Map<String, Double> idf = idf(candidates);
+    double questionWeight =
+        questionTerms.stream()
+            .mapToDouble(t -> idf.getOrDefault(t, maxIdf(candidates.size())))
+            .sum();
+    double maxScore = passages.stream().mapToDouble(RetrievedPassage::score).max().orElse(0);
+    for (Candidate c : candidates) {
+      double covered = 0;
+      for (String t : questionTerms) {
+        if (c.terms.contains(t)) {
+          covered += idf.get(t);
+        }
+      }
+      c.coverage = questionWeight == 0 ? 0 : covered / questionWeight;
+      double prior =
+          maxScore > 0
+              ? Math.max(0, passages.get(c.passage).score() / maxScore)
+              : 1.0 / (1 + c.passage);
+      c.relevance = COVERAGE_WEIGHT * c.coverage + (1 - COVERAGE_WEIGHT) * prior;
+      if (c.words < 5) {
+        c.relevance *= 0.5;
+      }
+    }
+    double bestCoverage = candidates.stream().mapToDouble(c -> c.coverage).max().orElse(0);
+    if (bestCoverage == 0) {
+      return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
+    }
+    List<Candidate> chosen = select(candidates);
+    chosen.sort(
+        Comparator.comparingInt((Candidate c) -> c.passage).thenComparingInt(c -> c.position));
+
+    Map<Integer, Integer> numberOfPassage = new LinkedHashMap<>();
+    StringBuilder text = new StringBuilder();
+    for (Candidate c : chosen) {
+      int number = numberOfPassage.computeIfAbsent(c.passage, p -> numberOfPassage.size() + 1);
+      if (!text.isEmpty()) {
+        text.append(' ');
+      }
+      text.append(cite(c.text, number));
+    }
+    List<SourceRef> sources = new ArrayList<>();
+    numberOfPassage.forEach((p, n) -> sources.add(new SourceRef(n, passages.get(p), true)));
+    for (int i = 0; i < passages.size(); i++) {
+      if (!numberOfPassage.containsKey(i)) {
+        sources.add(new SourceRef(sources.size() + 1, passages.get(i), false));
+      }
+    }
+    return finish(text.toString(), sources, maxTokens, promptTokens);
+  }
+
+  private List<Candidate> select(List<Candidate> candidates) {
+    List<Candidate> chosen = new ArrayList<>();
+    List<Candidate> pool = new ArrayList<>(candidates);
+    double best = pool.stream().mapToDouble(c -> c.relevance).max().orElse(0);
+    int chars = 0;
+    while (chosen.size() < maxSentences && !pool.isEmpty()) {
+      Candidate next = null;
+      double nextScore = Double.NEGATIVE_INFINITY;
+      for (Candidate c : pool) {
+        double redundancy = 0;
+        for (Candidate s : chosen) {
+          redundancy = Math.max(redundancy, jaccard(c.terms, s.terms));
+        }
+        if (redundancy > NEAR_DUPLICATE) {
+          continue;
+        }
+        double mmr = LAMBDA * c.relevance - (1 - LAMBDA) * redundancy;
+        if (mmr > nextScore) {
+          nextScore = mmr;
+          next = c;
+        }
+      }
+      if (next == null
+          || next.coverage == 0
+          || next.relevance < MIN_RELATIVE_RELEVANCE * best
+          || (!chosen.isEmpty() && chars + next.text.length() > maxChars)) {
+        break;
+      }
+      chosen.add(next);
+      pool.remove(next);
+      chars += next.text.length();
+    }
+    return chosen;
+  }
+
+  private static Answer finish(
+      String text, List<SourceRef> sources, int maxTokens, int promptTokens) {
+    int tokens = Tokens.count(text);
+    if (maxTokens > 0 && tokens > maxTokens) {
+      String cut = Tokens.truncate(text, maxTokens);
+      return new Answer(cut, sources, "length", promptTokens, maxTokens);
+    }
+    return new Answer(text, sources, "stop", promptTokens, tokens);
+  }
+
+  private static List<SourceRef> uncited(List<RetrievedPassage> passages) {
+    List<SourceRef> refs = new ArrayList<>();
+    for (int i = 0; i < passages.size(); i++) {
+      refs.add(new SourceRef(i + 1, passages.get(i), false));
+    }
+    return refs;
+  }
+
+  /** Puts the citation before the sentence's closing punctuation: "... partitions [1]." */
+  static String cite(String sentence, int number) {
+    int end = sentence.length();
+    while (end > 0 && ".!?;:".indexOf(sentence.charAt(end - 1)) >= 0) {
+      end--;
+    }
+    String closing = sentence.substring(end);
+    return sentence.substring(0, end) + " [" + number + "]" + (closing.isEmpty() ? "." : closing);
+  }
+
+  private static List<Candidate> candidates(List<RetrievedPassage> passages) {
+    List<Candidate> result = new ArrayList<>();
+    for (int p = 0; p < passages.size(); p++) {
+      String body = passages.get(p).text().replace('\n', ' ');
+      BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+      it.setText(body);
+      int position = 0;
+      int from = it.first();
+      for (int to = it.next(); to != BreakIterator.DONE; from = to, to = it.next()) {
+        String sentence = body.substring(from, to).strip();
+        if (sentence.isEmpty()) {
+          continue;
+        }
+        List<String> terms = TermAnalyzer.terms(sentence);
+        if (terms.isEmpty()) {
+          continue;
+        }
+        result.add(
+            new Candidate(
+                p, position++, sentence, new HashSet<>(terms), sentence.split("\\s+").length));
+      }
+    }
+    return result;
+  }
+
+  private static Map<String, Double> idf(List<Candidate> candidates) {
+    Map<String, Integer> df = new HashMap<>();
+    for (Candidate c : candidates) {
+      for (String t : c.terms) {
+        df.merge(t, 1, Integer::sum);
+      }
+    }
+    int n = candidates.size();
+    Map<String, Double> idf = new HashMap<>();
+    df.forEach((t, d) -> idf.put(t, Math.log(1 + (n - d + 0.5) / (d + 0.5))));
+    return idf;
+  }
+
+  private static double maxIdf(int n) {
+    return Math.log(1 + (n + 0.5) / 0.5);
+  }
+
+  private static double jaccard(Set<String> a, Set<String> b) {
+    if (a.isEmpty() && b.isEmpty()) {
+      return 0;
+    }
+    int common = 0;
+    for (String t : a) {
+      if (b.contains(t)) {
+        common++;
+      }
+    }
+    return (double) common / (a.size() + b.size() - common);
+  }
+
+  private static final class Candidate {
+    final int passage;
+    final int position;
+    final String text;
+    final Set<String> terms;
+    final int words;
+    double coverage;
+    double relevance;
+
+    Candidate(int passage, int position, String text, Set<String> terms, int words) {
+      this.passage = passage;
+      this.position = position;
+      this.text = text;
+      this.terms = terms;
+      this.words = words;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.rag.generate.grpc;
+
+import dev.rag.generate.Answer;
+import dev.rag.generate.ChatMessage;
+import dev.rag.generate.ChatRequest;
+import dev.rag.generate.ChatService;
+import dev.rag.generate.InvalidChatRequestException;
+import dev.rag.generate.RetrievalUnavailableException;
+import dev.rag.generate.SourceRef;
+import dev.rag.proto.v1.Generate;
+import dev.rag.proto.v1.GenerateRequest;
+import dev.rag.proto.v1.GenerateResponse;
+import dev.rag.proto.v1.Source;
+import dev.rag.proto.v1.SourceList;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** gRPC Generate: streams the answer text, then its sources, then why it ended. */
+@GrpcService
+public class GenerateGrpcService implements Generate {
+
+  private static final Logger LOG = Logger.getLogger(GenerateGrpcService.class);
+
+  private final ChatService chat;
+
+  GenerateGrpcService(ChatService chat) {
+    this.chat = chat;
+  }
+
+  @Override
+  @Blocking
+  public Multi<GenerateResponse> generate(GenerateRequest request) {
+    Answer answer;
+    try {
+      List<ChatMessage> messages =
+          request.getMessagesList().stream()
+              .map(m -> new ChatMessage(m.getRole(), m.getContent()))
+              .toList();
+      answer = chat.chat(new ChatRequest(messages, request.getTopK(), request.getSourcesList(), 0));
+    } catch (InvalidChatRequestException e) {
+      return Multi.createFrom()
+          .failure(
+              Status.INVALID_ARGUMENT
+                  .withDescription(e.field() + ": " + e.getMessage())
+                  .asRuntimeException());
+    } catch (RetrievalUnavailableException e) {
+      return Multi.createFrom()
+          .failure(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+    } catch (RuntimeException e) {
+      LOG.error("Generate failed", e);
+      return Multi.createFrom()
+          .failure(Status.INTERNAL.withDescription("internal error").asRuntimeException());
+    }
+    List<GenerateResponse> events = new ArrayList<>();
+    for (String piece : pieces(answer.text())) {
+      events.add(GenerateResponse.newBuilder().setDelta(piece).build());
+    }
+    SourceList.Builder sources = SourceList.newBuilder();
+    for (SourceRef ref : answer.sources()) {
+      var p = ref.passage();
+      sources.addSources(
+          Source.newBuilder()
+              .setNumber(ref.number())
+              .setSource(p.source())
+              .setDocumentId(p.documentId())
+              .setTitle(p.title())
+              .setChunkIndex(p.chunkIndex())
+              .setText(p.text())
+              .setScore(p.score()));
+    }
+    events.add(GenerateResponse.newBuilder().setSources(sources).build());
+    events.add(GenerateResponse.newBuilder().setFinishReason(answer.finishReason()).build());
+    return Multi.createFrom().iterable(events);
+  }
+
+  /** The answer in word-sized pieces, each keeping its leading space, as a model would stream. */
+  static List<String> pieces(String text) {
+    List<String> pieces = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= text.length(); i++) {
+      if (i == text.length() || (text.charAt(i) == ' ' && i > start)) {
+        pieces.add(text.substring(start, i));
+        start = i;
+      }
+    }
+    return pieces;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.rag.generate;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.startsWith;
+
+import dev.rag.proto.v1.ChatMessage;
+import dev.rag.proto.v1.Generate;
+import dev.rag.proto.v1.GenerateRequest;
+import dev.rag.proto.v1.GenerateResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ChatCompletionsTest {
+
+  @GrpcClient("generate")
+  Generate grpc;
+
+  private static Map<String, Object> ask(String question) {
+    return Map.of(
+        "model", "anything", "messages", List.of(Map.of("role", "user", "content", question)));
+  }
+
+  @Test
+  void answersInOpenAisShapeWithCitedSources() {
+    given()
+        .contentType("application/json")
+        .body(ask("How are Kafka partitions replicated?"))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200)
+        .body("object", equalTo("chat.completion"))
+        .body("id", startsWith("chatcmpl-"))
+        .body("model", equalTo("rag-extractive"))
+        .body("choices[0].index", equalTo(0))
+        .body("choices[0].message.role", equalTo("assistant"))
+        .body(
+            "choices[0].message.content",
+            containsString("Partitions are replicated across brokers [1]."))
+        .body("choices[0].finish_reason", equalTo("stop"))
+        .body("usage.total_tokens", greaterThan(0))
+        .body("sources[0].number", equalTo(1))
+        .body("sources[0].document_id", equalTo("kafka-notes"))
+        .body("sources[0].cited", equalTo(true));
+  }
+
+  @Test
+  void readsContentGivenAsTextPartsAndAnswersTheLastUserMessage() {
+    Map<String, Object> body =
+        Map.of(
+            "messages",
+            List.of(
+                Map.of("role", "system", "content", "Be brief."),
+                Map.of("role", "user", "content", "Tell me about roses"),
+                Map.of("role", "assistant", "content", "Roses need sun [1]."),
+                Map.of(
+                    "role",
+                    "user",
+                    "content",
+                    List.of(Map.of("type", "text", "text", "Where are Kafka records stored?")))),
+            "stream_options",
+            Map.of("include_usage", true),
+            "presence_penalty",
+            0);
+    given()
+        .contentType("application/json")
+        .body(body)
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200)
+        .body(
+            "choices[0].message.content",
+            containsString("Kafka stores records in partitions [1]."));
+  }
+
+  @Test
+  void listsItsModel() {
+    given()
+        .get("/v1/models")
+        .then()
+        .statusCode(200)
+        .body("object", equalTo("list"))
+        .body("data[0].id", equalTo("rag-extractive"));
+  }
+
+  @Test
+  void reportsErrorsInOpenAisShape() {
+    given()
+        .contentType("application/json")
+        .body(Map.of("messages", List.of()))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(400)
+        .body("error.type", equalTo("invalid_request_error"))
+        .body("error.param", equalTo("messages"));
+    given()
+        .contentType("application/json")
+        .body(Map.of("messages", List.of(Map.of("role", "user", "content", "x")), "stream", true))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("stream"));
+    given()
+        .contentType("application/json")
+        .body("{\"messages\": [")
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(400)
+        .body("error.type", equalTo("invalid_request_error"));
+    given()
+        .contentType("application/json")
+        .body(Map.of("messages", List.of(Map.of("role", "wizard", "content", "x"))))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("messages[0].role"));
+    given()
+        .contentType("application/json")
+        .body(ask("is there an outage?"))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(503)
+        .body("error.type", equalTo("server_error"));
+  }
+
+  @Test
+  void servesTheChatPage() {
+    given().get("/").then().statusCode(200).body(containsString("Ask your documents"));
+  }
+
+  @Test
+  void streamsTheAnswerThenItsSourcesOverGrpc() {
+    List<GenerateResponse> events =
+        grpc.generate(
+                GenerateRequest.newBuilder()
+                    .addMessages(
+                        ChatMessage.newBuilder()
+                            .setRole("user")
+                            .setContent("How are Kafka partitions replicated?"))
+                    .build())
+            .collect()
+            .asList()
+            .await()
+            .atMost(Duration.ofSeconds(30));
+
+    String text =
+        events.stream()
+            .filter(GenerateResponse::hasDelta)
+            .map(GenerateResponse::getDelta)
+            .collect(Collectors.joining());
+    assertThat(text).contains("Partitions are replicated across brokers [1].");
+    assertThat(events.stream().filter(GenerateResponse::hasDelta).count()).isGreaterThan(3);
+    GenerateResponse sources = events.get(events.size() - 2);
+    assertThat(sources.getSources().getSources(0).getDocumentId()).isEqualTo("kafka-notes");
+    assertThat(events.get(events.size() - 1).getFinishReason()).isEqualTo("stop");
+
+    assertThatThrownBy(
+            () ->
+                grpc.generate(GenerateRequest.getDefaultInstance())
+                    .collect()
+                    .asList()
+                    .await()
+                    .atMost(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+}

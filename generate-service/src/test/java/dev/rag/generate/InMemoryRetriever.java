@@ -1,0 +1,36 @@
+package dev.rag.generate;
+
+import io.quarkus.test.Mock;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * Stands in for retrieve-service in this module's tests (the real one is exercised end to end):
+ * returns a fixed set of passages, or fails when the query asks it to.
+ */
+@Mock
+@ApplicationScoped
+public class InMemoryRetriever implements PassageRetriever {
+
+  static final List<RetrievedPassage> PASSAGES =
+      List.of(
+          new RetrievedPassage(
+              "docs",
+              "kafka-notes",
+              "Kafka notes",
+              "Storage",
+              0,
+              "Kafka stores records in partitions. Partitions are replicated across brokers.",
+              0.8),
+          new RetrievedPassage(
+              "docs", "garden", "Garden", "", 0, "Roses need sun and water.", 0.3));
+
+  @Override
+  public List<RetrievedPassage> retrieve(
+      String tenant, String query, int topK, List<String> sources) {
+    if (query.contains("outage")) {
+      throw new RetrievalUnavailableException("simulated outage", null);
+    }
+    return PASSAGES.subList(0, Math.min(topK, PASSAGES.size()));
+  }
+}
