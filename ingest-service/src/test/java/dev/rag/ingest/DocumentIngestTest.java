@@ -106,6 +106,32 @@ class DocumentIngestTest {
   }
 
   @Test
+  void acceptsARawMarkdownUpload() {
+    String id = "upload-" + UUID.randomUUID();
+    given()
+        .contentType("text/markdown; charset=utf-8")
+        .body("# Uploaded\n\nBody text of the upload.")
+        .queryParam("id", id)
+        .queryParam("title", "Uploaded file")
+        .post("/v1/documents")
+        .then()
+        .statusCode(202)
+        .body("id", equalTo(id));
+
+    ChunksEvent event = chunksOf("default/default/" + id, 1).get(0);
+    assertThat(event.getHeader().getTitle()).isEqualTo("Uploaded file");
+    assertThat(event.getChunks(0).getSection()).isEqualTo("Uploaded");
+
+    given()
+        .contentType("text/plain")
+        .body("no id given")
+        .post("/v1/documents")
+        .then()
+        .statusCode(400)
+        .body("field", equalTo("id"));
+  }
+
+  @Test
   void refusesInvalidDocumentsWithProblemDetailsAndPublishesNothing() {
     long before = TopicReader.endOffsetSum(bootstrap(), Topics.DOCUMENTS);
 

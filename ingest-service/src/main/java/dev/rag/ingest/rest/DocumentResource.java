@@ -13,6 +13,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** HTTP door for documents. */
@@ -45,6 +47,24 @@ public class DocumentResource {
             request.contentType(),
             metadata(request.metadata()));
     return ingest.accept(submission).map(RestResponse::accepted);
+  }
+
+  /**
+   * Accepts a document sent as its raw body, e.g. {@code curl --data-binary @notes.md -H
+   * 'Content-Type: text/markdown' 'http://localhost:8081/v1/documents?id=notes'}.
+   */
+  @POST
+  @Consumes({MediaType.TEXT_PLAIN, "text/markdown", "text/x-markdown"})
+  @Produces(MediaType.APPLICATION_JSON)
+  public Uni<RestResponse<AcceptedDocument>> upload(
+      String body,
+      @RestQuery String id,
+      @RestQuery String source,
+      @RestQuery String title,
+      @RestHeader("Content-Type") String contentType) {
+    return ingest
+        .accept(new DocumentSubmission(id, source, title, body, contentType, Map.of()))
+        .map(RestResponse::accepted);
   }
 
   private static Map<String, String> metadata(Map<String, JsonNode> raw) {
