@@ -1,0 +1,131 @@
+package dev.rag.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One packaged service run as its own JVM process, as in production. */
+final class ServiceProcess implements AutoCloseable {
+
+  private final String name;
+  private final int port;
+  private final Process process;
+  private final Path log;
+
+  private ServiceProcess(String name, int port, Process process, Path log) {
+    this.name = name;
+    this.port = port;
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code <root>/<name>/target/quarkus-app/quarkus-run.jar} with the given configuration as
+   * system properties; output goes to {@code e2e-tests/target/e2e-logs/<name>.log}.
+   */
+  static ServiceProcess start(Path root, String name, int port, Map<String, String> config) {
+    Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(
+          jar
+              + " is missing: package the services first (./mvnw verify builds them before this test)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-Dquarkus.http.port=" + port);
+    config.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-jar");
+    command.add(jar.toString());
+    try {
+      Path logs = root.resolve("e2e-tests/target/e2e-logs");
+      Files.createDirectories(logs);
+      Path log = logs.resolve(name + ".log");
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      return new ServiceProcess(name, port, process, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start " + name, e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Waits until the service reports ready, failing early if the process exits. */
+  void awaitReady(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(3))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited during startup:\n" + tail());
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sleep(250);
+    }
+    throw new IllegalStateException(name + " was not ready within " + timeout + ":\n" + tail());
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
