@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rag.testsupport.FreePorts;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.QdrantServer;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -146,6 +152,31 @@ class EndToEndIT {
 
   private static Map<String, Object> match(String key, String value) {
     return Map.of("key", key, "match", Map.of("value", value));
+  }
+
+  @Test
+  @Order(0)
+  void everyServiceAnswersTheStandardHealthChecks() throws Exception {
+    for (ServiceProcess s : services) {
+      HttpResponse<String> live =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/health/live")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode()).as(s.baseUrl()).isEqualTo(200);
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", s.port()).usePlaintext().build();
+      try {
+        HealthCheckResponse health =
+            HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance());
+        assertThat(health.getStatus())
+            .as(s.baseUrl())
+            .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
   }
 
   @Test
