@@ -15,6 +15,7 @@ import dev.rag.proto.v1.InputKind;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.KafkaResource;
 import dev.rag.testsupport.TopicReader;
+import dev.rag.testsupport.TopicWriter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -23,13 +24,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -43,29 +39,18 @@ class EmbedPipelineTest {
     return KafkaBroker.shared().bootstrapServers();
   }
 
-  private static void produce(String key, byte[] value) throws Exception {
-    try (var producer =
-        new KafkaProducer<String, byte[]>(
-            Map.of("bootstrap.servers", bootstrap()),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.CHUNKS, key, value)).get();
-    }
+  private static void produce(String key, byte[] value) {
+    TopicWriter.send(bootstrap(), Topics.CHUNKS, key, value);
   }
 
   private static List<EmbeddingsEvent> embeddingsOf(String key, int count) {
-    return TopicReader.await(
-            bootstrap(), Topics.EMBEDDINGS, r -> key.equals(r.key()), count, Duration.ofSeconds(60))
-        .stream()
-        .map(
-            r -> {
-              try {
-                return EmbeddingsEvent.parseFrom(r.value());
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-            })
-        .toList();
+    return TopicReader.awaitValues(
+        bootstrap(),
+        Topics.EMBEDDINGS,
+        key,
+        count,
+        Duration.ofSeconds(60),
+        EmbeddingsEvent::parseFrom);
   }
 
   @Test
@@ -131,10 +116,7 @@ class EmbedPipelineTest {
             1,
             Duration.ofSeconds(30));
     assertThat(dead).hasSize(1);
-    assertThat(
-            new String(
-                dead.get(0).headers().lastHeader("dead-letter-reason").value(),
-                StandardCharsets.UTF_8))
+    assertThat(TopicReader.deadLetterReason(dead.get(0)))
         .contains("not a protobuf rag.v1.ChunksEvent");
   }
 

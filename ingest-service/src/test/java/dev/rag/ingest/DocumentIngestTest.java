@@ -16,6 +16,7 @@ import dev.rag.proto.v1.IngestResponse;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.KafkaResource;
 import dev.rag.testsupport.TopicReader;
+import dev.rag.testsupport.TopicWriter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -28,10 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -46,18 +43,8 @@ class DocumentIngestTest {
   }
 
   private static List<ChunksEvent> chunksOf(String key, int atLeast) {
-    return TopicReader.await(
-            bootstrap(), Topics.CHUNKS, r -> key.equals(r.key()), atLeast, Duration.ofSeconds(30))
-        .stream()
-        .map(
-            r -> {
-              try {
-                return ChunksEvent.parseFrom(r.value());
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-            })
-        .toList();
+    return TopicReader.awaitValues(
+        bootstrap(), Topics.CHUNKS, key, atLeast, Duration.ofSeconds(30), ChunksEvent::parseFrom);
   }
 
   @Test
@@ -226,19 +213,11 @@ class DocumentIngestTest {
   @Test
   void sendsAPoisonRecordToTheDeadLetterTopicAndCarriesOn() throws Exception {
     String poisonKey = "default/default/poison-" + UUID.randomUUID();
-    try (var producer =
-        new KafkaProducer<String, byte[]>(
-            Map.of("bootstrap.servers", bootstrap()),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  Topics.DOCUMENTS,
-                  poisonKey,
-                  "not protobuf at all {".getBytes(StandardCharsets.UTF_8)))
-          .get();
-    }
+    TopicWriter.send(
+        bootstrap(),
+        Topics.DOCUMENTS,
+        poisonKey,
+        "not protobuf at all {".getBytes(StandardCharsets.UTF_8));
     String id = "after-poison-" + UUID.randomUUID();
     given()
         .contentType("application/json")
@@ -255,9 +234,7 @@ class DocumentIngestTest {
             1,
             Duration.ofSeconds(30));
     assertThat(dead).hasSize(1);
-    String reason =
-        new String(
-            dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+    String reason = TopicReader.deadLetterReason(dead.get(0));
     assertThat(reason).contains("not a protobuf rag.v1.DocumentEvent");
     assertThat(chunksOf("default/default/" + id, 1)).hasSize(1);
   }

@@ -61,6 +61,43 @@ public final class TopicReader {
     return matched;
   }
 
+  /** Decodes a record value; may throw, e.g. a protobuf parse error. */
+  @FunctionalInterface
+  public interface ValueParser<T> {
+    T parse(byte[] value) throws Exception;
+  }
+
+  /**
+   * The decoded values of the first {@code count} records with {@code key} on the topic (fewer if
+   * the timeout passes first).
+   */
+  public static <T> List<T> awaitValues(
+      String bootstrapServers,
+      String topic,
+      String key,
+      int count,
+      Duration timeout,
+      ValueParser<T> parser) {
+    List<T> values = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r :
+        await(bootstrapServers, topic, rec -> key.equals(rec.key()), count, timeout)) {
+      try {
+        values.add(parser.parse(r.value()));
+      } catch (Exception e) {
+        throw new AssertionError("record " + r.key() + " on " + topic + " does not decode", e);
+      }
+    }
+    return values;
+  }
+
+  /** The {@code dead-letter-reason} header SmallRye's dead-letter queue puts on a record. */
+  public static String deadLetterReason(ConsumerRecord<String, byte[]> record) {
+    var header = record.headers().lastHeader("dead-letter-reason");
+    return header == null
+        ? null
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Sum of the end offsets of every partition of the topic: how many records were ever written. */
   public static long endOffsetSum(String bootstrapServers, String topic) {
     try (KafkaConsumer<String, byte[]> consumer =

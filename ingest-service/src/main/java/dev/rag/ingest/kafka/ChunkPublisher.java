@@ -1,5 +1,6 @@
 package dev.rag.ingest.kafka;
 
+import dev.rag.common.EventMessages;
 import dev.rag.common.Topics;
 import dev.rag.ingest.TextChunk;
 import dev.rag.ingest.VersionedDocument;
@@ -9,14 +10,10 @@ import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.DocumentHeader;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Publishes the chunks of a document version to {@value Topics#CHUNKS}, in parts small enough for
@@ -67,17 +64,7 @@ public class ChunkPublisher {
   }
 
   private Uni<Void> send(String key, ChunksEvent event) {
-    return chunks.sendMessage(
-        Message.of(event.toByteArray())
-            .addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(key)
-                    .withHeaders(
-                        new RecordHeaders()
-                            .add(
-                                Topics.CONTENT_TYPE_HEADER,
-                                Topics.PROTOBUF.getBytes(StandardCharsets.UTF_8)))
-                    .build()));
+    return chunks.sendMessage(EventMessages.protobuf(key, event.toByteArray()));
   }
 
   private List<List<TextChunk>> split(List<TextChunk> all) {

@@ -1,5 +1,6 @@
 package dev.rag.ingest.kafka;
 
+import dev.rag.common.EventMessages;
 import dev.rag.common.Topics;
 import dev.rag.ingest.AcceptedDocument;
 import dev.rag.ingest.VersionedDocument;
@@ -7,11 +8,8 @@ import dev.rag.ingest.mapping.EventMapper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -29,16 +27,7 @@ public class DocumentPublisher {
   public Uni<AcceptedDocument> publish(VersionedDocument doc) {
     OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
     Message<byte[]> message =
-        Message.of(EventMapper.toEvent(doc).toByteArray())
-            .addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(doc.key())
-                    .withHeaders(
-                        new RecordHeaders()
-                            .add(
-                                Topics.CONTENT_TYPE_HEADER,
-                                Topics.PROTOBUF.getBytes(StandardCharsets.UTF_8)))
-                    .build())
+        EventMessages.protobuf(doc.key(), EventMapper.toEvent(doc).toByteArray())
             .addMetadata(result);
     return documents
         .sendMessage(message)

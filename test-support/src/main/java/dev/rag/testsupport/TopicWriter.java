@@ -1,0 +1,30 @@
+package dev.rag.testsupport;
+
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes records the way an external producer would, for tests. */
+public final class TopicWriter {
+
+  private TopicWriter() {}
+
+  /** Sends one record and waits for the broker's acknowledgement. */
+  public static void send(String bootstrapServers, String topic, String key, byte[] value) {
+    try (var producer =
+        new KafkaProducer<String, byte[]>(
+            Map.of("bootstrap.servers", bootstrapServers),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not write to " + topic, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
