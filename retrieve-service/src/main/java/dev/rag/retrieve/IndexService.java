@@ -14,9 +14,11 @@ public class IndexService {
   private static final Logger LOG = Logger.getLogger(IndexService.class);
 
   private final PassageRepository repository;
+  private final LexicalEncoder lexical;
 
-  IndexService(PassageRepository repository) {
+  IndexService(PassageRepository repository, LexicalEncoder lexical) {
     this.repository = repository;
+    this.lexical = lexical;
   }
 
   public void apply(EmbeddingBatch batch) {
@@ -27,7 +29,7 @@ public class IndexService {
       return;
     }
     if (!batch.chunks().isEmpty()) {
-      repository.upsert(batch);
+      repository.upsert(withLexicalVectors(batch));
     }
     if (batch.lastPart()) {
       repository.deleteOtherVersions(doc, doc.version());
@@ -41,5 +43,20 @@ public class IndexService {
         doc.version(),
         batch.part() + 1,
         batch.partCount());
+  }
+
+  private EmbeddingBatch withLexicalVectors(EmbeddingBatch batch) {
+    var chunks =
+        batch.chunks().stream()
+            .map(c -> c.withLexical(lexical.encodePassage(c.lexicalText())))
+            .toList();
+    return new EmbeddingBatch(
+        batch.document(),
+        batch.modelId(),
+        batch.dimension(),
+        chunks,
+        batch.part(),
+        batch.partCount(),
+        batch.deleted());
   }
 }

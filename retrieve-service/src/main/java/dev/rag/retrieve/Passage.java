@@ -15,8 +15,7 @@ import java.util.Map;
  * @param section section path
  * @param text chunk text
  * @param metadata document metadata
- * @param denseScore cosine similarity of the query and chunk vectors
- * @param finalScore the score the passage is ranked by
+ * @param scores every score behind its rank
  */
 public record Passage(
     String pointId,
@@ -29,5 +28,25 @@ public record Passage(
     String section,
     String text,
     Map<String, String> metadata,
-    double denseScore,
-    double finalScore) {}
+    Scores scores) {
+
+  public Passage withScores(Scores newScores) {
+    return new Passage(
+        pointId,
+        tenant,
+        source,
+        documentId,
+        version,
+        chunkIndex,
+        title,
+        section,
+        text,
+        metadata,
+        newScores);
+  }
+
+  /** The key of the document the passage belongs to. */
+  public String documentKey() {
+    return source + "/" + documentId;
+  }
+}

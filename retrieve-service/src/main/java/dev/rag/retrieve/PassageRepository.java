@@ -2,7 +2,7 @@ package dev.rag.retrieve;
 
 import java.util.List;
 
-/** Where passages are stored and searched. */
+/** Where passages are stored and searched. Every read and delete is scoped to one tenant. */
 public interface PassageRepository {
 
   /** Stores the batch's chunks; idempotent. */
@@ -14,7 +14,24 @@ public interface PassageRepository {
   /** Removes every point of the document. */
   void deleteDocument(String tenant, String source, String documentId);
 
-  /** The {@code topK} passages nearest to the query vector, within the tenant (and sources). */
-  List<Passage> searchDense(
-      String tenant, List<String> sources, String modelId, float[] vector, int topK);
+  /** What to search in one pass: a name for the results and the sources it covers (empty: all). */
+  record SearchScope(String name, List<String> sources) {}
+
+  /** The query's vectors; either may be null to skip that signal. */
+  record QueryVectors(String denseModel, float[] dense, SparseVector sparse) {}
+
+  /** A scope's candidates per signal, best first, with the signal's score set. */
+  record ScopeHits(String name, List<Passage> dense, List<Passage> sparse) {}
+
+  /** Runs every scope's searches in one round trip. */
+  List<ScopeHits> search(
+      String tenant, List<SearchScope> scopes, PassageFilter filter, QueryVectors query, int depth);
+
+  /** The sources the tenant has passages in. */
+  List<String> sources(String tenant);
+
+  /** Documents and passages per source. */
+  record SourceCount(String source, long documents, long passages) {}
+
+  List<SourceCount> stats(String tenant);
 }

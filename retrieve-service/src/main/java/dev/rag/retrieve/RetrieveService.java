@@ -1,31 +1,153 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.PassageRepository.QueryVectors;
+import dev.rag.retrieve.PassageRepository.ScopeHits;
+import dev.rag.retrieve.PassageRepository.SearchScope;
 import dev.rag.retrieve.config.RetrieveConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
-/** Answering a query with the tenant's most relevant passages. */
+/**
+ * Answering a query with the tenant's most relevant passages, in one of four modes: dense, sparse,
+ * hybrid (both fused within the searched scope), or full (each source searched on its own, fused
+ * across sources, near-duplicates collapsed, diversified).
+ */
 @ApplicationScoped
 public class RetrieveService {
 
   private final QueryEmbedder embedder;
   private final PassageRepository repository;
+  private final LexicalEncoder lexical;
   private final RetrieveConfig config;
+  private final Diversifier diversifier;
 
-  RetrieveService(QueryEmbedder embedder, PassageRepository repository, RetrieveConfig config) {
+  RetrieveService(
+      QueryEmbedder embedder,
+      PassageRepository repository,
+      LexicalEncoder lexical,
+      RetrieveConfig config) {
     this.embedder = embedder;
     this.repository = repository;
+    this.lexical = lexical;
     this.config = config;
+    this.diversifier =
+        new Diversifier(config.full().diversityLambda(), config.full().maxPerDocument(), 0.5);
   }
 
   /** The result of a query. */
-  public record Result(String modelId, List<Passage> passages) {}
+  public record Result(String modelId, RetrievalMode mode, List<Passage> passages) {}
 
   /**
    * @throws InvalidQueryException when the query breaks the contract
    * @throws DependencyUnavailableException when embed-service or Qdrant cannot answer
    */
   public Result retrieve(RetrievalQuery query) {
+    String text = validate(query);
+    int topK = query.topK() == 0 ? config.defaultTopK() : query.topK();
+    RetrievalMode mode = query.mode() == null ? RetrievalMode.FULL : query.mode();
+    HybridSettings hybrid = hybrid(query.hybrid());
+    int depth = Math.max(hybrid.depth(), mode == RetrievalMode.FULL ? 2 * topK : topK);
+
+    String modelId = "";
+    float[] dense = null;
+    if (mode != RetrievalMode.SPARSE) {
+      QueryEmbedder.QueryVector v = embedder.embedQuery(text);
+      modelId = v.modelId();
+      dense = v.vector();
+    }
+    SparseVector sparse = null;
+    if (mode != RetrievalMode.DENSE) {
+      sparse = lexical.encodeQuery(text);
+      if (sparse.isEmpty()) {
+        sparse = null;
+      }
+    }
+    if (dense == null && sparse == null) {
+      return new Result(modelId, mode, List.of());
+    }
+
+    List<SearchScope> scopes = new ArrayList<>();
+    if (mode == RetrievalMode.FULL) {
+      List<String> sources =
+          query.sources().isEmpty() ? repository.sources(query.tenant()) : query.sources();
+      for (String s : sources) {
+        scopes.add(new SearchScope(s, List.of(s)));
+      }
+      if (scopes.isEmpty()) {
+        return new Result(modelId, mode, List.of());
+      }
+    } else {
+      scopes.add(new SearchScope("all", query.sources()));
+    }
+    List<ScopeHits> hits =
+        repository.search(
+            query.tenant(),
+            scopes,
+            query.filter() == null ? PassageFilter.NONE : query.filter(),
+            new QueryVectors(modelId, dense, sparse),
+            depth);
+
+    List<Passage> ranked =
+        switch (mode) {
+          case DENSE -> byFinal(hits.get(0).dense(), p -> p.scores().dense());
+          case SPARSE -> byFinal(hits.get(0).sparse(), p -> p.scores().sparse());
+          case HYBRID ->
+              HybridFusion.fuse(
+                  hits.get(0).dense(), hits.get(0).sparse(), hybrid.fusion(), hybrid.denseWeight());
+          case FULL -> full(hits, query, hybrid, topK);
+        };
+    return new Result(modelId, mode, ranked.subList(0, Math.min(topK, ranked.size())));
+  }
+
+  private List<Passage> full(
+      List<ScopeHits> hits, RetrievalQuery query, HybridSettings hybrid, int topK) {
+    List<SourceFusion.SourceHits> sources = new ArrayList<>();
+    for (ScopeHits h : hits) {
+      sources.add(new SourceFusion.SourceHits(h.name(), h.dense(), h.sparse()));
+    }
+    List<Passage> fused =
+        SourceFusion.fuse(
+            sources,
+            query.sourceWeights(),
+            hybrid.fusion(),
+            hybrid.denseWeight(),
+            config.full().normalization());
+    List<Passage> unique =
+        NearDuplicates.collapse(
+            fused.subList(0, Math.min(fused.size(), 3 * topK)), config.full().duplicateThreshold());
+    return diversifier.diversify(unique, topK);
+  }
+
+  private static List<Passage> byFinal(
+      List<Passage> passages, java.util.function.ToDoubleFunction<Passage> score) {
+    List<Passage> ranked = new ArrayList<>(passages.size());
+    for (Passage p : passages) {
+      ranked.add(p.withScores(p.scores().withFinal(score.applyAsDouble(p))));
+    }
+    ranked.sort(Comparator.comparingDouble((Passage p) -> p.scores().finalScore()).reversed());
+    return ranked;
+  }
+
+  private HybridSettings hybrid(HybridSettings override) {
+    RetrieveConfig.Hybrid d = config.hybrid();
+    if (override == null) {
+      return new HybridSettings(d.fusion(), d.denseWeight(), d.depth());
+    }
+    double weight = Double.isNaN(override.denseWeight()) ? d.denseWeight() : override.denseWeight();
+    if (weight < 0 || weight > 1) {
+      throw new InvalidQueryException("hybrid.dense_weight", "dense_weight must be in [0, 1]");
+    }
+    int depth = override.depth() == 0 ? d.depth() : override.depth();
+    if (depth < 1 || depth > 1000) {
+      throw new InvalidQueryException("hybrid.depth", "depth must be between 1 and 1000");
+    }
+    return new HybridSettings(
+        override.fusion() == null ? d.fusion() : override.fusion(), weight, depth);
+  }
+
+  private String validate(RetrievalQuery query) {
     if (query.tenant() == null || query.tenant().isBlank()) {
       throw new InvalidQueryException("tenant", "tenant is required");
     }
@@ -42,10 +164,20 @@ public class RetrieveService {
       throw new InvalidQueryException(
           "top_k", "top_k must be between 1 and " + config.limits().maxTopK());
     }
-    QueryEmbedder.QueryVector vector = embedder.embedQuery(text);
-    List<Passage> passages =
-        repository.searchDense(
-            query.tenant(), query.sources(), vector.modelId(), vector.vector(), topK);
-    return new Result(vector.modelId(), passages);
+    for (var w : query.sourceWeights().entrySet()) {
+      if (!(w.getValue() >= 0) || w.getValue() > 100) {
+        throw new InvalidQueryException(
+            "source_weights." + w.getKey(), "a source weight must be between 0 and 100");
+      }
+    }
+    return text;
+  }
+
+  /** Documents and passages per source of a tenant. */
+  public List<PassageRepository.SourceCount> stats(String tenant) {
+    if (tenant == null || tenant.isBlank()) {
+      throw new InvalidQueryException("tenant", "tenant is required");
+    }
+    return repository.stats(tenant);
   }
 }

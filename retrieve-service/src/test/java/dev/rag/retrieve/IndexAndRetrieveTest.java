@@ -9,6 +9,7 @@ import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.DocumentHeader;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
+import dev.rag.proto.v1.RetrievalMode;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
@@ -115,11 +116,17 @@ class IndexAndRetrieveTest {
   }
 
   private RetrieveResponse retrieve(String tenant, String query, String... sources) {
+    return retrieve(RetrievalMode.RETRIEVAL_MODE_FULL, tenant, query, sources);
+  }
+
+  private RetrieveResponse retrieve(
+      RetrievalMode mode, String tenant, String query, String... sources) {
     return grpc.retrieve(
             RetrieveRequest.newBuilder()
                 .setTenant(tenant)
                 .setQuery(query)
                 .setTopK(5)
+                .setMode(mode)
                 .addAllSources(List.of(sources))
                 .build())
         .await()
@@ -165,8 +172,10 @@ class IndexAndRetrieveTest {
     assertThat(top.getSection()).isEqualTo("Intro");
     assertThat(top.getText()).isEqualTo("Qdrant stores vectors with payloads for filtering.");
     assertThat(top.getMetadataMap()).containsEntry("year", "2024");
-    assertThat(top.getScores().getDense())
-        .isGreaterThan(response.getPassages(1).getScores().getDense());
+    assertThat(top.getScores().getDense()).isPositive();
+    assertThat(top.getScores().getSparse()).isPositive();
+    assertThat(top.getScores().getFinal())
+        .isGreaterThan(response.getPassages(1).getScores().getFinal());
     assertThat(top.getPointId())
         .isEqualTo(
             PointIds.of(tenant, "papers", "qdrant", "v1", 0, HashingQueryEmbedder.MODEL)
@@ -185,7 +194,7 @@ class IndexAndRetrieveTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> repository.countPoints(tenant, "notes", "doc") == 4);
-    assertThat(retrieve(tenant, "old two").getPassagesList())
+    assertThat(retrieve(RetrievalMode.RETRIEVAL_MODE_DENSE, tenant, "old two").getPassagesList())
         .extracting(p -> p.getVersion())
         .contains("v1", "v2");
 

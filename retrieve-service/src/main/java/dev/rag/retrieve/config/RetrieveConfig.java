@@ -16,6 +16,15 @@ public interface RetrieveConfig {
   /** Request limits. */
   Limits limits();
 
+  /** Lexical (BM25-style) vectors. Changing these needs a reindex. */
+  Lexical lexical();
+
+  /** Hybrid search. */
+  Hybrid hybrid();
+
+  /** Multi-source fusion, de-duplication and diversity (the FULL mode). */
+  Full full();
+
   /** The Qdrant server. */
   Qdrant qdrant();
 
@@ -29,8 +38,57 @@ public interface RetrieveConfig {
     int maxQueryChars();
 
     /** Largest top_k. */
-    @WithDefault("100")
+    @WithDefault("200")
     int maxTopK();
+  }
+
+  /** Lexical vectors: BM25 term-frequency saturation; Qdrant applies the IDF. */
+  interface Lexical {
+    /** Term-frequency saturation. */
+    @WithDefault("1.2")
+    double k1();
+
+    /** Length normalisation strength. */
+    @WithDefault("0.75")
+    double b();
+
+    /** Expected passage length in analysed terms (title and section included). */
+    @WithDefault("120")
+    double averageLength();
+  }
+
+  /** Hybrid search defaults; a request may override them. */
+  interface Hybrid {
+    /** How the signals are combined: min-max, rrf or dbsf. */
+    @WithDefault("min-max")
+    dev.rag.retrieve.FusionMethod fusion();
+
+    /** Weight of the dense signal in [0, 1]. */
+    @WithDefault("0.5")
+    double denseWeight();
+
+    /** Candidates fetched per signal and source. */
+    @WithDefault("100")
+    int depth();
+  }
+
+  /** The FULL mode's stages after hybrid search. */
+  interface Full {
+    /** pooled or per-source score normalisation across sources. */
+    @WithDefault("pooled")
+    dev.rag.retrieve.SourceFusion.Normalization normalization();
+
+    /** Term overlap (Jaccard) at which two passages count as duplicates. */
+    @WithDefault("0.9")
+    double duplicateThreshold();
+
+    /** Weight of relevance against novelty in MMR; 1 disables MMR. */
+    @WithDefault("1.0")
+    double diversityLambda();
+
+    /** Most passages of one document in a result. */
+    @WithDefault("3")
+    int maxPerDocument();
   }
 
   /** The Qdrant server, reached over gRPC. */

@@ -3,8 +3,14 @@ package dev.rag.retrieve.grpc;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
-import dev.rag.proto.v1.Scores;
+import dev.rag.proto.v1.SourceStats;
+import dev.rag.proto.v1.StatsRequest;
+import dev.rag.proto.v1.StatsResponse;
+import dev.rag.retrieve.FusionMethod;
+import dev.rag.retrieve.HybridSettings;
 import dev.rag.retrieve.Passage;
+import dev.rag.retrieve.PassageFilter;
+import dev.rag.retrieve.RetrievalMode;
 import dev.rag.retrieve.RetrievalQuery;
 import dev.rag.retrieve.RetrieveService;
 import io.quarkus.grpc.GrpcService;
@@ -25,15 +31,11 @@ public class RetrieveGrpcService implements Retrieve {
   @Blocking
   public Uni<RetrieveResponse> retrieve(RetrieveRequest request) {
     try {
-      RetrieveService.Result result =
-          retrieve.retrieve(
-              new RetrievalQuery(
-                  request.getTenant(),
-                  request.getQuery(),
-                  request.getTopK(),
-                  request.getSourcesList()));
+      RetrieveService.Result result = retrieve.retrieve(toQuery(request));
       RetrieveResponse.Builder response =
-          RetrieveResponse.newBuilder().setModelId(result.modelId());
+          RetrieveResponse.newBuilder()
+              .setModelId(result.modelId())
+              .setMode(toProto(result.mode()));
       for (Passage p : result.passages()) {
         response.addPassages(toProto(p));
       }
@@ -43,7 +45,66 @@ public class RetrieveGrpcService implements Retrieve {
     }
   }
 
+  @Override
+  @Blocking
+  public Uni<StatsResponse> stats(StatsRequest request) {
+    try {
+      StatsResponse.Builder response = StatsResponse.newBuilder();
+      for (var s : retrieve.stats(request.getTenant())) {
+        response.addSources(
+            SourceStats.newBuilder()
+                .setSource(s.source())
+                .setDocuments(s.documents())
+                .setPassages(s.passages()));
+      }
+      return Uni.createFrom().item(response.build());
+    } catch (RuntimeException e) {
+      return Uni.createFrom().failure(ExceptionMapping.toStatus(e));
+    }
+  }
+
+  static RetrievalQuery toQuery(RetrieveRequest r) {
+    HybridSettings hybrid = null;
+    if (r.hasHybrid()) {
+      var h = r.getHybrid();
+      hybrid =
+          new HybridSettings(
+              switch (h.getFusion()) {
+                case FUSION_METHOD_MIN_MAX -> FusionMethod.MIN_MAX;
+                case FUSION_METHOD_RRF -> FusionMethod.RRF;
+                case FUSION_METHOD_DBSF -> FusionMethod.DBSF;
+                default -> null;
+              },
+              h.hasDenseWeight() ? h.getDenseWeight() : Double.NaN,
+              h.getDepth());
+    }
+    return new RetrievalQuery(
+        r.getTenant(),
+        r.getQuery(),
+        r.getTopK(),
+        r.getSourcesList(),
+        switch (r.getMode()) {
+          case RETRIEVAL_MODE_DENSE -> RetrievalMode.DENSE;
+          case RETRIEVAL_MODE_SPARSE -> RetrievalMode.SPARSE;
+          case RETRIEVAL_MODE_HYBRID -> RetrievalMode.HYBRID;
+          default -> RetrievalMode.FULL;
+        },
+        r.getSourceWeightsMap(),
+        new PassageFilter(r.getFilter().getDocumentIdsList(), r.getFilter().getMetadataMap()),
+        hybrid);
+  }
+
+  private static dev.rag.proto.v1.RetrievalMode toProto(RetrievalMode mode) {
+    return switch (mode) {
+      case DENSE -> dev.rag.proto.v1.RetrievalMode.RETRIEVAL_MODE_DENSE;
+      case SPARSE -> dev.rag.proto.v1.RetrievalMode.RETRIEVAL_MODE_SPARSE;
+      case HYBRID -> dev.rag.proto.v1.RetrievalMode.RETRIEVAL_MODE_HYBRID;
+      case FULL -> dev.rag.proto.v1.RetrievalMode.RETRIEVAL_MODE_FULL;
+    };
+  }
+
   private static dev.rag.proto.v1.Passage toProto(Passage p) {
+    var s = p.scores();
     return dev.rag.proto.v1.Passage.newBuilder()
         .setPointId(p.pointId())
         .setTenant(p.tenant())
@@ -55,7 +116,13 @@ public class RetrieveGrpcService implements Retrieve {
         .setSection(p.section())
         .setText(p.text())
         .putAllMetadata(p.metadata())
-        .setScores(Scores.newBuilder().setDense(p.denseScore()).setFinal(p.finalScore()))
+        .setScores(
+            dev.rag.proto.v1.Scores.newBuilder()
+                .setDense(s.dense())
+                .setSparse(s.sparse())
+                .setFused(s.fused())
+                .setRerank(s.rerank())
+                .setFinal(s.finalScore()))
         .build();
   }
 }

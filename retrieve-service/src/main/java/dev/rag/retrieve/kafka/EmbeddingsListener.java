@@ -88,9 +88,15 @@ public class EmbeddingsListener {
       for (int i = 0; i < vector.length; i++) {
         vector[i] = c.getVector(i);
       }
+      var chunk = c.getChunk();
       chunks.add(
           new IndexedChunk(
-              c.getChunk().getIndex(), c.getChunk().getText(), c.getChunk().getSection(), vector));
+              chunk.getIndex(),
+              chunk.getText(),
+              chunk.getSection(),
+              chunk.getEmbeddingText().isEmpty() ? chunk.getText() : chunk.getEmbeddingText(),
+              vector,
+              null));
     }
     return new EmbeddingBatch(
         new DocumentVersion(

@@ -1,5 +1,6 @@
 package dev.rag.retrieve.qdrant;
 
+import static io.qdrant.client.ConditionFactory.match;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.ConditionFactory.matchKeywords;
 import static io.qdrant.client.PointIdFactory.id;
@@ -16,8 +17,11 @@ import dev.rag.retrieve.EmbeddingBatch;
 import dev.rag.retrieve.IndexedChunk;
 import dev.rag.retrieve.InvalidEventException;
 import dev.rag.retrieve.Passage;
+import dev.rag.retrieve.PassageFilter;
 import dev.rag.retrieve.PassageRepository;
 import dev.rag.retrieve.PointIds;
+import dev.rag.retrieve.Scores;
+import dev.rag.retrieve.SparseVector;
 import dev.rag.retrieve.config.RetrieveConfig;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,15 +30,22 @@ import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.Distance;
+import io.qdrant.client.grpc.Collections.IntegerIndexParams;
 import io.qdrant.client.grpc.Collections.KeywordIndexParams;
+import io.qdrant.client.grpc.Collections.Modifier;
 import io.qdrant.client.grpc.Collections.PayloadIndexParams;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
+import io.qdrant.client.grpc.Collections.SparseVectorConfig;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorParamsMap;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points.BatchResult;
 import io.qdrant.client.grpc.Points.DeletePoints;
+import io.qdrant.client.grpc.Points.FacetCounts;
+import io.qdrant.client.grpc.Points.FacetHit;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.PointsSelector;
 import io.qdrant.client.grpc.Points.QueryPoints;
@@ -58,7 +69,8 @@ import org.jboss.logging.Logger;
 /**
  * The only class that talks to Qdrant. One collection holds every tenant's passages; each point
  * carries its tenant in an indexed payload field, and every read and delete filters on it. Each
- * embedding model has its own named vector, so vectors of two models never mix.
+ * embedding model has its own named dense vector, so vectors of two models never mix; beside them
+ * the sparse vector {@value #LEXICAL} holds BM25 term weights, with Qdrant's IDF modifier.
  */
 @ApplicationScoped
 public class QdrantPassageRepository implements PassageRepository {
@@ -76,6 +88,9 @@ public class QdrantPassageRepository implements PassageRepository {
   static final String METADATA = "metadata";
   static final String ACCEPTED_AT = "accepted_at_ms";
   static final String MODEL = "model_id";
+
+  /** Name of the lexical sparse vector. */
+  public static final String LEXICAL = "lexical";
 
   private final QdrantClient client;
   private final String collection;
@@ -151,7 +166,7 @@ public class QdrantPassageRepository implements PassageRepository {
                           doc.version(),
                           chunk.index(),
                           batch.modelId())))
-              .setVectors(namedVectors(Map.of(batch.modelId(), vector(chunk.vector()))))
+              .setVectors(namedVectors(vectors(batch.modelId(), chunk)))
               .putAllPayload(payload)
               .build());
     }
@@ -163,6 +178,33 @@ public class QdrantPassageRepository implements PassageRepository {
                 .setWait(true)
                 .build(),
             timeout));
+  }
+
+  private static Map<String, io.qdrant.client.grpc.Points.Vector> vectors(
+      String modelId, IndexedChunk chunk) {
+    Map<String, io.qdrant.client.grpc.Points.Vector> vectors = new HashMap<>();
+    vectors.put(modelId, vector(chunk.vector()));
+    SparseVector lexical = chunk.lexical();
+    if (lexical != null && !lexical.isEmpty()) {
+      vectors.put(LEXICAL, vector(floats(lexical.values()), ints(lexical.indices())));
+    }
+    return vectors;
+  }
+
+  private static List<Float> floats(float[] values) {
+    List<Float> list = new ArrayList<>(values.length);
+    for (float v : values) {
+      list.add(v);
+    }
+    return list;
+  }
+
+  private static List<Integer> ints(int[] values) {
+    List<Integer> list = new ArrayList<>(values.length);
+    for (int v : values) {
+      list.add(v);
+    }
+    return list;
   }
 
   @Override
@@ -202,38 +244,131 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
-  public List<Passage> searchDense(
-      String tenant, List<String> sources, String modelId, float[] vector, int topK) {
+  public List<ScopeHits> search(
+      String tenant,
+      List<SearchScope> scopes,
+      PassageFilter passageFilter,
+      QueryVectors query,
+      int depth) {
+    if (!collectionExists()) {
+      // Nothing indexed yet.
+      return scopes.stream().map(sc -> new ScopeHits(sc.name(), List.of(), List.of())).toList();
+    }
+    List<QueryPoints> queries = new ArrayList<>();
+    for (SearchScope scope : scopes) {
+      Filter filter = filter(tenant, scope.sources(), passageFilter);
+      if (query.dense() != null) {
+        queries.add(
+            QueryPoints.newBuilder()
+                .setCollectionName(collection)
+                .setQuery(nearest(query.dense()))
+                .setUsing(query.denseModel())
+                .setFilter(filter)
+                .setLimit(depth)
+                .setWithPayload(enable(true))
+                .build());
+      }
+      if (query.sparse() != null) {
+        queries.add(
+            QueryPoints.newBuilder()
+                .setCollectionName(collection)
+                .setQuery(nearest(floats(query.sparse().values()), ints(query.sparse().indices())))
+                .setUsing(LEXICAL)
+                .setFilter(filter)
+                .setLimit(depth)
+                .setWithPayload(enable(true))
+                .build());
+      }
+    }
+    List<BatchResult> results = await(client.queryBatchAsync(collection, queries, null, timeout));
+    List<ScopeHits> hits = new ArrayList<>(scopes.size());
+    int i = 0;
+    for (SearchScope scope : scopes) {
+      List<Passage> dense = List.of();
+      List<Passage> sparse = List.of();
+      if (query.dense() != null) {
+        dense = passages(results.get(i++).getResultList(), true);
+      }
+      if (query.sparse() != null) {
+        sparse = passages(results.get(i++).getResultList(), false);
+      }
+      hits.add(new ScopeHits(scope.name(), dense, sparse));
+    }
+    return hits;
+  }
+
+  private static List<Passage> passages(List<ScoredPoint> points, boolean dense) {
+    List<Passage> passages = new ArrayList<>(points.size());
+    for (ScoredPoint p : points) {
+      Passage passage = toPassage(p);
+      Scores scores =
+          dense ? Scores.NONE.withDense(p.getScore()) : Scores.NONE.withSparse(p.getScore());
+      passages.add(passage.withScores(scores));
+    }
+    return passages;
+  }
+
+  private static Filter filter(String tenant, List<String> sources, PassageFilter extra) {
     Filter.Builder filter = Filter.newBuilder().addMust(matchKeyword(TENANT, tenant));
     if (sources != null && !sources.isEmpty()) {
       filter.addMust(matchKeywords(SOURCE, sources));
     }
-    List<ScoredPoint> points;
-    try {
-      points =
-          await(
-              client.queryAsync(
-                  QueryPoints.newBuilder()
-                      .setCollectionName(collection)
-                      .setQuery(nearest(vector))
-                      .setUsing(modelId)
-                      .setFilter(filter)
-                      .setLimit(topK)
-                      .setWithPayload(enable(true))
-                      .build(),
-                  timeout));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        // Nothing indexed yet.
-        return List.of();
+    if (extra != null) {
+      if (!extra.documentIds().isEmpty()) {
+        filter.addMust(matchKeywords(DOCUMENT_ID, extra.documentIds()));
       }
-      throw e;
+      extra.metadata().forEach((k, v) -> filter.addMust(matchKeyword(METADATA + "." + k, v)));
     }
-    List<Passage> passages = new ArrayList<>(points.size());
-    for (ScoredPoint p : points) {
-      passages.add(toPassage(p));
+    return filter.build();
+  }
+
+  @Override
+  public List<String> sources(String tenant) {
+    if (!collectionExists()) {
+      return List.of();
     }
-    return passages;
+    return facet(Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build()).stream()
+        .map(h -> h.getValue().getStringValue())
+        .sorted()
+        .toList();
+  }
+
+  @Override
+  public List<SourceCount> stats(String tenant) {
+    if (!collectionExists()) {
+      return List.of();
+    }
+    Map<String, Long> passages = new java.util.TreeMap<>();
+    for (FacetHit h : facet(Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build())) {
+      passages.put(h.getValue().getStringValue(), h.getCount());
+    }
+    // Every document has exactly one chunk 0: counting those counts documents.
+    Map<String, Long> documents = new HashMap<>();
+    for (FacetHit h :
+        facet(
+            Filter.newBuilder()
+                .addMust(matchKeyword(TENANT, tenant))
+                .addMust(match(CHUNK_INDEX, 0))
+                .build())) {
+      documents.put(h.getValue().getStringValue(), h.getCount());
+    }
+    List<SourceCount> counts = new ArrayList<>();
+    passages.forEach(
+        (source, n) -> counts.add(new SourceCount(source, documents.getOrDefault(source, 0L), n)));
+    return counts;
+  }
+
+  private List<FacetHit> facet(Filter filter) {
+    return await(
+        client.facetAsync(
+            FacetCounts.newBuilder()
+                .setCollectionName(collection)
+                .setKey(SOURCE)
+                .setFilter(filter)
+                .setLimit(10_000)
+                .setExact(true)
+                .build(),
+            timeout));
   }
 
   /** Number of points of a document, all versions (for tests and status). */
@@ -271,8 +406,7 @@ public class QdrantPassageRepository implements PassageRepository {
         str(payload, SECTION),
         str(payload, TEXT),
         metadata,
-        p.getScore(),
-        p.getScore());
+        Scores.NONE);
   }
 
   private static String str(Map<String, Value> payload, String key) {
@@ -318,6 +452,15 @@ public class QdrantPassageRepository implements PassageRepository {
                 + " but the collection expects "
                 + params.getSize());
       }
+      if (!info.getConfig().getParams().getSparseVectorsConfig().getMapMap().containsKey(LEXICAL)) {
+        throw new InvalidEventException(
+            "collection '"
+                + collection
+                + "' was created without the '"
+                + LEXICAL
+                + "' sparse vector; delete it (or set retrieve.qdrant.collection) and replay the"
+                + " documents topic");
+      }
       knownVectors.add(modelId);
     }
   }
@@ -338,6 +481,11 @@ public class QdrantPassageRepository implements PassageRepository {
                                           .setSize(dimension)
                                           .setDistance(Distance.Cosine)
                                           .build())))
+                  .setSparseVectorsConfig(
+                      SparseVectorConfig.newBuilder()
+                          .putMap(
+                              LEXICAL,
+                              SparseVectorParams.newBuilder().setModifier(Modifier.Idf).build()))
                   .build(),
               timeout));
     } catch (StatusRuntimeException e) {
@@ -359,6 +507,18 @@ public class QdrantPassageRepository implements PassageRepository {
               .setKeywordIndexParams(KeywordIndexParams.getDefaultInstance())
               .build());
     }
+    await(
+        client.createPayloadIndexAsync(
+            collection,
+            CHUNK_INDEX,
+            PayloadSchemaType.Integer,
+            PayloadIndexParams.newBuilder()
+                .setIntegerIndexParams(
+                    IntegerIndexParams.newBuilder().setLookup(true).setRange(false))
+                .build(),
+            true,
+            null,
+            timeout));
     LOG.infof("Created Qdrant collection %s with vector %s (%d)", collection, modelId, dimension);
   }
 

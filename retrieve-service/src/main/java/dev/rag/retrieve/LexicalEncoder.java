@@ -1,0 +1,113 @@
+package dev.rag.retrieve;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.StringHelper;
+
+/**
+ * Lexical sparse vectors for BM25-style search in Qdrant.
+ *
+ * <p>Text goes through Lucene's English analysis (standard tokenizer, possessives, lower case,
+ * English stop words, Porter stemming). Each term's id is the MurmurHash3 (x86, 32-bit, seed 0) of
+ * its UTF-8 bytes, so ids are stable across processes and versions. A passage's term weight is
+ * BM25's term-frequency saturation {@code tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl))}; a
+ * query's is 1 per distinct term. The IDF factor is left to Qdrant's sparse-vector IDF modifier,
+ * which knows the collection's document frequencies, so the dot product Qdrant computes is BM25.
+ */
+public final class LexicalEncoder {
+
+  private static final Analyzer ANALYZER = new EnglishAnalyzer();
+
+  private final double k1;
+  private final double b;
+  private final double averageLength;
+
+  /**
+   * @param k1 term-frequency saturation
+   * @param b length normalisation strength
+   * @param averageLength the expected length of a passage in analysed terms
+   */
+  public LexicalEncoder(double k1, double b, double averageLength) {
+    this.k1 = k1;
+    this.b = b;
+    this.averageLength = averageLength;
+  }
+
+  /** The analysed terms of a text, in order, with repeats. */
+  public static List<String> terms(String text) {
+    List<String> terms = new ArrayList<>();
+    try (TokenStream stream = ANALYZER.tokenStream("text", text)) {
+      CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
+      stream.reset();
+      while (stream.incrementToken()) {
+        terms.add(term.toString());
+      }
+      stream.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return terms;
+  }
+
+  /** The distinct term ids of a text, for overlap measures. */
+  public static Set<Integer> termIds(String text) {
+    Set<Integer> ids = new HashSet<>();
+    for (String t : terms(text)) {
+      ids.add(termId(t));
+    }
+    return ids;
+  }
+
+  /** The stable id of an analysed term. */
+  public static int termId(String term) {
+    return StringHelper.murmurhash3_x86_32(new BytesRef(term), 0);
+  }
+
+  /** A passage's vector: BM25 term-frequency weights with length normalisation. */
+  public SparseVector encodePassage(String text) {
+    List<String> terms = terms(text);
+    TreeMap<Long, Integer> tf = counts(terms);
+    double norm = k1 * (1 - b + b * terms.size() / averageLength);
+    return toVector(tf, f -> (float) (f * (k1 + 1) / (f + norm)));
+  }
+
+  /** A query's vector: weight 1 per distinct term. */
+  public SparseVector encodeQuery(String text) {
+    return toVector(counts(terms(text)), f -> 1f);
+  }
+
+  private static TreeMap<Long, Integer> counts(List<String> terms) {
+    // Sorted by the id read as unsigned, the order Qdrant keeps indices in.
+    TreeMap<Long, Integer> tf = new TreeMap<>();
+    for (String t : terms) {
+      tf.merge(Integer.toUnsignedLong(termId(t)), 1, Integer::sum);
+    }
+    return tf;
+  }
+
+  private interface Weight {
+    float of(int termFrequency);
+  }
+
+  private static SparseVector toVector(TreeMap<Long, Integer> tf, Weight weight) {
+    int[] indices = new int[tf.size()];
+    float[] values = new float[tf.size()];
+    int i = 0;
+    for (var e : tf.entrySet()) {
+      indices[i] = (int) (long) e.getKey();
+      values[i] = weight.of(e.getValue());
+      i++;
+    }
+    return new SparseVector(indices, values);
+  }
+}
