@@ -1,6 +1,7 @@
 package dev.rag.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole system as a user meets it: the four packaged services as separate processes, a real
@@ -45,6 +48,8 @@ class EndToEndIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final String COLLECTION = "e2e_" + UUID.randomUUID().toString().replace("-", "");
 
+  private static Path root;
+  private static int retrievePort;
   private static KafkaBroker kafka;
   private static QdrantServer qdrant;
   private static final List<ServiceProcess> services = new ArrayList<>();
@@ -53,11 +58,11 @@ class EndToEndIT {
 
   @BeforeAll
   static void startSystem() {
-    Path root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
+    root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
     kafka = KafkaBroker.start(3);
     qdrant = QdrantServer.start();
     int embedPort = FreePorts.find();
-    int retrievePort = FreePorts.find();
+    retrievePort = FreePorts.find();
     Map<String, String> common = new LinkedHashMap<>();
     common.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     common.put("ingest.topics.partitions", "3");
@@ -246,6 +251,103 @@ class EndToEndIT {
     }
     assertThat(old.path("choices").get(0).path("message").path("content").asText())
         .doesNotContain("gravitational pull of the Moon");
+  }
+
+  @Test
+  @Order(3)
+  void ragEvalComputesRetrievalMetricsOnABeirLayoutSet(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("corpus.jsonl"),
+        String.join(
+            "\n",
+            JSON.writeValueAsString(
+                Map.of(
+                    "_id",
+                    "volcano",
+                    "title",
+                    "Volcanoes",
+                    "text",
+                    "Magma rises through the crust and erupts as lava from volcanic vents.")),
+            JSON.writeValueAsString(
+                Map.of(
+                    "_id",
+                    "honeybee",
+                    "title",
+                    "Honeybee dance",
+                    "text",
+                    "Honeybees perform a waggle dance that tells hive mates the direction and distance"
+                        + " of flowers.")),
+            JSON.writeValueAsString(
+                Map.of(
+                    "_id",
+                    "saturn",
+                    "title",
+                    "Rings of Saturn",
+                    "text",
+                    "Saturn's rings are made of countless pieces of water ice and rock.")),
+            JSON.writeValueAsString(
+                Map.of(
+                    "_id",
+                    "chess",
+                    "title",
+                    "Chess openings",
+                    "text",
+                    "The Sicilian Defence is a popular chess opening for black."))));
+    Files.writeString(
+        dir.resolve("queries.jsonl"),
+        JSON.writeValueAsString(
+                Map.of("_id", "q1", "text", "How do honeybees tell each other where flowers are?"))
+            + "\n"
+            + JSON.writeValueAsString(
+                Map.of("_id", "q2", "text", "What are the rings of Saturn made of?"))
+            + "\n"
+            + JSON.writeValueAsString(Map.of("_id", "q3", "text", "unjudged query")));
+    Files.createDirectories(dir.resolve("qrels"));
+    // q2 has a second relevant document that is not in the corpus: recall 0.5, nDCG below 1.
+    Files.writeString(
+        dir.resolve("qrels/test.tsv"),
+        "query-id\tcorpus-id\tscore\nq1\thoneybee\t1\nq2\tsaturn\t1\nq2\tnot-in-corpus\t1\n");
+    Path report = dir.resolve("report.json");
+
+    ProcessBuilder eval =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                root.resolve("rag-cli/target/quarkus-app/quarkus-run.jar").toString(),
+                "eval",
+                dir.toString(),
+                "--source",
+                "tiny",
+                "--modes",
+                "dense,full",
+                "--report",
+                report.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(root.resolve("e2e-tests/target/e2e-logs/rag-eval.log").toFile());
+    eval.environment().put("RAG_RETRIEVE_PORT", Integer.toString(retrievePort));
+    eval.environment().put("RAG_INGEST_URL", ingest.baseUrl());
+    Process process = eval.start();
+    assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue())
+        .as(Files.readString(root.resolve("e2e-tests/target/e2e-logs/rag-eval.log")))
+        .isZero();
+
+    JsonNode json = JSON.readTree(report.toFile());
+    assertThat(json.path("queries").asInt()).isEqualTo(2);
+    assertThat(json.path("documents").asInt()).isEqualTo(4);
+    double log2of3 = Math.log(3) / Math.log(2);
+    double ndcg = (1.0 + 1.0 / (1.0 + 1.0 / log2of3)) / 2;
+    for (JsonNode mode : json.path("results")) {
+      assertThat(mode.path("ndcg10").asDouble()).as(mode.toString()).isCloseTo(ndcg, within(1e-9));
+      assertThat(mode.path("recall100").asDouble())
+          .as(mode.toString())
+          .isCloseTo(0.75, within(1e-9));
+      assertThat(mode.path("mrr10").asDouble()).as(mode.toString()).isCloseTo(1.0, within(1e-9));
+      assertThat(mode.path("p95Ms").asDouble()).isPositive();
+    }
+    assertThat(json.path("results"))
+        .extracting(r -> r.path("mode").asText())
+        .containsExactly("dense", "full");
   }
 
   /** The distinct versions of a document's points in Qdrant. */

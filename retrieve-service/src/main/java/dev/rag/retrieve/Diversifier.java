@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps one long document from filling the results: maximal marginal relevance over the passages'
@@ -40,12 +39,12 @@ public final class Diversifier {
     double max = ranked.stream().mapToDouble(p -> p.scores().finalScore()).max().orElse(1);
     double min = ranked.stream().mapToDouble(p -> p.scores().finalScore()).min().orElse(0);
     List<Passage> pool = new ArrayList<>(ranked);
-    List<Set<Integer>> poolTerms = new ArrayList<>();
+    List<int[]> poolTerms = new ArrayList<>();
     for (Passage p : pool) {
-      poolTerms.add(lambda < 1 ? LexicalEncoder.termIds(p.text()) : Set.of());
+      poolTerms.add(lambda < 1 ? NearDuplicates.termSet(p.text()) : new int[0]);
     }
     List<Passage> picked = new ArrayList<>();
-    List<Set<Integer>> pickedTerms = new ArrayList<>();
+    List<int[]> pickedTerms = new ArrayList<>();
     Map<String, Integer> perDocument = new HashMap<>();
     while (picked.size() < k && !pool.isEmpty()) {
       int best = -1;

@@ -1,6 +1,7 @@
 package dev.rag.retrieve;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -13,14 +14,21 @@ public final class NearDuplicates {
 
   private NearDuplicates() {}
 
-  /** The ranked list without near-duplicates of better-ranked passages. */
-  public static List<Passage> collapse(List<Passage> ranked, double threshold) {
+  /**
+   * The first {@code limit} passages of the ranked list that are not near-duplicates of a
+   * better-ranked kept passage. Each candidate is compared with the kept ones only, so the cost is
+   * bounded by {@code limit} per candidate.
+   */
+  public static List<Passage> collapse(List<Passage> ranked, double threshold, int limit) {
     List<Passage> kept = new ArrayList<>();
-    List<Set<Integer>> keptTerms = new ArrayList<>();
+    List<int[]> keptTerms = new ArrayList<>();
     for (Passage p : ranked) {
-      Set<Integer> terms = LexicalEncoder.termIds(p.text());
+      if (kept.size() >= limit) {
+        break;
+      }
+      int[] terms = termSet(p.text());
       boolean duplicate = false;
-      for (Set<Integer> other : keptTerms) {
+      for (int[] other : keptTerms) {
         if (jaccard(terms, other) >= threshold) {
           duplicate = true;
           break;
@@ -34,18 +42,37 @@ public final class NearDuplicates {
     return kept;
   }
 
-  static double jaccard(Set<Integer> a, Set<Integer> b) {
-    if (a.isEmpty() && b.isEmpty()) {
+  /** The sorted distinct term ids of a text. */
+  static int[] termSet(String text) {
+    Set<Integer> ids = LexicalEncoder.termIds(text);
+    int[] sorted = new int[ids.size()];
+    int i = 0;
+    for (int id : ids) {
+      sorted[i++] = id;
+    }
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  /** Jaccard similarity of two sorted distinct arrays. */
+  static double jaccard(int[] a, int[] b) {
+    if (a.length == 0 && b.length == 0) {
       return 1;
     }
+    int i = 0;
+    int j = 0;
     int common = 0;
-    Set<Integer> small = a.size() <= b.size() ? a : b;
-    Set<Integer> large = small == a ? b : a;
-    for (Integer t : small) {
-      if (large.contains(t)) {
+    while (i < a.length && j < b.length) {
+      if (a[i] == b[j]) {
         common++;
+        i++;
+        j++;
+      } else if (a[i] < b[j]) {
+        i++;
+      } else {
+        j++;
       }
     }
-    return (double) common / (a.size() + b.size() - common);
+    return (double) common / (a.length + b.length - common);
   }
 }

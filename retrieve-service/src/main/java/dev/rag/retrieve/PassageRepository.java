@@ -20,12 +20,18 @@ public interface PassageRepository {
   /** The query's vectors; either may be null to skip that signal. */
   record QueryVectors(String denseModel, float[] dense, SparseVector sparse) {}
 
-  /** A scope's candidates per signal, best first, with the signal's score set. */
+  /**
+   * A scope's candidates per signal, best first, with the signal's score set. Candidates carry
+   * their point id, source and document id only: {@link #load} fetches the rest for those kept.
+   */
   record ScopeHits(String name, List<Passage> dense, List<Passage> sparse) {}
 
   /** Runs every scope's searches in one round trip. */
   List<ScopeHits> search(
       String tenant, List<SearchScope> scopes, PassageFilter filter, QueryVectors query, int depth);
+
+  /** The candidates with their full payload (text, title, metadata...), in the same order. */
+  List<Passage> load(List<Passage> candidates);
 
   /** The sources the tenant has passages in. */
   List<String> sources(String tenant);

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param sourceWeights weight per source in multi-source fusion (default 1)
  * @param filter conditions every passage meets
  * @param hybrid overrides of the hybrid settings; null for the defaults
+ * @param rerank overrides of the reranking stage; null for the defaults
  */
 public record RetrievalQuery(
     String tenant,
@@ -23,11 +24,12 @@ public record RetrievalQuery(
     RetrievalMode mode,
     Map<String, Double> sourceWeights,
     PassageFilter filter,
-    HybridSettings hybrid) {
+    HybridSettings hybrid,
+    RerankSettings rerank) {
 
   /** A query with every option at its default. */
   public static RetrievalQuery of(String tenant, String text, int topK, List<String> sources) {
     return new RetrievalQuery(
-        tenant, text, topK, sources, null, Map.of(), PassageFilter.NONE, null);
+        tenant, text, topK, sources, null, Map.of(), PassageFilter.NONE, null, null);
   }
 }

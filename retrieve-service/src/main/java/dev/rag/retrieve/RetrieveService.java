@@ -96,13 +96,16 @@ public class RetrieveService {
           case HYBRID ->
               HybridFusion.fuse(
                   hits.get(0).dense(), hits.get(0).sparse(), hybrid.fusion(), hybrid.denseWeight());
-          case FULL -> full(hits, query, hybrid, topK);
+          case FULL -> full(hits, query, hybrid, topK, depth);
         };
+    if (mode != RetrievalMode.FULL) {
+      ranked = repository.load(ranked.subList(0, Math.min(topK, ranked.size())));
+    }
     return new Result(modelId, mode, ranked.subList(0, Math.min(topK, ranked.size())));
   }
 
   private List<Passage> full(
-      List<ScopeHits> hits, RetrievalQuery query, HybridSettings hybrid, int topK) {
+      List<ScopeHits> hits, RetrievalQuery query, HybridSettings hybrid, int topK, int depth) {
     List<SourceFusion.SourceHits> sources = new ArrayList<>();
     for (ScopeHits h : hits) {
       sources.add(new SourceFusion.SourceHits(h.name(), h.dense(), h.sparse()));
@@ -113,10 +116,27 @@ public class RetrieveService {
             query.sourceWeights(),
             hybrid.fusion(),
             hybrid.denseWeight(),
-            config.full().normalization());
+            config.full().normalization(),
+            depth);
+    RetrieveConfig.Rerank r = config.rerank();
+    RerankSettings o = query.rerank();
+    boolean rerank = r.enabled() && (o == null || !o.disabled());
+    // Enough unique passages to rerank and diversify, without comparing the whole pool.
+    int keep = Math.max(2 * topK, rerank ? r.depth() : 0);
+    // Only the best candidates get their text: half again as many as kept, for duplicates to go.
+    List<Passage> loaded =
+        repository.load(fused.subList(0, Math.min(fused.size(), keep + keep / 2)));
     List<Passage> unique =
-        NearDuplicates.collapse(
-            fused.subList(0, Math.min(fused.size(), 3 * topK)), config.full().duplicateThreshold());
+        NearDuplicates.collapse(loaded, config.full().duplicateThreshold(), keep);
+    if (rerank) {
+      double context =
+          o == null || Double.isNaN(o.contextWeight()) ? r.contextWeight() : o.contextWeight();
+      double proximity =
+          o == null || Double.isNaN(o.proximityWeight())
+              ? r.proximityWeight()
+              : o.proximityWeight();
+      unique = new EvidenceReranker(context, proximity).rerank(query.text(), unique);
+    }
     return diversifier.diversify(unique, topK);
   }
 

@@ -31,13 +31,18 @@ public final class SourceFusion {
   /** One source's candidates. */
   public record SourceHits(String source, List<Passage> dense, List<Passage> sparse) {}
 
-  /** The fused ranking of all sources' candidates, best first; final = fused x source weight. */
+  /**
+   * The fused ranking of all sources' candidates, best first; final = fused x source weight.
+   *
+   * @param depth candidates per signal that one search would have fetched
+   */
   public static List<Passage> fuse(
       List<SourceHits> sources,
       Map<String, Double> weights,
       FusionMethod method,
       double denseWeight,
-      Normalization normalization) {
+      Normalization normalization,
+      int depth) {
     List<Passage> merged = new ArrayList<>();
     if (normalization == Normalization.POOLED) {
       List<Passage> dense = new ArrayList<>();
@@ -48,7 +53,15 @@ public final class SourceFusion {
       }
       dense.sort(Comparator.comparingDouble((Passage p) -> p.scores().dense()).reversed());
       sparse.sort(Comparator.comparingDouble((Passage p) -> p.scores().sparse()).reversed());
-      merged.addAll(HybridFusion.fuse(dense, sparse, method, denseWeight));
+      // The pool's best `depth` per signal are exactly what one search over all sources would
+      // have returned: normalising over them keeps the result independent of how many sources
+      // there are.
+      merged.addAll(
+          HybridFusion.fuse(
+              dense.subList(0, Math.min(depth, dense.size())),
+              sparse.subList(0, Math.min(depth, sparse.size())),
+              method,
+              denseWeight));
     } else {
       for (SourceHits s : sources) {
         List<Passage> fused = HybridFusion.fuse(s.dense(), s.sparse(), method, denseWeight);

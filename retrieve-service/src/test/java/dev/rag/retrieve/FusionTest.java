@@ -81,7 +81,8 @@ class FusionTest {
             Map.of(),
             FusionMethod.MIN_MAX,
             1.0,
-            SourceFusion.Normalization.POOLED);
+            SourceFusion.Normalization.POOLED,
+            100);
     assertThat(pooled).extracting(Passage::pointId).containsExactly("p1", "w1");
     assertThat(pooled.get(1).scores().finalScore()).isZero();
 
@@ -92,7 +93,8 @@ class FusionTest {
             Map.of(),
             FusionMethod.MIN_MAX,
             1.0,
-            SourceFusion.Normalization.PER_SOURCE);
+            SourceFusion.Normalization.PER_SOURCE,
+            100);
     assertThat(perSource.get(1).scores().finalScore()).isEqualTo(1.0);
 
     List<Passage> weighted =
@@ -101,9 +103,55 @@ class FusionTest {
             Map.of("papers", 0.1, "web", 1.0),
             FusionMethod.MIN_MAX,
             1.0,
-            SourceFusion.Normalization.PER_SOURCE);
+            SourceFusion.Normalization.PER_SOURCE,
+            100);
     assertThat(weighted).extracting(Passage::pointId).containsExactly("w1", "p1");
     assertThat(weighted.get(1).scores().finalScore()).isCloseTo(0.1, within(1e-12));
+  }
+
+  @Test
+  void pooledFusionOfSplitSourcesEqualsFusionOfOneSource() {
+    java.util.Random random = new java.util.Random(7);
+    List<Passage> dense = new java.util.ArrayList<>();
+    List<Passage> sparse = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String source = "s" + (i % 3);
+      Passage p = p("p" + i, source, "d" + i, "t");
+      if (random.nextBoolean()) {
+        dense.add(p.withScores(Scores.NONE.withDense(random.nextDouble())));
+      }
+      if (random.nextBoolean()) {
+        sparse.add(p.withScores(Scores.NONE.withSparse(10 * random.nextDouble())));
+      }
+    }
+    dense.sort(java.util.Comparator.comparingDouble((Passage p) -> p.scores().dense()).reversed());
+    sparse.sort(
+        java.util.Comparator.comparingDouble((Passage p) -> p.scores().sparse()).reversed());
+    int depth = 10;
+    List<Passage> single =
+        HybridFusion.fuse(
+            dense.subList(0, depth), sparse.subList(0, depth), FusionMethod.MIN_MAX, 0.6);
+
+    List<SourceFusion.SourceHits> split = new java.util.ArrayList<>();
+    for (String source : List.of("s0", "s1", "s2")) {
+      // Each source's own top `depth`, as a per-source search returns them.
+      split.add(
+          new SourceFusion.SourceHits(
+              source,
+              dense.stream().filter(p -> p.source().equals(source)).limit(depth).toList(),
+              sparse.stream().filter(p -> p.source().equals(source)).limit(depth).toList()));
+    }
+    List<Passage> pooled =
+        SourceFusion.fuse(
+            split, Map.of(), FusionMethod.MIN_MAX, 0.6, SourceFusion.Normalization.POOLED, depth);
+
+    assertThat(pooled)
+        .extracting(Passage::pointId)
+        .containsExactlyElementsOf(single.stream().map(Passage::pointId).toList());
+    for (int i = 0; i < single.size(); i++) {
+      assertThat(pooled.get(i).scores().fused())
+          .isCloseTo(single.get(i).scores().fused(), within(1e-12));
+    }
   }
 
   @Test
@@ -113,7 +161,7 @@ class FusionTest {
             p("1", "papers", "a", "Kafka brokers replicate partitions across the cluster."),
             p("2", "web", "b", "Kafka brokers replicate the partitions across a cluster!"),
             p("3", "web", "c", "Qdrant stores vectors."));
-    assertThat(NearDuplicates.collapse(ranked, 0.9))
+    assertThat(NearDuplicates.collapse(ranked, 0.9, 10))
         .extracting(Passage::pointId)
         .containsExactly("1", "3");
   }

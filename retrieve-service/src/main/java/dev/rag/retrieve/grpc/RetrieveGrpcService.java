@@ -10,6 +10,7 @@ import dev.rag.retrieve.FusionMethod;
 import dev.rag.retrieve.HybridSettings;
 import dev.rag.retrieve.Passage;
 import dev.rag.retrieve.PassageFilter;
+import dev.rag.retrieve.RerankSettings;
 import dev.rag.retrieve.RetrievalMode;
 import dev.rag.retrieve.RetrievalQuery;
 import dev.rag.retrieve.RetrieveService;
@@ -91,7 +92,15 @@ public class RetrieveGrpcService implements Retrieve {
         },
         r.getSourceWeightsMap(),
         new PassageFilter(r.getFilter().getDocumentIdsList(), r.getFilter().getMetadataMap()),
-        hybrid);
+        hybrid,
+        r.hasRerank()
+            ? new RerankSettings(
+                r.getRerank().getDisabled(),
+                r.getRerank().hasContextWeight() ? r.getRerank().getContextWeight() : Double.NaN,
+                r.getRerank().hasProximityWeight()
+                    ? r.getRerank().getProximityWeight()
+                    : Double.NaN)
+            : null);
   }
 
   private static dev.rag.proto.v1.RetrievalMode toProto(RetrievalMode mode) {

@@ -89,6 +89,11 @@ public class QdrantPassageRepository implements PassageRepository {
   static final String ACCEPTED_AT = "accepted_at_ms";
   static final String MODEL = "model_id";
 
+  /** The payload a search candidate carries: enough to fuse and weigh sources. */
+  private static final io.qdrant.client.grpc.Points.WithPayloadSelector CANDIDATE_FIELDS =
+      io.qdrant.client.WithPayloadSelectorFactory.include(
+          List.of("source", "document_id", "tenant"));
+
   /** Name of the lexical sparse vector. */
   public static final String LEXICAL = "lexical";
 
@@ -265,7 +270,7 @@ public class QdrantPassageRepository implements PassageRepository {
                 .setUsing(query.denseModel())
                 .setFilter(filter)
                 .setLimit(depth)
-                .setWithPayload(enable(true))
+                .setWithPayload(CANDIDATE_FIELDS)
                 .build());
       }
       if (query.sparse() != null) {
@@ -276,7 +281,7 @@ public class QdrantPassageRepository implements PassageRepository {
                 .setUsing(LEXICAL)
                 .setFilter(filter)
                 .setLimit(depth)
-                .setWithPayload(enable(true))
+                .setWithPayload(CANDIDATE_FIELDS)
                 .build());
       }
     }
@@ -306,6 +311,38 @@ public class QdrantPassageRepository implements PassageRepository {
       passages.add(passage.withScores(scores));
     }
     return passages;
+  }
+
+  @Override
+  public List<Passage> load(List<Passage> candidates) {
+    if (candidates.isEmpty()) {
+      return candidates;
+    }
+    List<io.qdrant.client.grpc.Common.PointId> ids = new ArrayList<>(candidates.size());
+    for (Passage c : candidates) {
+      ids.add(id(java.util.UUID.fromString(c.pointId())));
+    }
+    Map<String, io.qdrant.client.grpc.Points.RetrievedPoint> byId = new HashMap<>();
+    for (var point :
+        await(
+            client.retrieveAsync(
+                collection,
+                ids,
+                enable(true),
+                io.qdrant.client.WithVectorsSelectorFactory.enable(false),
+                null,
+                timeout))) {
+      byId.put(point.getId().getUuid(), point);
+    }
+    List<Passage> loaded = new ArrayList<>(candidates.size());
+    for (Passage c : candidates) {
+      var point = byId.get(c.pointId());
+      if (point != null) {
+        // Deleted between search and load: left out.
+        loaded.add(toPassage(point.getId(), point.getPayloadMap()).withScores(c.scores()));
+      }
+    }
+    return loaded;
   }
 
   private static Filter filter(String tenant, List<String> sources, PassageFilter extra) {
@@ -389,14 +426,18 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   private static Passage toPassage(ScoredPoint p) {
-    Map<String, Value> payload = p.getPayloadMap();
+    return toPassage(p.getId(), p.getPayloadMap());
+  }
+
+  private static Passage toPassage(
+      io.qdrant.client.grpc.Common.PointId id, Map<String, Value> payload) {
     Map<String, String> metadata = new LinkedHashMap<>();
     Value meta = payload.get(METADATA);
     if (meta != null && meta.hasStructValue()) {
       meta.getStructValue().getFieldsMap().forEach((k, v) -> metadata.put(k, v.getStringValue()));
     }
     return new Passage(
-        p.getId().getUuid(),
+        id.getUuid(),
         str(payload, TENANT),
         str(payload, SOURCE),
         str(payload, DOCUMENT_ID),

@@ -1,0 +1,132 @@
+package dev.rag.cli;
+
+import dev.rag.proto.v1.RetrieveGrpc;
+import dev.rag.proto.v1.RetrieveRequest;
+import io.quarkus.grpc.GrpcClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Benchmarks: figures printed, never asserted. {@code retrieve} measures gRPC Retrieve latency on
+ * loopback with a dataset's queries, at each requested concurrency, after a warm-up.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark a running service.")
+public class BenchCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", description = "what to benchmark: retrieve")
+  String target;
+
+  @Option(
+      names = "--dir",
+      required = true,
+      description = "BEIR-layout directory whose queries are used")
+  Path dir;
+
+  @Option(names = "--split", defaultValue = "test")
+  String split;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "full",
+      description = "retrieval mode (default: ${DEFAULT-VALUE})")
+  String mode;
+
+  @Option(names = "--concurrency", split = ",", defaultValue = "1,8")
+  List<Integer> concurrency;
+
+  @Option(
+      names = "--requests",
+      defaultValue = "300",
+      description = "measured requests per concurrency level")
+  int requests;
+
+  @Option(names = "--top-k", defaultValue = "10")
+  int topK;
+
+  @Option(names = "--tenant", defaultValue = "default")
+  String tenant;
+
+  @Option(names = "--source", description = "sources to search (default: all)")
+  List<String> sources;
+
+  @GrpcClient("retrieve")
+  RetrieveGrpc.RetrieveBlockingStub retrieve;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!"retrieve".equals(target)) {
+      System.err.println("unknown benchmark '" + target + "': use retrieve");
+      return 2;
+    }
+    List<String> queries = new ArrayList<>(BeirDataset.load(dir, split).queries().values());
+    System.out.printf(
+        "retrieve benchmark: mode %s, top_k %d, %d queries%n", mode, topK, queries.size());
+    for (int i = 0; i < Math.min(30, queries.size()); i++) {
+      call(queries.get(i));
+    }
+    System.out.printf(
+        "%-12s %8s %8s %8s %10s%n", "concurrency", "p50 ms", "p95 ms", "p99 ms", "req/s");
+    for (int c : concurrency) {
+      List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(c);
+      long start = System.nanoTime();
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < c; w++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  int i;
+                  while ((i = next.getAndIncrement()) < requests) {
+                    long t = System.nanoTime();
+                    call(queries.get(i % queries.size()));
+                    latencies.add((System.nanoTime() - t) / 1e6);
+                  }
+                }));
+      }
+      for (Future<?> f : workers) {
+        f.get();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+      System.out.printf(
+          Locale.ROOT,
+          "%-12d %8.1f %8.1f %8.1f %10.1f%n",
+          c,
+          Metrics.percentile(latencies, 50),
+          Metrics.percentile(latencies, 95),
+          Metrics.percentile(latencies, 99),
+          requests / seconds);
+    }
+    return 0;
+  }
+
+  private void call(String query) {
+    retrieve
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .retrieve(
+            RetrieveRequest.newBuilder()
+                .setTenant(tenant)
+                .setQuery(query)
+                .setTopK(topK)
+                .setMode(EvalCommand.mode(mode))
+                .addAllSources(sources == null ? List.of() : sources)
+                .build());
+  }
+}

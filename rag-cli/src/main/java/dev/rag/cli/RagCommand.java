@@ -1,0 +1,12 @@
+package dev.rag.cli;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine.Command;
+
+/** The Java side of {@code ./rag}: evaluation and benchmarks against the running services. */
+@TopCommand
+@Command(
+    name = "rag",
+    mixinStandardHelpOptions = true,
+    subcommands = {EvalCommand.class, BenchCommand.class})
+public class RagCommand {}
