@@ -1,8 +1,13 @@
 package dev.rag.embed;
 
 import dev.rag.embed.config.EmbedConfig;
+import dev.rag.embedding.ModelCatalog;
+import dev.rag.embedding.OnnxEmbedder;
+import dev.rag.embedding.TextKind;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -16,16 +21,35 @@ public class EmbeddingService {
 
   private static final Logger LOG = Logger.getLogger(EmbeddingService.class);
 
-  private final Embedder embedder;
+  private final OnnxEmbedder embedder;
   private final EmbedConfig config;
 
   EmbeddingService(EmbedConfig config) {
     this.config = config;
     long start = System.nanoTime();
-    this.embedder = OnnxEmbedder.load(config.model(), config.queryInstruction().orElse(""));
+    int threads =
+        config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+    this.embedder =
+        OnnxEmbedder.load(
+            ModelCatalog.get(config.model()),
+            new OnnxEmbedder.Options(
+                config.device(),
+                threads,
+                config.batch().maxTokens(),
+                config.batch().maxSize(),
+                config.queryInstruction().orElse(null)));
     LOG.infof(
-        "Loaded embedding model %s (dimension %d) in %d ms",
-        embedder.modelId(), embedder.dimension(), (System.nanoTime() - start) / 1_000_000);
+        "Loaded embedding model %s (dimension %d, %s, %d threads, batches of %d) in %d ms",
+        embedder.modelId(),
+        embedder.dimension(),
+        embedder.onGpu() ? "GPU" : "CPU",
+        threads,
+        embedder.maxBatchSize(),
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    embedder.close();
   }
 
   public String modelId() {
@@ -36,7 +60,7 @@ public class EmbeddingService {
     return embedder.dimension();
   }
 
-  /** Embeds passages for indexing. */
+  /** Embeds passages for indexing, batched by length. */
   public List<float[]> embedPassages(List<String> texts) {
     return embedder.embed(texts, TextKind.PASSAGE);
   }

@@ -28,8 +28,23 @@ import picocli.CommandLine.Parameters;
     description = "Benchmark a running service.")
 public class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "what to benchmark: retrieve")
+  @Parameters(index = "0", description = "what to benchmark: retrieve or embed")
   String target;
+
+  @Option(
+      names = "--model",
+      defaultValue = "bge-small-en-v1.5-int8",
+      description = "embed: the model embed-service runs")
+  String model;
+
+  @Option(names = "--passages", defaultValue = "1000", description = "embed: passages embedded")
+  int passages;
+
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rag.kafka.bootstrap")
+  String kafkaBootstrap;
+
+  @GrpcClient("embed")
+  dev.rag.proto.v1.EmbedGrpc.EmbedBlockingStub embed;
 
   @Option(
       names = "--dir",
@@ -69,8 +84,13 @@ public class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ("embed".equals(target)) {
+      new EmbedBench(kafkaBootstrap, embed)
+          .run(BeirDataset.load(dir, split), model, passages, requests);
+      return 0;
+    }
     if (!"retrieve".equals(target)) {
-      System.err.println("unknown benchmark '" + target + "': use retrieve");
+      System.err.println("unknown benchmark '" + target + "': use retrieve or embed");
       return 2;
     }
     List<String> queries = new ArrayList<>(BeirDataset.load(dir, split).queries().values());

@@ -2,7 +2,7 @@ package dev.rag.embed.grpc;
 
 import dev.rag.embed.EmbeddingService;
 import dev.rag.embed.InvalidEmbedRequestException;
-import dev.rag.embed.TextKind;
+import dev.rag.embedding.TextKind;
 import dev.rag.proto.v1.Embed;
 import dev.rag.proto.v1.EmbedRequest;
 import dev.rag.proto.v1.EmbedResponse;

@@ -8,34 +8,96 @@ import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
- * Consumes {@value Topics#CHUNKS}, embeds each event's chunks together and publishes them to
- * {@value Topics#EMBEDDINGS}; deletions pass through. The offset is committed after the broker has
- * acknowledged the output; a record that cannot be processed goes to {@code rag.chunks.v1.dlq}.
+ * Consumes {@value Topics#CHUNKS} in batches (up to {@code max.poll.records} events), embeds the
+ * chunks of all the batch's events together (so inference batches are full and sorted by length),
+ * and publishes one embeddings event per chunk event to {@value Topics#EMBEDDINGS}, deletions
+ * passed through. The batch's offsets are committed after every output is acknowledged by the
+ * broker. A record that cannot be read goes to {@code rag.chunks.v1.dlq} with the reason, and the
+ * rest of its batch carries on.
  */
 @ApplicationScoped
 public class ChunksListener {
 
+  private static final Logger LOG = Logger.getLogger(ChunksListener.class);
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
 
   private final EmbeddingService embeddings;
   private final EmbeddingPublisher publisher;
+  private final DeadLetterPublisher deadLetters;
 
-  ChunksListener(EmbeddingService embeddings, EmbeddingPublisher publisher) {
+  ChunksListener(
+      EmbeddingService embeddings, EmbeddingPublisher publisher, DeadLetterPublisher deadLetters) {
     this.embeddings = embeddings;
     this.publisher = publisher;
+    this.deadLetters = deadLetters;
   }
 
   @Incoming("chunks-in")
   @Blocking
-  public void onChunks(ConsumerRecord<String, byte[]> record) {
+  public void onChunks(ConsumerRecords<String, byte[]> records) {
+    List<ConsumerRecord<String, byte[]>> accepted = new ArrayList<>();
+    List<ChunksEvent> events = new ArrayList<>();
+    List<Uni<Void>> sends = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      try {
+        events.add(parse(record));
+        accepted.add(record);
+      } catch (IllegalArgumentException e) {
+        LOG.warnf(
+            "Chunk event %s-%d@%d to the dead-letter topic: %s",
+            record.topic(), record.partition(), record.offset(), e.getMessage());
+        sends.add(deadLetters.send(record, e.getMessage()));
+      }
+    }
+    List<String> texts = new ArrayList<>();
+    for (ChunksEvent event : events) {
+      if (!event.getDeleted()) {
+        for (Chunk c : event.getChunksList()) {
+          texts.add(c.getEmbeddingText().isEmpty() ? c.getText() : c.getEmbeddingText());
+        }
+      }
+    }
+    List<float[]> vectors = texts.isEmpty() ? List.of() : embeddings.embedPassages(texts);
+    int next = 0;
+    for (int i = 0; i < events.size(); i++) {
+      ChunksEvent event = events.get(i);
+      EmbeddingsEvent.Builder out =
+          EmbeddingsEvent.newBuilder()
+              .setHeader(event.getHeader())
+              .setModelId(embeddings.modelId())
+              .setDimension(embeddings.dimension())
+              .setPart(event.getPart())
+              .setPartCount(event.getPartCount())
+              .setTotalChunks(event.getTotalChunks())
+              .setDeleted(event.getDeleted());
+      if (!event.getDeleted()) {
+        for (Chunk c : event.getChunksList()) {
+          EmbeddedChunk.Builder embedded = EmbeddedChunk.newBuilder().setChunk(c);
+          for (float x : vectors.get(next++)) {
+            embedded.addVector(x);
+          }
+          out.addChunks(embedded);
+        }
+      }
+      sends.add(publisher.publish(accepted.get(i).key(), out.build()));
+    }
+    if (!sends.isEmpty()) {
+      Uni.join().all(sends).andFailFast().await().atMost(PUBLISH_TIMEOUT);
+    }
+  }
+
+  static ChunksEvent parse(ConsumerRecord<String, byte[]> record) {
     if (record.value() == null) {
       throw new IllegalArgumentException("null value: chunk events are never tombstones");
     }
@@ -49,29 +111,6 @@ public class ChunksListener {
     if (!event.hasHeader() || event.getHeader().getTenant().isEmpty()) {
       throw new IllegalArgumentException("chunk event has no header or tenant");
     }
-    EmbeddingsEvent.Builder out =
-        EmbeddingsEvent.newBuilder()
-            .setHeader(event.getHeader())
-            .setModelId(embeddings.modelId())
-            .setDimension(embeddings.dimension())
-            .setPart(event.getPart())
-            .setPartCount(event.getPartCount())
-            .setTotalChunks(event.getTotalChunks())
-            .setDeleted(event.getDeleted());
-    if (!event.getDeleted() && event.getChunksCount() > 0) {
-      List<String> texts = new ArrayList<>(event.getChunksCount());
-      for (Chunk c : event.getChunksList()) {
-        texts.add(c.getEmbeddingText().isEmpty() ? c.getText() : c.getEmbeddingText());
-      }
-      List<float[]> vectors = embeddings.embedPassages(texts);
-      for (int i = 0; i < vectors.size(); i++) {
-        EmbeddedChunk.Builder embedded = EmbeddedChunk.newBuilder().setChunk(event.getChunks(i));
-        for (float x : vectors.get(i)) {
-          embedded.addVector(x);
-        }
-        out.addChunks(embedded);
-      }
-    }
-    publisher.publish(record.key(), out.build()).await().atMost(PUBLISH_TIMEOUT);
+    return event;
   }
 }

@@ -1,4 +1,4 @@
-package dev.rag.embed;
+package dev.rag.embedding;
 
 /** How a text will be used; models embed queries and passages differently. */
 public enum TextKind {

@@ -1,9 +1,9 @@
-package dev.rag.embed;
+package dev.rag.embedding;
 
 import java.util.List;
 
 /** A dense embedding model. Implementations are thread-safe. */
-public interface Embedder {
+public interface Embedder extends AutoCloseable {
 
   /** Identifier of the model; it travels with every vector. */
   String modelId();
@@ -17,4 +17,7 @@ public interface Embedder {
    * @return one L2-normalised vector per text, in order
    */
   List<float[]> embed(List<String> texts, TextKind kind);
+
+  @Override
+  void close();
 }

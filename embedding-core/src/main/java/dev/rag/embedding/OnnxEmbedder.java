@@ -1,0 +1,377 @@
+package dev.rag.embedding;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * A model run with ONNX Runtime directly, so this class decides batching, threads and the execution
+ * provider. Inputs are tokenized with the model's own tokenizer (truncated to its limit, never
+ * split), grouped by length ({@link TokenBatcher}), padded per batch, run, pooled and
+ * L2-normalised.
+ */
+public final class OnnxEmbedder implements Embedder {
+
+  private static final Logger LOG = Logger.getLogger(OnnxEmbedder.class);
+
+  /**
+   * How a model runs.
+   *
+   * @param device where inference runs
+   * @param threads intra-op threads on the CPU
+   * @param maxBatchTokens most padded tokens per inference batch; 0 chooses by device
+   * @param maxBatchSize most inputs per inference batch; 0 chooses by device: 1 on the CPU, where
+   *     measurement showed the int8 models fastest one input at a time, 64 on a GPU
+   * @param queryPrefix text put before each query; null keeps the model's own convention
+   * @param parallelism inference batches run at once (each with {@code threads} intra-op threads)
+   */
+  public record Options(
+      Device device,
+      int threads,
+      int maxBatchTokens,
+      int maxBatchSize,
+      String queryPrefix,
+      int parallelism) {
+
+    public Options(
+        Device device, int threads, int maxBatchTokens, int maxBatchSize, String queryPrefix) {
+      this(device, threads, maxBatchTokens, maxBatchSize, queryPrefix, 1);
+    }
+
+    /** Automatic device, every core, batch sizes chosen by device. */
+    public static Options defaults() {
+      return new Options(Device.AUTO, Runtime.getRuntime().availableProcessors(), 0, 0, null);
+    }
+  }
+
+  private final ModelSpec spec;
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final HuggingFaceTokenizer tokenizer;
+  private final HuggingFaceTokenizer counter;
+  private final Set<String> inputs;
+  private final Options options;
+  private final String queryPrefix;
+  private final boolean cuda;
+  private final java.util.concurrent.ExecutorService workers;
+  private final int maxBatchSize;
+  private final int maxBatchTokens;
+
+  private OnnxEmbedder(
+      ModelSpec spec,
+      OrtEnvironment env,
+      OrtSession session,
+      HuggingFaceTokenizer tokenizer,
+      HuggingFaceTokenizer counter,
+      Options options,
+      boolean cuda) {
+    this.spec = spec;
+    this.env = env;
+    this.session = session;
+    this.tokenizer = tokenizer;
+    this.counter = counter;
+    this.inputs = session.getInputNames();
+    this.options = options;
+    this.queryPrefix = options.queryPrefix() != null ? options.queryPrefix() : spec.queryPrefix();
+    this.cuda = cuda;
+    this.maxBatchSize = options.maxBatchSize() > 0 ? options.maxBatchSize() : cuda ? 64 : 1;
+    this.maxBatchTokens =
+        options.maxBatchTokens() > 0 ? options.maxBatchTokens() : cuda ? 16384 : 8192;
+    this.workers =
+        options.parallelism() > 1
+            ? java.util.concurrent.Executors.newFixedThreadPool(
+                options.parallelism(),
+                r -> {
+                  Thread t = new Thread(r, "embed-" + spec.id());
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+  }
+
+  /**
+   * Loads a model from the class path.
+   *
+   * @throws IllegalStateException when the model files are missing, or CUDA was required and cannot
+   *     be used
+   */
+  public static OnnxEmbedder load(ModelSpec spec, Options options) {
+    byte[] model = resource(spec.onnxResource());
+    HuggingFaceTokenizer tokenizer =
+        tokenizer(
+            spec,
+            Map.of(
+                "truncation", "true",
+                "maxLength", Integer.toString(spec.maxTokens()),
+                "padding", "false",
+                "addSpecialTokens", "true"));
+    HuggingFaceTokenizer counter =
+        tokenizer(
+            spec, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true"));
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try {
+      OrtSession.SessionOptions session = new OrtSession.SessionOptions();
+      session.setIntraOpNumThreads(Math.max(1, options.threads()));
+      session.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      boolean cuda = selectDevice(session, options.device());
+      OnnxEmbedder embedder =
+          new OnnxEmbedder(
+              spec, env, env.createSession(model, session), tokenizer, counter, options, cuda);
+      float[] probe = embedder.embed(List.of("probe"), TextKind.PASSAGE).get(0);
+      if (probe.length != spec.dimension()) {
+        throw new IllegalStateException(
+            spec.id() + " produced vectors of " + probe.length + ", expected " + spec.dimension());
+      }
+      return embedder;
+    } catch (OrtException | RuntimeException e) {
+      tokenizer.close();
+      counter.close();
+      if (e instanceof IllegalStateException ise) {
+        throw ise;
+      }
+      throw new IllegalStateException("could not load " + spec.id() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HuggingFaceTokenizer tokenizer(ModelSpec spec, Map<String, String> options) {
+    try (InputStream in = stream(spec.tokenizerResource())) {
+      return HuggingFaceTokenizer.newInstance(in, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the tokenizer of " + spec.id(), e);
+    }
+  }
+
+  /** Adds the CUDA provider when wanted and possible; returns whether it did. */
+  private static boolean selectDevice(OrtSession.SessionOptions options, Device device)
+      throws OrtException {
+    boolean available = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    switch (device) {
+      case CPU -> {
+        return false;
+      }
+      case CUDA -> {
+        if (!available) {
+          throw new IllegalStateException(
+              "embed.device=cuda, but this ONNX Runtime has no CUDA execution provider: build with"
+                  + " -Pgpu (onnxruntime_gpu) and run on a node with an NVIDIA GPU, driver, CUDA 12"
+                  + " and cuDNN 9; or set embed.device=auto or cpu");
+        }
+        try {
+          options.addCUDA(0);
+        } catch (OrtException e) {
+          throw new IllegalStateException(
+              "embed.device=cuda, but the CUDA execution provider could not start (no usable GPU?): "
+                  + e.getMessage(),
+              e);
+        }
+        LOG.info("Embedding on the GPU (CUDA execution provider, device 0)");
+        return true;
+      }
+      default -> {
+        if (available) {
+          try {
+            options.addCUDA(0);
+            LOG.info("Embedding on the GPU (CUDA execution provider, device 0)");
+            return true;
+          } catch (OrtException e) {
+            LOG.infof("No usable GPU (%s): embedding on the CPU", e.getMessage());
+            return false;
+          }
+        }
+        LOG.info("No GPU execution provider in this build: embedding on the CPU");
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public String modelId() {
+    return spec.id();
+  }
+
+  @Override
+  public int dimension() {
+    return spec.dimension();
+  }
+
+  /** Most inputs per inference batch, as chosen for the device. */
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
+  /** Whether inference runs on the GPU. */
+  public boolean onGpu() {
+    return cuda;
+  }
+
+  /** The model this embedder runs. */
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** Tokens of a text for this model, special tokens included, before any truncation. */
+  public int countTokens(String text) {
+    synchronized (counter) {
+      return counter.encode(text, true, false).getIds().length;
+    }
+  }
+
+  @Override
+  public List<float[]> embed(List<String> texts, TextKind kind) {
+    if (texts.isEmpty()) {
+      return List.of();
+    }
+    String prefix = kind == TextKind.QUERY ? queryPrefix : spec.passagePrefix();
+    List<String> inputsText = new ArrayList<>(texts.size());
+    for (String t : texts) {
+      inputsText.add(prefix.isEmpty() ? t : prefix + t);
+    }
+    Encoding[] encodings;
+    synchronized (tokenizer) {
+      encodings = tokenizer.batchEncode(inputsText);
+    }
+    int[] lengths = new int[encodings.length];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = encodings[i].getIds().length;
+    }
+    float[][] vectors = new float[texts.size()][];
+    for (int[] batch :
+        TokenBatcher.plan(lengths, options.maxBatchTokens(), options.maxBatchSize())) {
+      run(encodings, batch, vectors);
+    }
+    return Arrays.asList(vectors);
+  }
+
+  private void run(Encoding[] encodings, int[] batch, float[][] out) {
+    int rows = batch.length;
+    int length = 0;
+    for (int i : batch) {
+      length = Math.max(length, encodings[i].getIds().length);
+    }
+    long[] ids = new long[rows * length];
+    long[] mask = new long[rows * length];
+    long[] types = new long[rows * length];
+    for (int r = 0; r < rows; r++) {
+      Encoding e = encodings[batch[r]];
+      System.arraycopy(e.getIds(), 0, ids, r * length, e.getIds().length);
+      System.arraycopy(e.getAttentionMask(), 0, mask, r * length, e.getAttentionMask().length);
+      System.arraycopy(e.getTypeIds(), 0, types, r * length, e.getTypeIds().length);
+    }
+    long[] shape = {rows, length};
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      feed.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
+      if (inputs.contains("attention_mask")) {
+        feed.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
+      }
+      if (inputs.contains("token_type_ids")) {
+        feed.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
+      }
+      try (OrtSession.Result result = session.run(feed)) {
+        OnnxTensor output = (OnnxTensor) result.get(0);
+        long[] outShape = output.getInfo().getShape();
+        FloatBuffer values = output.getFloatBuffer();
+        for (int r = 0; r < rows; r++) {
+          out[batch[r]] = normalise(pool(values, outShape, r, length, mask));
+        }
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException(
+          "inference failed for " + spec.id() + ": " + e.getMessage(), e);
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private float[] pool(FloatBuffer values, long[] shape, int row, int length, long[] mask) {
+    if (shape.length == 2) {
+      int hidden = (int) shape[1];
+      float[] v = new float[hidden];
+      values.get(row * hidden, v);
+      return v;
+    }
+    int hidden = (int) shape[2];
+    int base = row * length * hidden;
+    float[] v = new float[hidden];
+    if (spec.pooling() == Pooling.CLS) {
+      values.get(base, v);
+      return v;
+    }
+    int count = 0;
+    for (int t = 0; t < length; t++) {
+      if (mask[row * length + t] == 0) {
+        continue;
+      }
+      count++;
+      int offset = base + t * hidden;
+      for (int h = 0; h < hidden; h++) {
+        v[h] += values.get(offset + h);
+      }
+    }
+    for (int h = 0; h < hidden; h++) {
+      v[h] /= Math.max(1, count);
+    }
+    return v;
+  }
+
+  static float[] normalise(float[] v) {
+    double norm = 0;
+    for (float x : v) {
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > 0) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (v[i] / norm);
+      }
+    }
+    return v;
+  }
+
+  private static InputStream stream(String name) {
+    InputStream in = OnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
+    if (in == null) {
+      throw new IllegalStateException(
+          "model file '" + name + "' is not on the class path (its model jar is missing)");
+    }
+    return in;
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = stream(name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + name, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
+    try {
+      session.close();
+    } catch (OrtException e) {
+      LOG.debug("closing the session", e);
+    }
+    tokenizer.close();
+    counter.close();
+  }
+}

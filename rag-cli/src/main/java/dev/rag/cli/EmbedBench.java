@@ -1,0 +1,215 @@
+package dev.rag.cli;
+
+import dev.rag.common.Topics;
+import dev.rag.embedding.ModelCatalog;
+import dev.rag.embedding.ModelSpec;
+import dev.rag.embedding.OnnxEmbedder;
+import dev.rag.embedding.TextKind;
+import dev.rag.proto.v1.Chunk;
+import dev.rag.proto.v1.ChunksEvent;
+import dev.rag.proto.v1.DocumentHeader;
+import dev.rag.proto.v1.EmbedGrpc;
+import dev.rag.proto.v1.EmbedRequest;
+import dev.rag.proto.v1.EmbeddingsEvent;
+import dev.rag.proto.v1.InputKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The embedding benchmark: (a) the model's raw throughput in this process at several batch
+ * settings, (b) throughput through embed-service (chunk events in on rag.chunks.v1, embedding
+ * events out on rag.embeddings.v1) on the same passages, the ratio b/a, and (c) gRPC Embed latency
+ * for single queries.
+ */
+final class EmbedBench {
+
+  private final String bootstrap;
+  private final EmbedGrpc.EmbedBlockingStub embed;
+
+  EmbedBench(String bootstrap, EmbedGrpc.EmbedBlockingStub embed) {
+    this.bootstrap = bootstrap;
+    this.embed = embed;
+  }
+
+  void run(BeirDataset data, String modelId, int passages, int queries) throws Exception {
+    ModelSpec spec = ModelCatalog.get(modelId);
+    List<String> texts = new ArrayList<>();
+    for (BeirDataset.Doc d : data.corpus()) {
+      if (texts.size() == passages) {
+        break;
+      }
+      texts.add(d.title().isEmpty() ? d.text() : d.title() + "\n\n" + d.text());
+    }
+    int threads = Runtime.getRuntime().availableProcessors();
+    System.out.printf(
+        "embed benchmark: %s, %d SciFact passages (title + abstract), %d CPU threads%n",
+        spec.id(), texts.size(), threads);
+
+    // (a) raw model throughput, in process.
+    double best = 0;
+    String bestSetting = "";
+    System.out.printf("%-34s %10s%n", "in-process (a)", "chunks/s");
+    // {batch size, token budget, intra-op threads, parallel batches}
+    for (int[] setting :
+        new int[][] {
+          {1, 512, threads, 1},
+          {1, 512, 1, threads},
+          {4, 4096, 1, threads},
+          {8, 8192, 1, threads},
+          {16, 8192, threads, 1},
+          {64, 16384, threads, 1}
+        }) {
+      try (OnnxEmbedder model =
+          OnnxEmbedder.load(
+              spec,
+              new OnnxEmbedder.Options(
+                  dev.rag.embedding.Device.CPU,
+                  setting[2],
+                  setting[1],
+                  setting[0],
+                  null,
+                  setting[3]))) {
+        model.embed(texts.subList(0, Math.min(64, texts.size())), TextKind.PASSAGE);
+        long start = System.nanoTime();
+        model.embed(texts, TextKind.PASSAGE);
+        double rate = texts.size() / ((System.nanoTime() - start) / 1e9);
+        String label =
+            "batch " + setting[0] + "/" + setting[1] + "t, " + setting[2] + " thr x " + setting[3];
+        System.out.printf(Locale.ROOT, "%-34s %10.1f%n", label, rate);
+        if (rate > best) {
+          best = rate;
+          bestSetting = label;
+        }
+      }
+    }
+
+    // (b) through the service.
+    double service = throughService(texts);
+    System.out.printf(Locale.ROOT, "%-34s %10.1f%n", "through embed-service (b)", service);
+    System.out.printf(Locale.ROOT, "best in-process: %s%n", bestSetting);
+    System.out.printf(Locale.ROOT, "ratio: %.2f%n", service / best);
+
+    // (c) single-query latency over gRPC.
+    List<String> qs = new ArrayList<>(data.queries().values());
+    List<Double> latencies = new ArrayList<>();
+    for (int i = 0; i < queries + 20; i++) {
+      long start = System.nanoTime();
+      embed
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .embed(
+              EmbedRequest.newBuilder()
+                  .addTexts(qs.get(i % qs.size()))
+                  .setKind(InputKind.INPUT_KIND_QUERY)
+                  .build());
+      if (i >= 20) {
+        latencies.add((System.nanoTime() - start) / 1e6);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "gRPC Embed, one query: p50 %.1f ms, p95 %.1f ms (%d calls)%n",
+        Metrics.percentile(latencies, 50),
+        Metrics.percentile(latencies, 95),
+        latencies.size());
+  }
+
+  /** Chunks per second from the first event sent to the last embedding received. */
+  private double throughService(List<String> texts) throws Exception {
+    String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    List<ChunksEvent> events = new ArrayList<>();
+    for (int start = 0, doc = 0; start < texts.size(); start += 16, doc++) {
+      ChunksEvent.Builder e =
+          ChunksEvent.newBuilder()
+              .setHeader(
+                  DocumentHeader.newBuilder()
+                      .setTenant("bench")
+                      .setSource(run)
+                      .setDocumentId("d" + doc)
+                      .setVersion("v1"))
+              .setPartCount(1);
+      for (int i = start; i < Math.min(texts.size(), start + 16); i++) {
+        e.addChunks(Chunk.newBuilder().setIndex(i - start).setText(texts.get(i)));
+      }
+      events.add(e.setTotalChunks(e.getChunksCount()).build());
+    }
+    try (var consumer =
+            new KafkaConsumer<String, byte[]>(
+                Map.of("bootstrap.servers", bootstrap, "allow.auto.create.topics", false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        var producer =
+            new KafkaProducer<String, byte[]>(
+                Map.of(
+                    "bootstrap.servers", bootstrap, "max.request.size", Topics.MAX_MESSAGE_BYTES),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.EMBEDDINGS, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(Topics.EMBEDDINGS, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      long start = System.nanoTime();
+      for (ChunksEvent e : events) {
+        var h = e.getHeader();
+        producer.send(
+            new ProducerRecord<>(
+                Topics.CHUNKS,
+                Topics.documentKey(h.getTenant(), h.getSource(), h.getDocumentId()),
+                e.toByteArray()));
+      }
+      producer.flush();
+      int received = 0;
+      Set<String> seen = new HashSet<>();
+      long last = start;
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+      while (received < texts.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          EmbeddingsEvent out = EmbeddingsEvent.parseFrom(r.value());
+          if (out.getHeader().getSource().equals(run) && seen.add(r.key())) {
+            received += out.getChunksCount();
+            last = System.nanoTime();
+          }
+        }
+      }
+      double rate = received / ((last - start) / 1e9);
+      // Leave nothing behind: delete the benchmark's documents from the index.
+      for (ChunksEvent e : events) {
+        var h = e.getHeader();
+        producer.send(
+            new ProducerRecord<>(
+                Topics.CHUNKS,
+                Topics.documentKey(h.getTenant(), h.getSource(), h.getDocumentId()),
+                ChunksEvent.newBuilder()
+                    .setHeader(h)
+                    .setDeleted(true)
+                    .setPartCount(1)
+                    .build()
+                    .toByteArray()));
+      }
+      producer.flush();
+      if (received < texts.size()) {
+        throw new IllegalStateException(
+            "only " + received + " of " + texts.size() + " chunks came back");
+      }
+      return rate;
+    }
+  }
+}
