@@ -60,6 +60,11 @@ public class EmbeddingService {
     return embedder.dimension();
   }
 
+  /** Whether inference runs on the GPU. */
+  public boolean onGpu() {
+    return embedder.onGpu();
+  }
+
   /** Embeds passages for indexing, batched by length. */
   public List<float[]> embedPassages(List<String> texts) {
     return embedder.embed(texts, TextKind.PASSAGE);

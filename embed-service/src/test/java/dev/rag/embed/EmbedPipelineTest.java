@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,53 @@ class EmbedPipelineTest {
     assertThat(embedded.getChunks(1).getChunk().getText()).isEqualTo("Second chunk.");
     assertThat(out.get(1).getDeleted()).isTrue();
     assertThat(out.get(1).getChunksCount()).isZero();
+  }
+
+  @Test
+  void passesByEventsReplayedForAnotherModel() throws Exception {
+    String id = "doc-" + UUID.randomUUID();
+    String key = Topics.documentKey("t1", "papers", id);
+    DocumentHeader header =
+        DocumentHeader.newBuilder()
+            .setTenant("t1")
+            .setSource("papers")
+            .setDocumentId(id)
+            .setVersion("v1")
+            .build();
+    ChunksEvent.Builder event =
+        ChunksEvent.newBuilder()
+            .setHeader(header)
+            .setPartCount(1)
+            .setTotalChunks(1)
+            .addChunks(Chunk.newBuilder().setIndex(0).setText("For another model."));
+    TopicWriter.send(
+        bootstrap(),
+        Topics.CHUNKS,
+        key,
+        event.build().toByteArray(),
+        Map.of(Topics.TARGET_MODEL_HEADER, "e5-small-v2-int8"));
+    TopicWriter.send(
+        bootstrap(),
+        Topics.CHUNKS,
+        key,
+        event
+            .setChunks(0, Chunk.newBuilder().setIndex(0).setText("For this model."))
+            .build()
+            .toByteArray(),
+        Map.of(Topics.TARGET_MODEL_HEADER, "bge-small-en-v1.5-int8"));
+    produce(
+        key,
+        event.setChunks(0, Chunk.newBuilder().setIndex(0).setText("Live.")).build().toByteArray());
+
+    List<EmbeddingsEvent> out = embeddingsOf(key, 2);
+    assertThat(out)
+        .extracting(e -> e.getChunks(0).getChunk().getText())
+        .containsExactly("For this model.", "Live.");
+    // Nothing else for this key arrives behind them.
+    assertThat(
+            TopicReader.await(
+                bootstrap(), Topics.EMBEDDINGS, r -> key.equals(r.key()), 3, Duration.ofSeconds(3)))
+        .hasSize(2);
   }
 
   @Test

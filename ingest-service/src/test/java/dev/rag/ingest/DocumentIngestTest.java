@@ -93,6 +93,57 @@ class DocumentIngestTest {
   }
 
   @Test
+  void replaysTheDocumentsTopicForAnotherModel() {
+    String id = "replay-" + UUID.randomUUID();
+    given()
+        .contentType("application/json")
+        .body(Map.of("id", id, "title", "Replayed", "text", "Text to embed twice."))
+        .post("/v1/documents")
+        .then()
+        .statusCode(202);
+    String key = "default/default/" + id;
+    chunksOf(key, 1);
+
+    String replay =
+        given()
+            .contentType("application/json")
+            .body(Map.of("targetModel", "e5-small-v2-int8"))
+            .post("/v1/admin/replays")
+            .then()
+            .statusCode(202)
+            .body("targetModel", equalTo("e5-small-v2-int8"))
+            .extract()
+            .path("id");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                "done"
+                    .equals(
+                        given().get("/v1/admin/replays/" + replay).then().extract().path("state")));
+
+    List<ConsumerRecord<String, byte[]>> records =
+        TopicReader.await(
+            bootstrap(), Topics.CHUNKS, r -> key.equals(r.key()), 2, Duration.ofSeconds(30));
+    assertThat(records).hasSize(2);
+    assertThat(records.get(0).headers().lastHeader(Topics.TARGET_MODEL_HEADER)).isNull();
+    assertThat(
+            new String(
+                records.get(1).headers().lastHeader(Topics.TARGET_MODEL_HEADER).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo("e5-small-v2-int8");
+
+    given()
+        .contentType("application/json")
+        .body(Map.of("targetModel", "../etc"))
+        .post("/v1/admin/replays")
+        .then()
+        .statusCode(400)
+        .body("field", equalTo("targetModel"));
+    given().get("/v1/admin/replays/nope").then().statusCode(404);
+  }
+
+  @Test
   void acceptsARawMarkdownUpload() {
     String id = "upload-" + UUID.randomUUID();
     given()

@@ -8,5 +8,5 @@ import picocli.CommandLine.Command;
 @Command(
     name = "rag",
     mixinStandardHelpOptions = true,
-    subcommands = {EvalCommand.class, BenchCommand.class})
+    subcommands = {EvalCommand.class, BenchCommand.class, ReindexCommand.class})
 public class RagCommand {}

@@ -15,15 +15,20 @@ public final class EventMessages {
    * content-type: application/x-protobuf}.
    */
   public static Message<byte[]> protobuf(String key, byte[] value) {
+    return protobuf(key, value, java.util.Map.of());
+  }
+
+  /** The same, with extra headers. */
+  public static Message<byte[]> protobuf(
+      String key, byte[] value, java.util.Map<String, String> extraHeaders) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(Topics.CONTENT_TYPE_HEADER, Topics.PROTOBUF.getBytes(StandardCharsets.UTF_8));
+    extraHeaders.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
     return Message.of(value)
         .addMetadata(
             OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key)
-                .withHeaders(
-                    new RecordHeaders()
-                        .add(
-                            Topics.CONTENT_TYPE_HEADER,
-                            Topics.PROTOBUF.getBytes(StandardCharsets.UTF_8)))
+                .withHeaders(headers)
                 .build());
   }
 }

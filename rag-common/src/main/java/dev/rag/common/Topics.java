@@ -22,6 +22,12 @@ public final class Topics {
   public static final String PROTOBUF = "application/x-protobuf";
 
   /**
+   * Header of chunk events replayed for one embedding model (a reindex): embed-service instances
+   * running another model pass them by.
+   */
+  public static final String TARGET_MODEL_HEADER = "rag-target-model";
+
+  /**
    * Largest record the services produce or accept, in bytes (the topics are created to allow it).
    */
   public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;

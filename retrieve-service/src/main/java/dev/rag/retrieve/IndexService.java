@@ -24,7 +24,7 @@ public class IndexService {
   public void apply(EmbeddingBatch batch) {
     DocumentVersion doc = batch.document();
     if (batch.deleted()) {
-      repository.deleteDocument(doc.tenant(), doc.source(), doc.documentId());
+      repository.deleteDocument(batch.modelId(), doc.tenant(), doc.source(), doc.documentId());
       LOG.debugf("Deleted %s/%s/%s", doc.tenant(), doc.source(), doc.documentId());
       return;
     }
@@ -32,7 +32,7 @@ public class IndexService {
       repository.upsert(withLexicalVectors(batch));
     }
     if (batch.lastPart()) {
-      repository.deleteOtherVersions(doc, doc.version());
+      repository.deleteOtherVersions(batch.modelId(), doc, doc.version());
     }
     LOG.debugf(
         "Indexed %d chunks of %s/%s/%s version %s (part %d of %d)",

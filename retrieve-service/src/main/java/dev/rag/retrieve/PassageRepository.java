@@ -8,17 +8,22 @@ public interface PassageRepository {
   /** Stores the batch's chunks; idempotent. */
   void upsert(EmbeddingBatch batch);
 
-  /** Removes every point of the document except those of {@code keepVersion}. */
-  void deleteOtherVersions(DocumentVersion document, String keepVersion);
+  /**
+   * Removes every point of the document except those of {@code keepVersion}, in a model's index.
+   */
+  void deleteOtherVersions(String modelId, DocumentVersion document, String keepVersion);
 
-  /** Removes every point of the document. */
-  void deleteDocument(String tenant, String source, String documentId);
+  /** Removes every point of the document from a model's index. */
+  void deleteDocument(String modelId, String tenant, String source, String documentId);
 
   /** What to search in one pass: a name for the results and the sources it covers (empty: all). */
   record SearchScope(String name, List<String> sources) {}
 
-  /** The query's vectors; either may be null to skip that signal. */
-  record QueryVectors(String denseModel, float[] dense, SparseVector sparse) {}
+  /**
+   * The query's vectors, for the index of {@code model}; either vector may be null to skip that
+   * signal.
+   */
+  record QueryVectors(String model, float[] dense, SparseVector sparse) {}
 
   /**
    * A scope's candidates per signal, best first, with the signal's score set. Candidates carry
@@ -31,13 +36,13 @@ public interface PassageRepository {
       String tenant, List<SearchScope> scopes, PassageFilter filter, QueryVectors query, int depth);
 
   /** The candidates with their full payload (text, title, metadata...), in the same order. */
-  List<Passage> load(List<Passage> candidates);
+  List<Passage> load(String modelId, List<Passage> candidates);
 
-  /** The sources the tenant has passages in. */
-  List<String> sources(String tenant);
+  /** The sources the tenant has passages in, in a model's index. */
+  List<String> sources(String tenant, String modelId);
 
   /** Documents and passages per source. */
   record SourceCount(String source, long documents, long passages) {}
 
-  List<SourceCount> stats(String tenant);
+  List<SourceCount> stats(String tenant, String modelId);
 }

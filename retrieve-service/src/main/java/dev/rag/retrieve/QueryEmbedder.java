@@ -9,6 +9,13 @@ public interface QueryEmbedder {
   QueryVector embedQuery(String query);
 
   /**
+   * The model queries are embedded with now: the index that queries (and stats) read.
+   *
+   * @throws DependencyUnavailableException when the embedding service cannot answer
+   */
+  String currentModel();
+
+  /**
    * @param modelId the model that produced the vector
    * @param vector the L2-normalised vector
    */

@@ -50,12 +50,14 @@ public class RetrieveService {
     HybridSettings hybrid = hybrid(query.hybrid());
     int depth = Math.max(hybrid.depth(), mode == RetrievalMode.FULL ? 2 * topK : topK);
 
-    String modelId = "";
+    String modelId;
     float[] dense = null;
     if (mode != RetrievalMode.SPARSE) {
       QueryEmbedder.QueryVector v = embedder.embedQuery(text);
       modelId = v.modelId();
       dense = v.vector();
+    } else {
+      modelId = embedder.currentModel();
     }
     SparseVector sparse = null;
     if (mode != RetrievalMode.DENSE) {
@@ -71,7 +73,7 @@ public class RetrieveService {
     List<SearchScope> scopes = new ArrayList<>();
     if (mode == RetrievalMode.FULL) {
       List<String> sources =
-          query.sources().isEmpty() ? repository.sources(query.tenant()) : query.sources();
+          query.sources().isEmpty() ? repository.sources(query.tenant(), modelId) : query.sources();
       for (String s : sources) {
         scopes.add(new SearchScope(s, List.of(s)));
       }
@@ -96,16 +98,21 @@ public class RetrieveService {
           case HYBRID ->
               HybridFusion.fuse(
                   hits.get(0).dense(), hits.get(0).sparse(), hybrid.fusion(), hybrid.denseWeight());
-          case FULL -> full(hits, query, hybrid, topK, depth);
+          case FULL -> full(hits, query, hybrid, topK, depth, modelId);
         };
     if (mode != RetrievalMode.FULL) {
-      ranked = repository.load(ranked.subList(0, Math.min(topK, ranked.size())));
+      ranked = repository.load(modelId, ranked.subList(0, Math.min(topK, ranked.size())));
     }
     return new Result(modelId, mode, ranked.subList(0, Math.min(topK, ranked.size())));
   }
 
   private List<Passage> full(
-      List<ScopeHits> hits, RetrievalQuery query, HybridSettings hybrid, int topK, int depth) {
+      List<ScopeHits> hits,
+      RetrievalQuery query,
+      HybridSettings hybrid,
+      int topK,
+      int depth,
+      String modelId) {
     List<SourceFusion.SourceHits> sources = new ArrayList<>();
     for (ScopeHits h : hits) {
       sources.add(new SourceFusion.SourceHits(h.name(), h.dense(), h.sparse()));
@@ -125,7 +132,7 @@ public class RetrieveService {
     int keep = Math.max(2 * topK, rerank ? r.depth() : 0);
     // Only the best candidates get their text: half again as many as kept, for duplicates to go.
     List<Passage> loaded =
-        repository.load(fused.subList(0, Math.min(fused.size(), keep + keep / 2)));
+        repository.load(modelId, fused.subList(0, Math.min(fused.size(), keep + keep / 2)));
     List<Passage> unique =
         NearDuplicates.collapse(loaded, config.full().duplicateThreshold(), keep);
     if (rerank) {
@@ -193,11 +200,12 @@ public class RetrieveService {
     return text;
   }
 
-  /** Documents and passages per source of a tenant. */
-  public List<PassageRepository.SourceCount> stats(String tenant) {
+  /** Documents and passages per source of a tenant, in a model's index (default: the current). */
+  public List<PassageRepository.SourceCount> stats(String tenant, String modelId) {
     if (tenant == null || tenant.isBlank()) {
       throw new InvalidQueryException("tenant", "tenant is required");
     }
-    return repository.stats(tenant);
+    return repository.stats(
+        tenant, modelId == null || modelId.isBlank() ? embedder.currentModel() : modelId);
   }
 }

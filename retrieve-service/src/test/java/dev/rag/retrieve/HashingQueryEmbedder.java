@@ -17,6 +17,11 @@ public class HashingQueryEmbedder implements QueryEmbedder {
   static final int DIMENSION = 256;
 
   @Override
+  public String currentModel() {
+    return MODEL;
+  }
+
+  @Override
   public QueryVector embedQuery(String query) {
     return new QueryVector(MODEL, vector(query));
   }

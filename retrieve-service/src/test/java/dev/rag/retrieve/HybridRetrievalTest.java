@@ -107,11 +107,18 @@ class HybridRetrievalTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                repository.countPoints(tenant, "papers", "long") == 4
-                    && repository.countPoints(tenant, "web", "zebra-copy") == 1
-                    && repository.countPoints(tenant, "notes", "quokka-note") == 1
-                    && repository.countPoints(tenant, "papers", "quokka") == 1
-                    && repository.countPoints(tenant, "papers", "zebra") == 1);
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "long") == 4
+                    && repository.countPoints(
+                            HashingQueryEmbedder.MODEL, tenant, "web", "zebra-copy")
+                        == 1
+                    && repository.countPoints(
+                            HashingQueryEmbedder.MODEL, tenant, "notes", "quokka-note")
+                        == 1
+                    && repository.countPoints(
+                            HashingQueryEmbedder.MODEL, tenant, "papers", "quokka")
+                        == 1
+                    && repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "zebra")
+                        == 1);
   }
 
   private List<Passage> retrieve(RetrieveRequest.Builder request) {

@@ -158,7 +158,10 @@ class IndexAndRetrieveTest {
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(tenant, "papers", "qdrant") == 1);
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "qdrant")
+                    == 1);
     RetrieveResponse response = retrieve(tenant, "which system stores vectors and payloads?");
 
     assertThat(response.getModelId()).isEqualTo(HashingQueryEmbedder.MODEL);
@@ -188,12 +191,14 @@ class IndexAndRetrieveTest {
     publish(event(tenant, "notes", "doc", "v1", 0, 1, "old one", "old two", "old three"));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(tenant, "notes", "doc") == 3);
+        .until(
+            () -> repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "doc") == 3);
 
     publish(event(tenant, "notes", "doc", "v2", 0, 2, "new first part"));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(tenant, "notes", "doc") == 4);
+        .until(
+            () -> repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "doc") == 4);
     assertThat(retrieve(RetrievalMode.RETRIEVAL_MODE_DENSE, tenant, "old two").getPassagesList())
         .extracting(p -> p.getVersion())
         .contains("v1", "v2");
@@ -201,7 +206,8 @@ class IndexAndRetrieveTest {
     publish(event(tenant, "notes", "doc", "v2", 1, 2, "new second part"));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(tenant, "notes", "doc") == 2);
+        .until(
+            () -> repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "doc") == 2);
     assertThat(retrieve(tenant, "old two").getPassagesList())
         .extracting(p -> p.getVersion())
         .containsOnly("v2");
@@ -216,8 +222,11 @@ class IndexAndRetrieveTest {
     publish(event(tenant, "notes", "other", "v1", 0, 1, "gamma"));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(tenant, "notes", "other") == 1);
-    assertThat(repository.countPoints(tenant, "notes", "twice")).isEqualTo(2);
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "other") == 1);
+    assertThat(repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "twice"))
+        .isEqualTo(2);
 
     publish(
         EmbeddingsEvent.newBuilder()
@@ -227,8 +236,52 @@ class IndexAndRetrieveTest {
             .build());
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(tenant, "notes", "twice") == 0);
-    assertThat(repository.countPoints(tenant, "notes", "other")).isEqualTo(1);
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "twice") == 0);
+    assertThat(repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "other"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void keepsEachModelsVectorsApartAndDeletesFromAll() throws Exception {
+    String tenant = tenant();
+    String otherModel = "other-model-8";
+    publish(event(tenant, "notes", "both", "v1", 0, 1, "written for two models"));
+    EmbeddingsEvent.Builder other =
+        event(tenant, "notes", "both", "v1", 0, 1).toBuilder()
+            .setModelId(otherModel)
+            .setDimension(8);
+    other.addChunks(
+        EmbeddedChunk.newBuilder()
+            .setChunk(Chunk.newBuilder().setIndex(0).setText("written for two models"))
+            .addAllVector(List.of(1f, 0f, 0f, 0f, 0f, 0f, 0f, 0f)));
+    publish(other.build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "both") == 1
+                    && repository.countPoints(otherModel, tenant, "notes", "both") == 1);
+
+    // Queries use the model the embed service serves now; the other index is left alone.
+    RetrieveResponse response =
+        retrieve(RetrievalMode.RETRIEVAL_MODE_DENSE, tenant, "written for two models");
+    assertThat(response.getModelId()).isEqualTo(HashingQueryEmbedder.MODEL);
+    assertThat(response.getPassagesList()).hasSize(1);
+
+    publish(
+        EmbeddingsEvent.newBuilder()
+            .setHeader(other.getHeader())
+            .setDeleted(true)
+            .setPartCount(1)
+            .build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "both") == 0
+                    && repository.countPoints(otherModel, tenant, "notes", "both") == 0);
   }
 
   @Test
@@ -240,7 +293,7 @@ class IndexAndRetrieveTest {
     publish(event(b, "web", "page", "v1", 0, 1, "a vault page on the web"));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(b, "web", "page") == 1);
+        .until(() -> repository.countPoints(HashingQueryEmbedder.MODEL, b, "web", "page") == 1);
 
     assertThat(retrieve(b, "launch code vault").getPassagesList())
         .isNotEmpty()

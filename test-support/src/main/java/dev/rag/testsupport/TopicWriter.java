@@ -1,5 +1,6 @@
 package dev.rag.testsupport;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,12 +15,24 @@ public final class TopicWriter {
 
   /** Sends one record and waits for the broker's acknowledgement. */
   public static void send(String bootstrapServers, String topic, String key, byte[] value) {
+    send(bootstrapServers, topic, key, value, Map.of());
+  }
+
+  /** Sends one record with string headers and waits for the broker's acknowledgement. */
+  public static void send(
+      String bootstrapServers,
+      String topic,
+      String key,
+      byte[] value,
+      Map<String, String> headers) {
+    var record = new ProducerRecord<String, byte[]>(topic, key, value);
+    headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
     try (var producer =
         new KafkaProducer<String, byte[]>(
             Map.of("bootstrap.servers", bootstrapServers),
             new StringSerializer(),
             new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      producer.send(record).get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("could not write to " + topic, e.getCause());
     } catch (InterruptedException e) {

@@ -28,6 +28,17 @@ public class EmbedGrpcService implements Embed {
   }
 
   @Override
+  public Uni<dev.rag.proto.v1.InfoResponse> info(dev.rag.proto.v1.InfoRequest request) {
+    return Uni.createFrom()
+        .item(
+            dev.rag.proto.v1.InfoResponse.newBuilder()
+                .setModelId(embeddings.modelId())
+                .setDimension(embeddings.dimension())
+                .setDevice(embeddings.onGpu() ? "cuda" : "cpu")
+                .build());
+  }
+
+  @Override
   @Blocking
   public Uni<EmbedResponse> embed(EmbedRequest request) {
     try {

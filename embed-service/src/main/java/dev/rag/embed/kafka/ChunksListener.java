@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * and publishes one embeddings event per chunk event to {@value Topics#EMBEDDINGS}, deletions
  * passed through. The batch's offsets are committed after every output is acknowledged by the
  * broker. A record that cannot be read goes to {@code rag.chunks.v1.dlq} with the reason, and the
- * rest of its batch carries on.
+ * rest of its batch carries on. Events replayed for another model ({@value
+ * Topics#TARGET_MODEL_HEADER}) are passed by.
  */
 @ApplicationScoped
 public class ChunksListener {
@@ -50,6 +51,13 @@ public class ChunksListener {
     List<ChunksEvent> events = new ArrayList<>();
     List<Uni<Void>> sends = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
+      var target = record.headers().lastHeader(Topics.TARGET_MODEL_HEADER);
+      if (target != null
+          && !new String(target.value(), java.nio.charset.StandardCharsets.UTF_8)
+              .equals(embeddings.modelId())) {
+        // Replayed for another model's index.
+        continue;
+      }
       try {
         events.add(parse(record));
         accepted.add(record);

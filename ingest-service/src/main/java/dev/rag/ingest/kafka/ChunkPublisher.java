@@ -13,6 +13,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
@@ -33,8 +34,12 @@ public class ChunkPublisher {
     this.maxChunksPerEvent = config.chunking().maxChunksPerEvent();
   }
 
-  /** Publishes every part; completes when the broker has acknowledged all of them. */
-  public Uni<Void> publish(VersionedDocument doc, List<TextChunk> textChunks) {
+  /**
+   * Publishes every part; completes when the broker has acknowledged all of them.
+   *
+   * @param targetModel the embedding model a replay is for, or null for every model
+   */
+  public Uni<Void> publish(VersionedDocument doc, List<TextChunk> textChunks, String targetModel) {
     DocumentHeader header = EventMapper.header(doc);
     List<List<TextChunk>> parts = split(textChunks);
     List<Uni<Void>> sends = new ArrayList<>();
@@ -46,13 +51,13 @@ public class ChunkPublisher {
               .setPartCount(parts.size())
               .setTotalChunks(textChunks.size());
       parts.get(i).forEach(c -> event.addChunks(EventMapper.toChunk(c)));
-      sends.add(send(doc.key(), event.build()));
+      sends.add(send(doc.key(), event.build(), targetModel));
     }
     return Uni.join().all(sends).andFailFast().replaceWithVoid();
   }
 
   /** Publishes the deletion of every chunk of a document. */
-  public Uni<Void> publishDeletion(String key, DocumentHeader header) {
+  public Uni<Void> publishDeletion(String key, DocumentHeader header, String targetModel) {
     return send(
         key,
         ChunksEvent.newBuilder()
@@ -60,11 +65,16 @@ public class ChunkPublisher {
             .setDeleted(true)
             .setPart(0)
             .setPartCount(1)
-            .build());
+            .build(),
+        targetModel);
   }
 
-  private Uni<Void> send(String key, ChunksEvent event) {
-    return chunks.sendMessage(EventMessages.protobuf(key, event.toByteArray()));
+  private Uni<Void> send(String key, ChunksEvent event, String targetModel) {
+    return chunks.sendMessage(
+        EventMessages.protobuf(
+            key,
+            event.toByteArray(),
+            targetModel == null ? Map.of() : Map.of(Topics.TARGET_MODEL_HEADER, targetModel)));
   }
 
   private List<List<TextChunk>> split(List<TextChunk> all) {

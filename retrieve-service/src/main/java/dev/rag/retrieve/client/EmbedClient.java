@@ -23,6 +23,28 @@ public class EmbedClient implements QueryEmbedder {
     this.embed = embed;
   }
 
+  private volatile String model;
+  private volatile long modelCheckedAt;
+
+  @Override
+  public String currentModel() {
+    // The model changes only when embed-service is restarted on another one: ask every 10 s.
+    if (model == null || System.nanoTime() - modelCheckedAt > 10_000_000_000L) {
+      try {
+        model =
+            embed
+                .info(dev.rag.proto.v1.InfoRequest.getDefaultInstance())
+                .await()
+                .atMost(DEADLINE)
+                .getModelId();
+        modelCheckedAt = System.nanoTime();
+      } catch (StatusRuntimeException | io.smallrye.mutiny.TimeoutException e) {
+        throw new DependencyUnavailableException("embed-service did not say its model: " + e, e);
+      }
+    }
+    return model;
+  }
+
   @Override
   public QueryVector embedQuery(String query) {
     EmbedResponse response;
@@ -48,6 +70,8 @@ public class EmbedClient implements QueryEmbedder {
     for (int i = 0; i < vector.length; i++) {
       vector[i] = values.get(i);
     }
+    model = response.getModelId();
+    modelCheckedAt = System.nanoTime();
     return new QueryVector(response.getModelId(), vector);
   }
 }

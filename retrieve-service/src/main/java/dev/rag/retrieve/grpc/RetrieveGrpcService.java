@@ -51,7 +51,7 @@ public class RetrieveGrpcService implements Retrieve {
   public Uni<StatsResponse> stats(StatsRequest request) {
     try {
       StatsResponse.Builder response = StatsResponse.newBuilder();
-      for (var s : retrieve.stats(request.getTenant())) {
+      for (var s : retrieve.stats(request.getTenant(), request.getModelId())) {
         response.addSources(
             SourceStats.newBuilder()
                 .setSource(s.source())

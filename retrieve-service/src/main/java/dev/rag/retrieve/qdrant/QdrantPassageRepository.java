@@ -98,7 +98,7 @@ public class QdrantPassageRepository implements PassageRepository {
   public static final String LEXICAL = "lexical";
 
   private final QdrantClient client;
-  private final String collection;
+  private final String collectionPrefix;
   private final Duration timeout;
   private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
 
@@ -108,8 +108,16 @@ public class QdrantPassageRepository implements PassageRepository {
         QdrantGrpcClient.newBuilder(q.host(), q.port(), q.tls(), false).withTimeout(q.timeout());
     q.apiKey().ifPresent(grpc::withApiKey);
     this.client = new QdrantClient(grpc.build());
-    this.collection = q.collection();
+    this.collectionPrefix = q.collection();
     this.timeout = q.timeout();
+  }
+
+  /**
+   * The collection of a model's passages: each model has its own, so switching models never mixes
+   * vector spaces, and a reindex builds the new one while the old one keeps serving.
+   */
+  public String collection(String modelId) {
+    return collectionPrefix + "__" + modelId.replaceAll("[^A-Za-z0-9]", "_");
   }
 
   @PreDestroy
@@ -129,6 +137,7 @@ public class QdrantPassageRepository implements PassageRepository {
 
   @Override
   public void upsert(EmbeddingBatch batch) {
+    String collection = collection(batch.modelId());
     // Check the event before it can shape the collection: a bad first event must not fix the
     // collection's dimension.
     for (IndexedChunk chunk : batch.chunks()) {
@@ -213,7 +222,7 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
-  public void deleteOtherVersions(DocumentVersion doc, String keepVersion) {
+  public void deleteOtherVersions(String modelId, DocumentVersion doc, String keepVersion) {
     Filter filter =
         Filter.newBuilder()
             .addMust(matchKeyword(TENANT, doc.tenant()))
@@ -221,21 +230,31 @@ public class QdrantPassageRepository implements PassageRepository {
             .addMust(matchKeyword(DOCUMENT_ID, doc.documentId()))
             .addMustNot(matchKeyword(VERSION, keepVersion))
             .build();
-    delete(filter);
+    delete(collection(modelId), filter);
   }
 
   @Override
-  public void deleteDocument(String tenant, String source, String documentId) {
-    delete(
+  public void deleteDocument(String modelId, String tenant, String source, String documentId) {
+    Filter filter =
         Filter.newBuilder()
             .addMust(matchKeyword(TENANT, tenant))
             .addMust(matchKeyword(SOURCE, source))
             .addMust(matchKeyword(DOCUMENT_ID, documentId))
-            .build());
+            .build();
+    if (modelId != null && !modelId.isBlank()) {
+      delete(collection(modelId), filter);
+      return;
+    }
+    // A deletion that names no model removes the document from every model's index.
+    for (String collection : await(client.listCollectionsAsync(timeout))) {
+      if (collection.startsWith(collectionPrefix + "__")) {
+        delete(collection, filter);
+      }
+    }
   }
 
-  private void delete(Filter filter) {
-    if (!collectionExists()) {
+  private void delete(String collection, Filter filter) {
+    if (!collectionExists(collection)) {
       return;
     }
     await(
@@ -255,7 +274,8 @@ public class QdrantPassageRepository implements PassageRepository {
       PassageFilter passageFilter,
       QueryVectors query,
       int depth) {
-    if (!collectionExists()) {
+    String collection = collection(query.model());
+    if (!collectionExists(collection)) {
       // Nothing indexed yet.
       return scopes.stream().map(sc -> new ScopeHits(sc.name(), List.of(), List.of())).toList();
     }
@@ -267,7 +287,7 @@ public class QdrantPassageRepository implements PassageRepository {
             QueryPoints.newBuilder()
                 .setCollectionName(collection)
                 .setQuery(nearest(query.dense()))
-                .setUsing(query.denseModel())
+                .setUsing(query.model())
                 .setFilter(filter)
                 .setLimit(depth)
                 .setWithPayload(CANDIDATE_FIELDS)
@@ -314,7 +334,8 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
-  public List<Passage> load(List<Passage> candidates) {
+  public List<Passage> load(String modelId, List<Passage> candidates) {
+    String collection = collection(modelId);
     if (candidates.isEmpty()) {
       return candidates;
     }
@@ -360,29 +381,34 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
-  public List<String> sources(String tenant) {
-    if (!collectionExists()) {
+  public List<String> sources(String tenant, String modelId) {
+    String collection = collection(modelId);
+    if (!collectionExists(collection)) {
       return List.of();
     }
-    return facet(Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build()).stream()
+    return facet(collection, Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build())
+        .stream()
         .map(h -> h.getValue().getStringValue())
         .sorted()
         .toList();
   }
 
   @Override
-  public List<SourceCount> stats(String tenant) {
-    if (!collectionExists()) {
+  public List<SourceCount> stats(String tenant, String modelId) {
+    String collection = collection(modelId);
+    if (!collectionExists(collection)) {
       return List.of();
     }
     Map<String, Long> passages = new java.util.TreeMap<>();
-    for (FacetHit h : facet(Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build())) {
+    for (FacetHit h :
+        facet(collection, Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build())) {
       passages.put(h.getValue().getStringValue(), h.getCount());
     }
     // Every document has exactly one chunk 0: counting those counts documents.
     Map<String, Long> documents = new HashMap<>();
     for (FacetHit h :
         facet(
+            collection,
             Filter.newBuilder()
                 .addMust(matchKeyword(TENANT, tenant))
                 .addMust(match(CHUNK_INDEX, 0))
@@ -395,7 +421,7 @@ public class QdrantPassageRepository implements PassageRepository {
     return counts;
   }
 
-  private List<FacetHit> facet(Filter filter) {
+  private List<FacetHit> facet(String collection, Filter filter) {
     return await(
         client.facetAsync(
             FacetCounts.newBuilder()
@@ -409,8 +435,9 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   /** Number of points of a document, all versions (for tests and status). */
-  public long countPoints(String tenant, String source, String documentId) {
-    if (!collectionExists()) {
+  public long countPoints(String modelId, String tenant, String source, String documentId) {
+    String collection = collection(modelId);
+    if (!collectionExists(collection)) {
       return 0;
     }
     return await(
@@ -455,12 +482,13 @@ public class QdrantPassageRepository implements PassageRepository {
     return v == null ? "" : v.getStringValue();
   }
 
-  private boolean collectionExists() {
+  private boolean collectionExists(String collection) {
     return await(client.collectionExistsAsync(collection, timeout));
   }
 
   /** Makes sure the collection exists with a named vector for the model. */
   private void ensureVector(String modelId, int dimension) {
+    String collection = collection(modelId);
     if (knownVectors.contains(modelId)) {
       return;
     }
@@ -468,8 +496,8 @@ public class QdrantPassageRepository implements PassageRepository {
       if (knownVectors.contains(modelId)) {
         return;
       }
-      if (!collectionExists()) {
-        createCollection(modelId, dimension);
+      if (!collectionExists(collection)) {
+        createCollection(collection, modelId, dimension);
       }
       CollectionInfo info = await(client.getCollectionInfoAsync(collection, timeout));
       VectorParamsMap vectors = info.getConfig().getParams().getVectorsConfig().getParamsMap();
@@ -506,7 +534,7 @@ public class QdrantPassageRepository implements PassageRepository {
     }
   }
 
-  private void createCollection(String modelId, int dimension) {
+  private void createCollection(String collection, String modelId, int dimension) {
     try {
       await(
           client.createCollectionAsync(
@@ -537,12 +565,14 @@ public class QdrantPassageRepository implements PassageRepository {
       return;
     }
     index(
+        collection,
         TENANT,
         PayloadIndexParams.newBuilder()
             .setKeywordIndexParams(KeywordIndexParams.newBuilder().setIsTenant(true))
             .build());
     for (String field : List.of(SOURCE, DOCUMENT_ID, VERSION)) {
       index(
+          collection,
           field,
           PayloadIndexParams.newBuilder()
               .setKeywordIndexParams(KeywordIndexParams.getDefaultInstance())
@@ -563,7 +593,7 @@ public class QdrantPassageRepository implements PassageRepository {
     LOG.infof("Created Qdrant collection %s with vector %s (%d)", collection, modelId, dimension);
   }
 
-  private void index(String field, PayloadIndexParams params) {
+  private void index(String collection, String field, PayloadIndexParams params) {
     await(
         client.createPayloadIndexAsync(
             collection, field, PayloadSchemaType.Keyword, params, true, null, timeout));
