@@ -46,7 +46,10 @@ class EndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final String COLLECTION = "e2e_" + UUID.randomUUID().toString().replace("-", "");
+  private static final String PREFIX = "e2e_" + UUID.randomUUID().toString().replace("-", "");
+
+  /** The collection of the default embedding model's points. */
+  private static final String COLLECTION = PREFIX + "__bge_small_en_v1_5_int8";
 
   private static Path root;
   private static int retrievePort;
@@ -70,7 +73,7 @@ class EndToEndIT {
     common.put("retrieve.topics.partitions", "3");
     common.put("retrieve.qdrant.host", qdrant.host());
     common.put("retrieve.qdrant.port", Integer.toString(qdrant.grpcPort()));
-    common.put("retrieve.qdrant.collection", COLLECTION);
+    common.put("retrieve.qdrant.collection", PREFIX);
     common.put("quarkus.grpc.clients.embed.port", Integer.toString(embedPort));
     common.put("quarkus.grpc.clients.retrieve.port", Integer.toString(retrievePort));
 
@@ -348,6 +351,82 @@ class EndToEndIT {
     assertThat(json.path("results"))
         .extracting(r -> r.path("mode").asText())
         .containsExactly("dense", "full");
+  }
+
+  @Test
+  @Order(4)
+  void ingestsAFolderWithTheCliThenDeletesADocumentToTheLastPoint(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(
+        dir.resolve("glaciers.md"),
+        "# Glaciers\n\nGlaciers carve U-shaped valleys as they slide downhill.\n");
+    Files.writeString(
+        dir.resolve("lighthouse.html"),
+        "<html><head><title>Lighthouses</title><script>var x;</script></head><body><nav>Menu</nav>"
+            + "<h1>Lighthouses</h1><p>A Fresnel lens focuses the lamp into a beam seen 20 miles"
+            + " away.</p></body></html>");
+    Files.createDirectories(dir.resolve("more"));
+    Files.writeString(dir.resolve("more/broken.pdf"), "%PDF-1.7 not really");
+    Path log = root.resolve("e2e-tests/target/e2e-logs/rag-ingest.log");
+    ProcessBuilder cli =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                root.resolve("rag-cli/target/quarkus-app/quarkus-run.jar").toString(),
+                "ingest",
+                "--source",
+                "cli",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    cli.environment().put("RAG_INGEST_URL", ingest.baseUrl());
+    Process process = cli.start();
+    assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    // One file could not be read: reported by name, with the reason, and the exit status says so.
+    assertThat(process.exitValue()).as(output).isEqualTo(1);
+    assertThat(output)
+        .contains("Uploaded 3 files: 2 documents, 1 refused")
+        .contains("Done: 2 documents indexed")
+        .contains("more/broken.pdf: not a readable PDF");
+
+    JsonNode status = get(ingest.baseUrl() + "/v1/documents/lighthouse?source=cli");
+    assertThat(status.path("state").asText()).isEqualTo("indexed");
+    assertThat(status.path("chunks").asInt()).isEqualTo(1);
+    Map<String, Object> lighthouse =
+        Map.of("must", List.of(match("document_id", "lighthouse"), match("source", "cli")));
+    assertThat(countPoints(lighthouse)).isEqualTo(1);
+
+    HttpResponse<String> deleted =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(ingest.baseUrl() + "/v1/documents/lighthouse?source=cli"))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(deleted.statusCode()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                get(ingest.baseUrl() + "/v1/documents/lighthouse?source=cli")
+                    .path("state")
+                    .asText()
+                    .equals("deleted"));
+    assertThat(countPoints(lighthouse)).isZero();
+    assertThat(
+            countPoints(
+                Map.of("must", List.of(match("document_id", "glaciers"), match("source", "cli")))))
+        .isEqualTo(1);
+  }
+
+  private static JsonNode get(String url) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(response.body());
   }
 
   /** The distinct versions of a document's points in Qdrant. */

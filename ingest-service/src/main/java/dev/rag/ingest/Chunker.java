@@ -27,6 +27,7 @@ public final class Chunker {
   private final int maxTokens;
   private final int overlapTokens;
   private final TokenCounter tokens;
+  private final boolean withContext;
 
   /**
    * @param maxTokens budget per chunk (tokens of the chunk text, excluding its context)
@@ -34,6 +35,15 @@ public final class Chunker {
    * @param tokens how tokens are counted
    */
   public Chunker(int maxTokens, int overlapTokens, TokenCounter tokens) {
+    this(maxTokens, overlapTokens, tokens, true);
+  }
+
+  /**
+   * @param withContext whether the embedding text carries the document title and section path
+   *     (context-aware chunk embeddings; on by default, off only to measure what it is worth)
+   */
+  public Chunker(int maxTokens, int overlapTokens, TokenCounter tokens, boolean withContext) {
+    this.withContext = withContext;
     if (maxTokens < 8) {
       throw new IllegalArgumentException("maxTokens must be at least 8");
     }
@@ -45,9 +55,13 @@ public final class Chunker {
     this.tokens = tokens;
   }
 
-  /** Chunks a normalised document. */
+  /**
+   * Chunks a normalised document. Form feeds on their own lines are page breaks: each chunk then
+   * carries the pages it spans.
+   */
   public List<TextChunk> chunk(String title, String text, String contentType) {
     boolean markdown = "text/markdown".equals(contentType);
+    int[] pages = pageBreaks(text);
     List<Paragraph> paragraphs = paragraphs(text, markdown, title);
     List<TextChunk> chunks = new ArrayList<>();
     List<Unit> current = new ArrayList<>();
@@ -55,7 +69,7 @@ public final class Chunker {
     String currentSection = null;
     for (Paragraph paragraph : paragraphs) {
       if (!paragraph.section.equals(currentSection)) {
-        flush(chunks, current, text, title, currentSection);
+        flush(chunks, current, text, title, currentSection, pages);
         current = new ArrayList<>();
         currentTokens = 0;
         currentSection = paragraph.section;
@@ -66,14 +80,14 @@ public final class Chunker {
           && currentTokens + paragraphTokens > maxTokens
           && currentTokens >= maxTokens / 2) {
         // Break at the paragraph boundary: a clean cut needs no overlap.
-        flush(chunks, current, text, title, currentSection);
+        flush(chunks, current, text, title, currentSection, pages);
         current = new ArrayList<>();
         currentTokens = 0;
       }
       for (Unit unit : units) {
         if (!current.isEmpty() && currentTokens + unit.tokens > maxTokens) {
           List<Unit> overlap = overlap(current, unit.tokens);
-          flush(chunks, current, text, title, currentSection);
+          flush(chunks, current, text, title, currentSection, pages);
           current = new ArrayList<>(overlap);
           currentTokens = overlap.stream().mapToInt(u -> u.tokens).sum();
         }
@@ -81,7 +95,7 @@ public final class Chunker {
         currentTokens += unit.tokens;
       }
     }
-    flush(chunks, current, text, title, currentSection);
+    flush(chunks, current, text, title, currentSection, pages);
     return chunks;
   }
 
@@ -102,19 +116,24 @@ public final class Chunker {
   }
 
   private void flush(
-      List<TextChunk> chunks, List<Unit> units, String text, String title, String section) {
+      List<TextChunk> chunks,
+      List<Unit> units,
+      String text,
+      String title,
+      String section,
+      int[] pages) {
     if (units.isEmpty()) {
       return;
     }
     int start = units.get(0).start;
     int end = units.get(units.size() - 1).end;
-    String body = text.substring(start, end).strip();
+    String body = text.substring(start, end).replace("\n\f\n", "\n\n").strip();
     int tokenCount = units.stream().mapToInt(u -> u.tokens).sum();
     StringBuilder context = new StringBuilder();
-    if (!title.isEmpty()) {
+    if (withContext && !title.isEmpty()) {
       context.append(title).append('\n');
     }
-    if (section != null && !section.isEmpty()) {
+    if (withContext && section != null && !section.isEmpty()) {
       context.append(section).append('\n');
     }
     String embeddingText = context.isEmpty() ? body : context.append('\n').append(body).toString();
@@ -126,7 +145,24 @@ public final class Chunker {
             section == null ? "" : section,
             start,
             end,
-            tokenCount));
+            tokenCount,
+            pageOf(pages, start),
+            pageOf(pages, end - 1)));
+  }
+
+  private static int[] pageBreaks(String text) {
+    return java.util.stream.IntStream.range(0, text.length())
+        .filter(i -> text.charAt(i) == '\f')
+        .toArray();
+  }
+
+  /** The page of an offset: 1 + the page breaks before it; 0 when the text has no pages. */
+  private static int pageOf(int[] pageBreaks, int offset) {
+    if (pageBreaks.length == 0) {
+      return 0;
+    }
+    int i = java.util.Arrays.binarySearch(pageBreaks, offset);
+    return 1 + (i >= 0 ? i : -i - 1);
   }
 
   /** Sentences of a paragraph (or word windows of an over-long sentence). */

@@ -18,7 +18,8 @@ public final class DocumentValidator {
   public static final String DEFAULT_SOURCE = "default";
 
   /** Content types the service parses. */
-  public static final Set<String> CONTENT_TYPES = Set.of("text/plain", "text/markdown");
+  public static final Set<String> CONTENT_TYPES =
+      Set.of("text/plain", "text/markdown", "text/html");
 
   private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]");

@@ -1,22 +1,36 @@
 package dev.rag.ingest;
 
+import dev.rag.common.Topics;
 import dev.rag.ingest.config.IngestConfig;
 import dev.rag.ingest.kafka.DocumentPublisher;
+import dev.rag.ingest.kafka.StatusPublisher;
+import dev.rag.ingest.status.DocumentStatusStore;
+import dev.rag.proto.v1.DocumentState;
+import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /**
  * Accepting a document: validate it, give it a version, and make it durable on the documents topic.
- * Chunking happens later, in the topic's consumer, so every door takes the same path.
+ * Chunking happens later, in the topic's consumer, so every door takes the same path. A version
+ * that is already indexed (or on its way) is not published again.
  */
 @ApplicationScoped
 public class IngestService {
 
   private final DocumentValidator validator;
   private final DocumentPublisher publisher;
+  private final StatusPublisher status;
+  private final DocumentStatusStore statuses;
   private final TenantContext tenant;
 
-  IngestService(IngestConfig config, DocumentPublisher publisher, TenantContext tenant) {
+  IngestService(
+      IngestConfig config,
+      DocumentPublisher publisher,
+      StatusPublisher status,
+      DocumentStatusStore statuses,
+      TenantContext tenant) {
     IngestConfig.Limits l = config.limits();
     this.validator =
         new DocumentValidator(
@@ -28,14 +42,21 @@ public class IngestService {
                 l.maxMetadataKeyLength(),
                 l.maxMetadataValueLength()));
     this.publisher = publisher;
+    this.status = status;
+    this.statuses = statuses;
     this.tenant = tenant;
+  }
+
+  public DocumentValidator validator() {
+    return validator;
   }
 
   /**
    * Accepts one document for the caller's tenant.
    *
-   * @return a receipt once the event is durable; fails with {@link InvalidDocumentException} when
-   *     the document breaks the contract (nothing is then published)
+   * @return a receipt once the event is durable (or the version is known already); fails with
+   *     {@link InvalidDocumentException} when the document breaks the contract (nothing is then
+   *     published)
    */
   public Uni<AcceptedDocument> accept(DocumentSubmission submission) {
     VersionedDocument doc;
@@ -44,6 +65,47 @@ public class IngestService {
     } catch (InvalidDocumentException e) {
       return Uni.createFrom().failure(e);
     }
-    return publisher.publish(doc);
+    Optional<DocumentStatus> known = statuses.get(doc.key());
+    if (known.isPresent()
+        && known.get().getVersion().equals(doc.version())
+        && known.get().getState() != DocumentState.DOCUMENT_STATE_FAILED
+        && known.get().getState() != DocumentState.DOCUMENT_STATE_DELETED) {
+      return Uni.createFrom()
+          .item(
+              new AcceptedDocument(
+                  doc.id(), doc.source(), doc.version(), AcceptedDocument.UNCHANGED, -1, -1));
+    }
+    return publisher
+        .publish(doc)
+        .call(
+            accepted ->
+                status
+                    .publishAsync(
+                        doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "")
+                    .invoke(
+                        s -> {
+                          if (s != null) {
+                            statuses.apply(s);
+                          }
+                        }));
+  }
+
+  /** Deletes a document of the caller's tenant: a tombstone on the documents topic. */
+  public Uni<Void> delete(String source, String id) {
+    String key =
+        Topics.documentKey(
+            tenant.current(),
+            source == null || source.isBlank() ? DocumentValidator.DEFAULT_SOURCE : source,
+            id);
+    return publisher.publishDeletion(key);
+  }
+
+  /** The status of a document of the caller's tenant. */
+  public Optional<DocumentStatus> status(String source, String id) {
+    return statuses.get(
+        Topics.documentKey(
+            tenant.current(),
+            source == null || source.isBlank() ? DocumentValidator.DEFAULT_SOURCE : source,
+            id));
   }
 }

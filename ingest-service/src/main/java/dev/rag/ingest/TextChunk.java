@@ -10,6 +10,8 @@ package dev.rag.ingest;
  * @param startOffset offset of the span's first character in the normalised text
  * @param endOffset offset just past the span's last character
  * @param tokens token count of {@code text}
+ * @param pageStart page (from 1) the chunk starts on; 0 when the document has no pages
+ * @param pageEnd page the chunk ends on; 0 when the document has no pages
  */
 public record TextChunk(
     int index,
@@ -18,4 +20,6 @@ public record TextChunk(
     String section,
     int startOffset,
     int endOffset,
-    int tokens) {}
+    int tokens,
+    int pageStart,
+    int pageEnd) {}

@@ -3,10 +3,18 @@ package dev.rag.cli;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
 
-/** The Java side of {@code ./rag}: evaluation and benchmarks against the running services. */
+/**
+ * The Java side of {@code ./rag}: ingestion, evaluation and benchmarks against the running
+ * services.
+ */
 @TopCommand
 @Command(
     name = "rag",
     mixinStandardHelpOptions = true,
-    subcommands = {EvalCommand.class, BenchCommand.class, ReindexCommand.class})
+    subcommands = {
+      IngestCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      ReindexCommand.class
+    })
 public class RagCommand {}

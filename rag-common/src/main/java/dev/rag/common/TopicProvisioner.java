@@ -36,6 +36,7 @@ public final class TopicProvisioner {
         TopicSpec.compacted(Topics.DOCUMENTS, partitions),
         TopicSpec.log(Topics.CHUNKS, partitions),
         TopicSpec.log(Topics.EMBEDDINGS, partitions),
+        TopicSpec.compacted(Topics.STATUS, partitions),
         TopicSpec.log(Topics.deadLetter(Topics.DOCUMENTS), 1),
         TopicSpec.log(Topics.deadLetter(Topics.CHUNKS), 1),
         TopicSpec.log(Topics.deadLetter(Topics.EMBEDDINGS), 1));

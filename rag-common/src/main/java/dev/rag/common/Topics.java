@@ -15,6 +15,15 @@ public final class Topics {
   /** The chunks with their dense vectors. */
   public static final String EMBEDDINGS = "rag.embeddings.v1";
 
+  /**
+   * Progress of each document (rag.v1.DocumentStatus), written by every stage; compacted, so the
+   * latest record per document is its status.
+   */
+  public static final String STATUS = "rag.status.v1";
+
+  /** Value of {@link #CONTENT_TYPE_HEADER} for JSON documents written by external producers. */
+  public static final String JSON = "application/json";
+
   /** Header naming the encoding of a record's value. */
   public static final String CONTENT_TYPE_HEADER = "content-type";
 

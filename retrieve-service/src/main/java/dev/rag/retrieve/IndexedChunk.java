@@ -9,6 +9,8 @@ package dev.rag.retrieve;
  * @param lexicalText the text the lexical vector is made from: the chunk with its title and section
  * @param vector dense vector from the event's model
  * @param lexical lexical sparse vector; null until the index service computes it
+ * @param pageStart first page of the chunk in a paged document, else 0
+ * @param pageEnd last page of the chunk in a paged document, else 0
  */
 public record IndexedChunk(
     int index,
@@ -16,9 +18,11 @@ public record IndexedChunk(
     String section,
     String lexicalText,
     float[] vector,
-    SparseVector lexical) {
+    SparseVector lexical,
+    int pageStart,
+    int pageEnd) {
 
   public IndexedChunk withLexical(SparseVector v) {
-    return new IndexedChunk(index, text, section, lexicalText, vector, v);
+    return new IndexedChunk(index, text, section, lexicalText, vector, v, pageStart, pageEnd);
   }
 }

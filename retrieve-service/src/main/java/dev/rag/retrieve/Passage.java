@@ -16,6 +16,8 @@ import java.util.Map;
  * @param text chunk text
  * @param metadata document metadata
  * @param scores every score behind its rank
+ * @param pageStart first page of the passage in a paged document, else 0
+ * @param pageEnd last page of the passage in a paged document, else 0
  */
 public record Passage(
     String pointId,
@@ -28,7 +30,9 @@ public record Passage(
     String section,
     String text,
     Map<String, String> metadata,
-    Scores scores) {
+    Scores scores,
+    int pageStart,
+    int pageEnd) {
 
   public Passage withScores(Scores newScores) {
     return new Passage(
@@ -42,7 +46,9 @@ public record Passage(
         section,
         text,
         metadata,
-        newScores);
+        newScores,
+        pageStart,
+        pageEnd);
   }
 
   /** The key of the document the passage belongs to. */

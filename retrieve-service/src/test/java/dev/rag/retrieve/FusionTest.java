@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class FusionTest {
 
   private static Passage p(String id, String source, String doc, String text) {
-    return new Passage(id, "t", source, doc, "v", 0, "", "", text, Map.of(), Scores.NONE);
+    return new Passage(id, "t", source, doc, "v", 0, "", "", text, Map.of(), Scores.NONE, 0, 0);
   }
 
   private static Passage dense(String id, double score) {

@@ -11,7 +11,7 @@ class RerankTest {
 
   private static Passage passage(String id, String doc, String text, double dense, double sparse) {
     Scores s = Scores.NONE.withDense(dense).withSparse(sparse);
-    return new Passage(id, "t", "s", doc, "v", 0, "", "", text, Map.of(), s);
+    return new Passage(id, "t", "s", doc, "v", 0, "", "", text, Map.of(), s, 0, 0);
   }
 
   @Test

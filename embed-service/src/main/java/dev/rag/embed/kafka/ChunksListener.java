@@ -5,6 +5,7 @@ import dev.rag.common.Topics;
 import dev.rag.embed.EmbeddingService;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.ChunksEvent;
+import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import io.smallrye.common.annotation.Blocking;
@@ -36,12 +37,17 @@ public class ChunksListener {
   private final EmbeddingService embeddings;
   private final EmbeddingPublisher publisher;
   private final DeadLetterPublisher deadLetters;
+  private final StatusPublisher status;
 
   ChunksListener(
-      EmbeddingService embeddings, EmbeddingPublisher publisher, DeadLetterPublisher deadLetters) {
+      EmbeddingService embeddings,
+      EmbeddingPublisher publisher,
+      DeadLetterPublisher deadLetters,
+      StatusPublisher status) {
     this.embeddings = embeddings;
     this.publisher = publisher;
     this.deadLetters = deadLetters;
+    this.status = status;
   }
 
   @Incoming("chunks-in")
@@ -50,6 +56,8 @@ public class ChunksListener {
     List<ConsumerRecord<String, byte[]>> accepted = new ArrayList<>();
     List<ChunksEvent> events = new ArrayList<>();
     List<Uni<Void>> sends = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> failed = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       var target = record.headers().lastHeader(Topics.TARGET_MODEL_HEADER);
       if (target != null
@@ -66,6 +74,8 @@ public class ChunksListener {
             "Chunk event %s-%d@%d to the dead-letter topic: %s",
             record.topic(), record.partition(), record.offset(), e.getMessage());
         sends.add(deadLetters.send(record, e.getMessage()));
+        failed.add(record);
+        reasons.add(e.getMessage());
       }
     }
     List<String> texts = new ArrayList<>();
@@ -102,6 +112,24 @@ public class ChunksListener {
     }
     if (!sends.isEmpty()) {
       Uni.join().all(sends).andFailFast().await().atMost(PUBLISH_TIMEOUT);
+    }
+    for (int i = 0; i < failed.size(); i++) {
+      status.publish(
+          failed.get(i).key(), "", DocumentState.DOCUMENT_STATE_FAILED, 0, "", reasons.get(i));
+    }
+    for (int i = 0; i < events.size(); i++) {
+      ChunksEvent event = events.get(i);
+      if (!event.getDeleted()
+          && event.getPart() == event.getPartCount() - 1
+          && !accepted.get(i).headers().headers(Topics.TARGET_MODEL_HEADER).iterator().hasNext()) {
+        status.publish(
+            accepted.get(i).key(),
+            event.getHeader().getVersion(),
+            DocumentState.DOCUMENT_STATE_EMBEDDED,
+            event.getTotalChunks(),
+            embeddings.modelId(),
+            "");
+      }
     }
   }
 

@@ -29,6 +29,10 @@ public interface IngestConfig {
     @WithDefault("8388608")
     int maxDocumentBytes();
 
+    /** Largest uploaded file (POST /v1/files), in bytes: 64 MiB. */
+    @WithDefault("67108864")
+    int maxFileBytes();
+
     /** Longest document id in characters. */
     @WithDefault("512")
     int maxIdLength();
@@ -63,6 +67,21 @@ public interface IngestConfig {
     /** Most chunks per chunk event; larger documents are sent in several parts. */
     @WithDefault("64")
     int maxChunksPerEvent();
+
+    /**
+     * Whose tokenizer counts the budget: a model id of the embedding models (their tokenizers
+     * agree: all three use the same uncased WordPiece vocabulary; bge's file ships with this
+     * service), or {@code approximate} for a word-based estimate.
+     */
+    @WithDefault("bge-small-en-v1.5-int8")
+    String tokenizer();
+
+    /**
+     * Whether each chunk's embedding text carries the document title and section path
+     * (context-aware chunk embeddings). Off only to measure what the context is worth.
+     */
+    @WithDefault("true")
+    boolean context();
   }
 
   /** Topic provisioning. */

@@ -1,67 +1,216 @@
 package dev.rag.ingest.kafka;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.rag.common.Topics;
 import dev.rag.ingest.Chunker;
+import dev.rag.ingest.DocumentSubmission;
+import dev.rag.ingest.IngestService;
+import dev.rag.ingest.InvalidDocumentException;
 import dev.rag.ingest.TextChunk;
+import dev.rag.ingest.TextNormalizer;
 import dev.rag.ingest.TokenCounter;
 import dev.rag.ingest.VersionedDocument;
 import dev.rag.ingest.config.IngestConfig;
 import dev.rag.ingest.mapping.EventMapper;
+import dev.rag.ingest.parse.HtmlParser;
+import dev.rag.ingest.parse.ParsedDocument;
 import dev.rag.proto.v1.DocumentEvent;
 import dev.rag.proto.v1.DocumentHeader;
+import dev.rag.proto.v1.DocumentState;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 /**
  * Turns one record of the documents topic into chunk events: a document version is chunked and its
- * chunks published; a tombstone becomes a deletion. Shared by the live consumer and replays.
+ * chunks published; a tombstone becomes a deletion. Records are protobuf {@code
+ * rag.v1.DocumentEvent} (what the services write) or JSON (what external producers may write, see
+ * docs/document-event.schema.json), told apart by the {@code content-type} header. Shared by the
+ * live consumer and replays.
  */
 @ApplicationScoped
 public class DocumentProcessor {
 
   private static final Logger LOG = Logger.getLogger(DocumentProcessor.class);
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> JSON_FIELDS =
+      Set.of("tenant", "id", "source", "title", "text", "contentType", "metadata");
 
   private final Chunker chunker;
   private final ChunkPublisher publisher;
+  private final StatusPublisher status;
+  private final IngestService ingest;
+  private final String defaultTenant;
 
-  DocumentProcessor(IngestConfig config, ChunkPublisher publisher) {
+  DocumentProcessor(
+      IngestConfig config,
+      ChunkPublisher publisher,
+      StatusPublisher status,
+      IngestService ingest,
+      TokenCounter tokens) {
     this.chunker =
         new Chunker(
             config.chunking().maxTokens(),
             config.chunking().overlapTokens(),
-            TokenCounter.approximate());
+            tokens,
+            config.chunking().context());
     this.publisher = publisher;
+    this.status = status;
+    this.ingest = ingest;
+    this.defaultTenant = config.tenant();
   }
 
   /**
    * Processes a record and waits until its output is acknowledged by the broker.
    *
-   * @param targetModel the embedding model a replay is for; null for every model
-   * @throws IllegalArgumentException when the record can never be processed
+   * @param targetModel the embedding model a replay is for; null for every model (the live path,
+   *     which also reports the document's status)
+   * @throws IllegalArgumentException when the record can never be processed; its message is the
+   *     reason given in the dead-letter record
    */
   public void process(ConsumerRecord<String, byte[]> record, String targetModel) {
     if (record.value() == null) {
       onTombstone(record.key(), targetModel);
       return;
     }
-    DocumentEvent event;
+    VersionedDocument doc;
     try {
-      event = DocumentEvent.parseFrom(record.value());
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException(
-          "value is not a protobuf rag.v1.DocumentEvent: " + e.getMessage(), e);
+      doc = read(record);
+    } catch (IllegalArgumentException e) {
+      if (targetModel == null) {
+        status.publish(
+            record.key(), "", DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
+      }
+      throw e;
     }
-    if (event.getTenant().isEmpty() || event.getDocument().getId().isEmpty()) {
-      throw new IllegalArgumentException("event has no tenant or document id");
+    String text = doc.text();
+    String contentType = doc.contentType();
+    String title = doc.title();
+    if ("text/html".equals(contentType)) {
+      ParsedDocument page = HtmlParser.parse(text);
+      text = TextNormalizer.normalise(page.text());
+      contentType = page.contentType();
+      title = title.isEmpty() ? TextNormalizer.normaliseLine(page.title()) : title;
     }
-    VersionedDocument doc = EventMapper.fromEvent(event);
-    List<TextChunk> chunks = chunker.chunk(doc.title(), doc.text(), doc.contentType());
+    List<TextChunk> chunks = chunker.chunk(title, text, contentType);
     publisher.publish(doc, chunks, targetModel).await().atMost(PUBLISH_TIMEOUT);
+    if (targetModel == null) {
+      status.publish(
+          doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_CHUNKED, chunks.size(), "", "");
+    }
     LOG.debugf("Chunked %s version %s into %d chunks", doc.key(), doc.version(), chunks.size());
+  }
+
+  private VersionedDocument read(ConsumerRecord<String, byte[]> record) {
+    Header type = record.headers().lastHeader(Topics.CONTENT_TYPE_HEADER);
+    String contentType =
+        type == null ? Topics.PROTOBUF : new String(type.value(), StandardCharsets.UTF_8).strip();
+    String base = contentType.split(";", 2)[0].strip();
+    VersionedDocument doc;
+    if (base.equals(Topics.JSON)) {
+      doc = fromJson(record.value(), record.timestamp());
+    } else if (base.equals(Topics.PROTOBUF)) {
+      DocumentEvent event;
+      try {
+        event = DocumentEvent.parseFrom(record.value());
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalArgumentException(
+            "value is not a protobuf rag.v1.DocumentEvent: " + e.getMessage(), e);
+      }
+      if (event.getTenant().isEmpty() || event.getDocument().getId().isEmpty()) {
+        throw new IllegalArgumentException("event has no tenant or document id");
+      }
+      doc = EventMapper.fromEvent(event);
+    } else {
+      throw new IllegalArgumentException(
+          "content-type header '"
+              + contentType
+              + "' is not supported; use "
+              + Topics.JSON
+              + " or "
+              + Topics.PROTOBUF);
+    }
+    if (record.key() == null || !record.key().equals(doc.key())) {
+      throw new IllegalArgumentException(
+          "record key '" + record.key() + "' must be tenant/source/id, i.e. '" + doc.key() + "'");
+    }
+    return doc;
+  }
+
+  /** A JSON document from an external producer: checked like any other door's submission. */
+  private VersionedDocument fromJson(byte[] value, long timestamp) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(new String(value, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("value is not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("value must be a JSON object");
+    }
+    for (var names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!JSON_FIELDS.contains(name)) {
+        throw new IllegalArgumentException("unknown field '" + name + "'; fields: " + JSON_FIELDS);
+      }
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    JsonNode meta = node.get("metadata");
+    if (meta != null && !meta.isNull()) {
+      if (!meta.isObject()) {
+        throw new IllegalArgumentException("metadata must be an object");
+      }
+      meta.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getValue().isValueNode()) {
+                  throw new IllegalArgumentException(
+                      "metadata." + e.getKey() + " must be a string, number or boolean");
+                }
+                if (!e.getValue().isNull()) {
+                  metadata.put(e.getKey(), e.getValue().asText());
+                }
+              });
+    }
+    String tenant = text(node, "tenant");
+    try {
+      return ingest
+          .validator()
+          .validate(
+              tenant == null || tenant.isBlank() ? defaultTenant : tenant,
+              new DocumentSubmission(
+                  text(node, "id"),
+                  text(node, "source"),
+                  text(node, "title"),
+                  text(node, "text"),
+                  text(node, "contentType"),
+                  metadata),
+              timestamp);
+    } catch (InvalidDocumentException e) {
+      throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string");
+    }
+    return v.asText();
   }
 
   private void onTombstone(String key, String targetModel) {

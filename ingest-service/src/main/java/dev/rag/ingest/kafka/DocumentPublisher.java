@@ -23,6 +23,17 @@ public class DocumentPublisher {
     this.documents = documents;
   }
 
+  /** Publishes a tombstone: the document and all its points go. Completes when acknowledged. */
+  public Uni<Void> publishDeletion(String key) {
+    return documents.sendMessage(
+        Message.<byte[]>of(null)
+            .addMetadata(
+                io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata
+                    .<String>builder()
+                    .withKey(key)
+                    .build()));
+  }
+
   /** Completes once the broker has acknowledged the event (acks=all). */
   public Uni<AcceptedDocument> publish(VersionedDocument doc) {
     OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
@@ -38,6 +49,7 @@ public class DocumentPublisher {
                   doc.id(),
                   doc.source(),
                   doc.version(),
+                  AcceptedDocument.ACCEPTED,
                   written == null ? -1 : written.partition(),
                   written == null ? -1 : written.offset());
             });

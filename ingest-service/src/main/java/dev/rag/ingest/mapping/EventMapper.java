@@ -62,6 +62,8 @@ public final class EventMapper {
         .setSection(chunk.section())
         .setStartOffset(chunk.startOffset())
         .setEndOffset(chunk.endOffset())
+        .setPageStart(chunk.pageStart())
+        .setPageEnd(chunk.pageEnd())
         .build();
   }
 }

@@ -125,6 +125,8 @@ public class RetrieveGrpcService implements Retrieve {
         .setSection(p.section())
         .setText(p.text())
         .putAllMetadata(p.metadata())
+        .setPageStart(p.pageStart())
+        .setPageEnd(p.pageEnd())
         .setScores(
             dev.rag.proto.v1.Scores.newBuilder()
                 .setDense(s.dense())

@@ -2,6 +2,7 @@ package dev.rag.retrieve.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
+import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.retrieve.DependencyUnavailableException;
@@ -33,10 +34,12 @@ public class EmbeddingsListener {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   private final IndexService index;
+  private final StatusPublisher status;
   private volatile boolean stopping;
 
-  EmbeddingsListener(IndexService index) {
+  EmbeddingsListener(IndexService index, StatusPublisher status) {
     this.index = index;
+    this.status = status;
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -46,11 +49,28 @@ public class EmbeddingsListener {
   @Incoming("embeddings-in")
   @Blocking
   public void onEmbeddings(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-    EmbeddingBatch batch = parse(record);
+    EmbeddingBatch batch;
+    try {
+      batch = parse(record);
+    } catch (InvalidEventException e) {
+      status.publish(record.key(), "", DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
+      throw e;
+    }
     long backoff = 250;
     while (true) {
       try {
         index.apply(batch);
+        if (batch.deleted()) {
+          status.publish(record.key(), "", DocumentState.DOCUMENT_STATE_DELETED, 0, "", "");
+        } else if (batch.lastPart()) {
+          status.publish(
+              record.key(),
+              batch.document().version(),
+              DocumentState.DOCUMENT_STATE_INDEXED,
+              0,
+              batch.modelId(),
+              "");
+        }
         return;
       } catch (DependencyUnavailableException e) {
         if (stopping) {
@@ -96,7 +116,9 @@ public class EmbeddingsListener {
               chunk.getSection(),
               chunk.getEmbeddingText().isEmpty() ? chunk.getText() : chunk.getEmbeddingText(),
               vector,
-              null));
+              null,
+              chunk.getPageStart(),
+              chunk.getPageEnd()));
     }
     return new EmbeddingBatch(
         new DocumentVersion(

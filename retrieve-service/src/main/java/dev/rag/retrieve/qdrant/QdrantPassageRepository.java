@@ -85,6 +85,8 @@ public class QdrantPassageRepository implements PassageRepository {
   static final String TITLE = "title";
   static final String SECTION = "section";
   static final String TEXT = "text";
+  static final String PAGE_START = "page_start";
+  static final String PAGE_END = "page_end";
   static final String METADATA = "metadata";
   static final String ACCEPTED_AT = "accepted_at_ms";
   static final String MODEL = "model_id";
@@ -164,6 +166,10 @@ public class QdrantPassageRepository implements PassageRepository {
       payload.put(TITLE, value(doc.title()));
       payload.put(SECTION, value(chunk.section()));
       payload.put(TEXT, value(chunk.text()));
+      if (chunk.pageStart() > 0) {
+        payload.put(PAGE_START, value(chunk.pageStart()));
+        payload.put(PAGE_END, value(chunk.pageEnd()));
+      }
       payload.put(ACCEPTED_AT, value(doc.acceptedAtMillis()));
       payload.put(MODEL, value(batch.modelId()));
       Map<String, Value> metadata = new HashMap<>();
@@ -474,7 +480,14 @@ public class QdrantPassageRepository implements PassageRepository {
         str(payload, SECTION),
         str(payload, TEXT),
         metadata,
-        Scores.NONE);
+        Scores.NONE,
+        num(payload, PAGE_START),
+        num(payload, PAGE_END));
+  }
+
+  private static int num(Map<String, Value> payload, String key) {
+    Value v = payload.get(key);
+    return v == null ? 0 : (int) v.getIntegerValue();
   }
 
   private static String str(Map<String, Value> payload, String key) {
