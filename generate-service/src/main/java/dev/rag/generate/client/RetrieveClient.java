@@ -57,6 +57,8 @@ public class RetrieveClient implements PassageRetriever {
         p.getSection(),
         p.getChunkIndex(),
         p.getText(),
-        p.getScores().getFinal());
+        p.getScores().getFinal(),
+        p.getPageStart(),
+        p.getPageEnd());
   }
 }

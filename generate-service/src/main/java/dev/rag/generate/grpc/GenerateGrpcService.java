@@ -71,7 +71,9 @@ public class GenerateGrpcService implements Generate {
               .setTitle(p.title())
               .setChunkIndex(p.chunkIndex())
               .setText(p.text())
-              .setScore(p.score()));
+              .setScore(p.score())
+              .setPageStart(p.pageStart())
+              .setPageEnd(p.pageEnd()));
     }
     events.add(GenerateResponse.newBuilder().setSources(sources).build());
     events.add(GenerateResponse.newBuilder().setFinishReason(answer.finishReason()).build());

@@ -1,5 +1,6 @@
 package dev.rag.generate.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -39,5 +40,7 @@ public record ChatCompletionResponse(
       @JsonProperty("chunk_index") int chunkIndex,
       String text,
       double score,
-      boolean cited) {}
+      boolean cited,
+      @JsonProperty("page_start") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int pageStart,
+      @JsonProperty("page_end") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int pageEnd) {}
 }

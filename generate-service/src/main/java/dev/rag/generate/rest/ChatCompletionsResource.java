@@ -94,7 +94,9 @@ public class ChatCompletionsResource {
         p.chunkIndex(),
         p.text(),
         p.score(),
-        ref.cited());
+        ref.cited(),
+        p.pageStart(),
+        p.pageEnd());
   }
 
   private static List<ChatMessage> messages(List<ChatCompletionRequest.Message> raw) {

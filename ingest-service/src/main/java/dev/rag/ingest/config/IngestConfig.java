@@ -57,7 +57,7 @@ public interface IngestConfig {
   /** Chunking budget. */
   interface Chunking {
     /** Token budget of one chunk's text. */
-    @WithDefault("256")
+    @WithDefault("384")
     int maxTokens();
 
     /** Tokens repeated from the previous chunk when a chunk ends mid-text. */

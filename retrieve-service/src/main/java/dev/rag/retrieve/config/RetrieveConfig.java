@@ -137,6 +137,14 @@ public interface RetrieveConfig {
     /** Deadline of each call to Qdrant. */
     @WithDefault("10s")
     Duration timeout();
+
+    /** Shards of each collection this service creates (a Qdrant cluster spreads them). */
+    @WithDefault("1")
+    int shardNumber();
+
+    /** Copies of each shard in a Qdrant cluster. */
+    @WithDefault("1")
+    int replicationFactor();
   }
 
   /** Topic provisioning. */

@@ -101,6 +101,8 @@ public class QdrantPassageRepository implements PassageRepository {
 
   private final QdrantClient client;
   private final String collectionPrefix;
+  private final int shardNumber;
+  private final int replicationFactor;
   private final Duration timeout;
   private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
 
@@ -112,6 +114,8 @@ public class QdrantPassageRepository implements PassageRepository {
     this.client = new QdrantClient(grpc.build());
     this.collectionPrefix = q.collection();
     this.timeout = q.timeout();
+    this.shardNumber = q.shardNumber();
+    this.replicationFactor = q.replicationFactor();
   }
 
   /**
@@ -568,6 +572,8 @@ public class QdrantPassageRepository implements PassageRepository {
                           .putMap(
                               LEXICAL,
                               SparseVectorParams.newBuilder().setModifier(Modifier.Idf).build()))
+                  .setShardNumber(shardNumber)
+                  .setReplicationFactor(replicationFactor)
                   .build(),
               timeout));
     } catch (StatusRuntimeException e) {

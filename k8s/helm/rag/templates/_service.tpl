@@ -1,0 +1,159 @@
+{{/*
+One of the four services: Deployment and Service. Called with (dict "root" $ "name" "embed" "cfg" .Values.embed).
+*/}}
+{{- define "rag.serviceWorkload" -}}
+{{- $root := .root -}}
+{{- $name := .name -}}
+{{- $cfg := .cfg -}}
+{{- $full := printf "%s-%s" (include "rag.fullname" $root) $name -}}
+{{- $gpu := and (eq $name "embed") $root.Values.embed.gpu.enabled -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $full }}
+  labels:
+    {{- include "rag.labels" $root | nindent 4 }}
+    {{- include "rag.selector" (dict "root" $root "name" $name) | nindent 4 }}
+spec:
+  {{- if not (or $cfg.autoscaling.enabled (and $root.Values.keda.enabled (has $name (list "embed" "retrieve")))) }}
+  replicas: {{ $cfg.replicas }}
+  {{- end }}
+  selector:
+    matchLabels:
+      {{- include "rag.selector" (dict "root" $root "name" $name) | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "rag.labels" $root | nindent 8 }}
+        {{- include "rag.selector" (dict "root" $root "name" $name) | nindent 8 }}
+      annotations:
+        checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
+    spec:
+      automountServiceAccountToken: false
+      {{- include "rag.podSecurity" (dict "uid" 185) | nindent 6 }}
+      {{- with $root.Values.image.pullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- if $root.Values.topologySpread.enabled }}
+      topologySpreadConstraints:
+        - maxSkew: {{ $root.Values.topologySpread.maxSkew }}
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              {{- include "rag.selector" (dict "root" $root "name" $name) | nindent 14 }}
+        - maxSkew: {{ $root.Values.topologySpread.maxSkew }}
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              {{- include "rag.selector" (dict "root" $root "name" $name) | nindent 14 }}
+      {{- end }}
+      {{- if eq $name "embed" }}
+      {{- with $root.Values.embed.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $root.Values.embed.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $root.Values.embed.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      containers:
+        - name: {{ $name }}
+          image: {{ include "rag.image" (dict "root" $root "name" (printf "%s-service" $name) "suffix" (ternary $root.Values.embed.gpu.imageSuffix "" $gpu)) }}
+          imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          ports:
+            - name: http
+              containerPort: {{ $cfg.port }}
+              protocol: TCP
+          envFrom:
+            - configMapRef:
+                name: {{ include "rag.fullname" $root }}-config
+          env:
+            - name: QUARKUS_HTTP_PORT
+              value: {{ $cfg.port | quote }}
+            - name: JAVA_TOOL_OPTIONS
+              value: {{ printf "%s -Djava.io.tmpdir=/tmp" $cfg.javaOpts | quote }}
+            - name: DJL_CACHE_DIR
+              value: /tmp/djl
+            - name: HOME
+              value: /tmp
+            {{- if eq $name "retrieve" }}
+            - name: RETRIEVE_QDRANT_API_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ include "rag.secretName" $root }}
+                  key: qdrant-api-key
+                  optional: true
+            {{- end }}
+            {{- if eq $name "generate" }}
+            - name: GENERATE_LLM_API_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ include "rag.secretName" $root }}
+                  key: llm-api-key
+                  optional: true
+            {{- end }}
+            {{- with $cfg.extraEnv }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          {{- include "rag.containerSecurity" $root | nindent 10 }}
+          startupProbe:
+            grpc:
+              port: {{ $cfg.port }}
+            periodSeconds: 5
+            failureThreshold: 60
+          livenessProbe:
+            httpGet:
+              path: /q/health/live
+              port: http
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          readinessProbe:
+            httpGet:
+              path: /q/health/ready
+              port: http
+            periodSeconds: 5
+            timeoutSeconds: 3
+            failureThreshold: 3
+          resources:
+            {{- $resources := deepCopy $cfg.resources }}
+            {{- if $gpu }}
+            {{- $limits := default dict $resources.limits }}
+            {{- $_ := set $limits $root.Values.embed.gpu.resourceName $root.Values.embed.gpu.count }}
+            {{- $_ := set $resources "limits" $limits }}
+            {{- end }}
+            {{- toYaml $resources | nindent 12 }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: tmp
+          emptyDir:
+            sizeLimit: 1Gi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $full }}
+  labels:
+    {{- include "rag.labels" $root | nindent 4 }}
+    {{- include "rag.selector" (dict "root" $root "name" $name) | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "rag.selector" (dict "root" $root "name" $name) | nindent 4 }}
+  ports:
+    - name: http
+      port: {{ $cfg.port }}
+      targetPort: http
+      protocol: TCP
+      appProtocol: http
+{{- end -}}

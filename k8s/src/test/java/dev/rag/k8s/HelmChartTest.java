@@ -1,0 +1,223 @@
+package dev.rag.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.LintResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HelmChartTest {
+
+  /** Custom resources of operators the chart can use; not part of the Kubernetes schema. */
+  private static final Set<String> CUSTOM_KINDS = Set.of("ScaledObject", "KafkaTopic");
+
+  private static List<JsonNode> defaults;
+  private static List<JsonNode> production;
+
+  @BeforeAll
+  static void render() {
+    defaults = new ArrayList<>(Chart.render());
+    defaults.addAll(Chart.renderTestHooks());
+    production = new ArrayList<>(Chart.render(Chart.PRODUCTION_GPU));
+    production.addAll(Chart.renderTestHooks(Chart.PRODUCTION_GPU));
+  }
+
+  @Test
+  void lintsStrictlyWithTheDefaultAndTheProductionValues() {
+    for (LintResult result : List.of(Chart.lint(null), Chart.lint(Chart.PRODUCTION_GPU))) {
+      assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+      assertThat(result.getMessages())
+          .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+  }
+
+  @Test
+  void rendersTheWholeSystem() {
+    assertThat(Chart.ofKind(defaults, "Deployment"))
+        .extracting(d -> d.path("metadata").path("name").asText())
+        .containsExactlyInAnyOrder("rag-ingest", "rag-embed", "rag-retrieve", "rag-generate");
+    assertThat(Chart.ofKind(defaults, "StatefulSet"))
+        .extracting(d -> d.path("metadata").path("name").asText())
+        .containsExactlyInAnyOrder("rag-kafka", "rag-qdrant");
+    assertThat(
+            Chart.named(defaults, "StatefulSet", "rag-qdrant")
+                .at("/spec/template/spec/containers/0/image")
+                .asText())
+        .isEqualTo("qdrant/qdrant:v1.16.3-unprivileged");
+    assertThat(Chart.ofKind(defaults, "Pod"))
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p.at("/spec/containers/0/command/2").asText()).contains("cited"));
+    assertThat(Chart.notes()).contains("port-forward svc/rag-generate", "helm test rag");
+    assertThat(Chart.notes(Chart.PRODUCTION_GPU))
+        .contains("https://rag.example.com/", "nvidia.com/gpu");
+    // Production: existing Kafka through Strimzi topics, KEDA on lag, an Ingress, no in-cluster
+    // Kafka.
+    assertThat(Chart.ofKind(production, "StatefulSet"))
+        .extracting(d -> d.path("metadata").path("name").asText())
+        .containsExactly("rag-qdrant");
+    assertThat(Chart.ofKind(production, "KafkaTopic"))
+        .extracting(
+            t ->
+                t.at("/spec/topicName").asText()
+                    + ":"
+                    + t.at("/spec/config/cleanup.policy").asText())
+        .contains("rag.documents.v1:compact", "rag.status.v1:compact", "rag.chunks.v1:delete");
+    assertThat(Chart.ofKind(production, "ScaledObject"))
+        .extracting(s -> s.at("/spec/triggers/0/metadata/consumerGroup").asText())
+        .containsExactlyInAnyOrder("embed-service-bge-small-en-v1.5-int8", "retrieve-service");
+    assertThat(
+            Chart.named(production, "ConfigMap", "rag-config")
+                .at("/data/KAFKA_BOOTSTRAP_SERVERS")
+                .asText())
+        .isEqualTo("rag-kafka-kafka-bootstrap.kafka.svc:9092");
+    assertThat(Chart.ofKind(production, "Ingress")).hasSize(1);
+  }
+
+  @Test
+  void everyManifestMatchesTheKubernetesSchema() {
+    for (List<JsonNode> docs : List.of(defaults, production)) {
+      List<String> problems = new ArrayList<>();
+      List<JsonNode> standard = new ArrayList<>();
+      for (JsonNode doc : docs) {
+        if (CUSTOM_KINDS.contains(doc.path("kind").asText())) {
+          continue;
+        }
+        standard.add(doc);
+        problems.addAll(ManifestValidators.unknownFields(doc));
+      }
+      problems.addAll(ManifestValidators.schemaErrors(standard));
+      assertThat(problems).isEmpty();
+    }
+  }
+
+  @Test
+  void theValidatorsCatchMisspelledAndMissingFields() {
+    JsonNode deployment = Chart.named(defaults, "Deployment", "rag-embed").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            deployment.at("/spec/template/spec/containers/0"))
+        .put("imagePullPolice", "Always");
+    assertThat(ManifestValidators.unknownFields(deployment))
+        .singleElement()
+        .asString()
+        .contains("imagePullPolice");
+
+    JsonNode service = Chart.named(defaults, "Service", "rag-embed").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) service.at("/spec/ports/0")).remove("port");
+    JsonNode wrongType = Chart.named(defaults, "Deployment", "rag-ingest").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) wrongType.path("spec"))
+        .put("replicas", "one");
+    assertThat(ManifestValidators.schemaErrors(List.of(service, wrongType)))
+        .hasSize(2)
+        .anySatisfy(e -> assertThat(e).contains("Service/rag-embed").contains("port"))
+        .anySatisfy(e -> assertThat(e).contains("Deployment/rag-ingest").contains("replicas"));
+  }
+
+  @Test
+  void requestsAGpuOnlyWhenGpuEmbeddingIsOn() {
+    JsonNode cpu =
+        Chart.named(defaults, "Deployment", "rag-embed").at("/spec/template/spec/containers/0");
+    assertThat(cpu.at("/resources/limits").has("nvidia.com/gpu")).isFalse();
+    assertThat(cpu.path("image").asText()).doesNotEndWith("-gpu");
+    for (JsonNode d : Chart.ofKind(defaults, "Deployment")) {
+      assertThat(d.toString()).doesNotContain("nvidia.com/gpu");
+    }
+
+    JsonNode gpuPod = Chart.named(production, "Deployment", "rag-embed").at("/spec/template/spec");
+    JsonNode gpu = gpuPod.at("/containers/0");
+    assertThat(gpu.at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
+    assertThat(gpu.path("image").asText())
+        .isEqualTo("registry.example.com/rag/embed-service:0.1.0-gpu");
+    assertThat(gpuPod.at("/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
+    assertThat(gpuPod.at("/nodeSelector").toString()).contains("nvidia.com/gpu.present");
+    assertThat(Chart.named(production, "ConfigMap", "rag-config").at("/data/EMBED_DEVICE").asText())
+        .isEqualTo("cuda");
+    for (JsonNode d : Chart.ofKind(production, "Deployment")) {
+      if (!d.at("/metadata/name").asText().equals("rag-embed")) {
+        assertThat(d.toString()).doesNotContain("nvidia.com/gpu");
+      }
+    }
+  }
+
+  @Test
+  void noContainerIsPrivilegedAndEveryServiceIsProbed() {
+    for (List<JsonNode> docs : List.of(defaults, production)) {
+      for (var c : Chart.containers(docs, true)) {
+        JsonNode sc = c.getValue().path("securityContext");
+        assertThat(sc.path("privileged").asBoolean(false)).as(c.getKey()).isFalse();
+        assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).as(c.getKey()).isFalse();
+        assertThat(sc.path("runAsNonRoot").asBoolean(false)).as(c.getKey()).isTrue();
+        assertThat(sc.path("readOnlyRootFilesystem").asBoolean(false)).as(c.getKey()).isTrue();
+        assertThat(sc.at("/capabilities/drop").toString()).as(c.getKey()).contains("ALL");
+        assertThat(c.getValue().path("resources").path("limits").has("memory"))
+            .as(c.getKey())
+            .isTrue();
+      }
+      List<JsonNode> workloads = new ArrayList<>(Chart.ofKind(docs, "Deployment"));
+      workloads.addAll(Chart.ofKind(docs, "StatefulSet"));
+      for (var c : Chart.containers(workloads, false)) {
+        assertThat(c.getValue().has("readinessProbe")).as(c.getKey()).isTrue();
+        assertThat(c.getValue().has("livenessProbe")).as(c.getKey()).isTrue();
+      }
+      for (JsonNode d : Chart.ofKind(docs, "Deployment")) {
+        JsonNode c = d.at("/spec/template/spec/containers/0");
+        assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        assertThat(c.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+        assertThat(c.at("/startupProbe/grpc/port").asInt())
+            .isEqualTo(c.at("/ports/0/containerPort").asInt());
+      }
+    }
+  }
+
+  @Test
+  void allowsOnlyTheDesignedFlows() {
+    List<JsonNode> policies = Chart.ofKind(defaults, "NetworkPolicy");
+    assertThat(policies)
+        .extracting(p -> p.at("/metadata/name").asText())
+        .containsExactlyInAnyOrder(
+            "rag-default-deny",
+            "rag-clients",
+            "rag-retrieve",
+            "rag-embed",
+            "rag-kafka",
+            "rag-qdrant");
+    assertThat(
+            Chart.named(defaults, "NetworkPolicy", "rag-embed")
+                .at("/spec/ingress/0/from")
+                .toString())
+        .contains("\"retrieve\"")
+        .doesNotContain("generate", "ingest");
+    assertThat(
+            Chart.named(defaults, "NetworkPolicy", "rag-qdrant")
+                .at("/spec/ingress/0/from")
+                .toString())
+        .contains("\"retrieve\"")
+        .doesNotContain("generate", "ingest", "embed");
+    assertThat(
+            Chart.named(defaults, "NetworkPolicy", "rag-retrieve")
+                .at("/spec/ingress/0/from")
+                .toString())
+        .contains("\"generate\"")
+        .doesNotContain("ingest");
+    assertThat(Chart.render(List.of(), Map.of("networkPolicy.enabled", false)))
+        .noneMatch(d -> d.path("kind").asText().equals("NetworkPolicy"));
+  }
+
+  @Test
+  void theValuesSchemaRejectsWrongTypesAndUnknownKeys() {
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("embed.replicas", "two")))
+        .hasMessageContaining("replicas");
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("embed.modle", "x")))
+        .hasMessageContaining("modle");
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("embed.model", "gpt-embed")))
+        .hasMessageContaining("model");
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("kafka.enabled", false)))
+        .hasMessageContaining("kafka.external.bootstrapServers is required");
+  }
+}
