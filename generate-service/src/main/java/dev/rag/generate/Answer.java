@@ -16,4 +16,18 @@ public record Answer(
     List<SourceRef> sources,
     String finishReason,
     int promptTokens,
-    int completionTokens) {}
+    int completionTokens) {
+
+  /** The text in word-sized pieces, each keeping its leading space, as a model would stream it. */
+  public List<String> pieces() {
+    List<String> pieces = new java.util.ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= text.length(); i++) {
+      if (i == text.length() || (text.charAt(i) == ' ' && i > start)) {
+        pieces.add(text.substring(start, i));
+        start = i;
+      }
+    }
+    return pieces;
+  }
+}

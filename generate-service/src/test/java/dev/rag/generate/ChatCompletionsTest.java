@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ChatCompletionsTest {
 
+  @io.quarkus.test.common.http.TestHTTPResource("/")
+  java.net.URL url;
+
   @GrpcClient("generate")
   Generate grpc;
 
@@ -86,6 +89,103 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void streamsTheAnswerAsServerSentEventsEndingWithItsSources() throws Exception {
+    Map<String, Object> question =
+        Map.of(
+            "messages",
+            List.of(Map.of("role", "user", "content", "Where are Kafka records stored?")));
+    String whole =
+        given()
+            .contentType("application/json")
+            .body(question)
+            .post("/v1/chat/completions")
+            .then()
+            .extract()
+            .path("choices[0].message.content");
+
+    Map<String, Object> streamed = new java.util.HashMap<>(question);
+    streamed.put("stream", true);
+    var response =
+        given().contentType("application/json").body(streamed).post("/v1/chat/completions");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.contentType()).startsWith("text/event-stream");
+    List<String> events =
+        response
+            .asString()
+            .lines()
+            .filter(l -> l.startsWith("data: "))
+            .map(l -> l.substring(6))
+            .toList();
+    assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    StringBuilder text = new StringBuilder();
+    String finish = null;
+    for (String e : events.subList(0, events.size() - 2)) {
+      var chunk = json.readTree(e);
+      assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
+      text.append(chunk.at("/choices/0/delta/content").asText(""));
+      if (!chunk.at("/choices/0/finish_reason").isNull()) {
+        finish = chunk.at("/choices/0/finish_reason").asText();
+      }
+    }
+    assertThat(events.size()).isGreaterThan(5);
+    assertThat(text.toString()).isEqualTo(whole);
+    assertThat(finish).isEqualTo("stop");
+    var last = json.readTree(events.get(events.size() - 2));
+    assertThat(last.path("choices")).isEmpty();
+    assertThat(last.at("/sources/0/document_id").asText()).isEqualTo("kafka-notes");
+    assertThat(last.at("/usage/completion_tokens").asInt()).isPositive();
+  }
+
+  @Test
+  void answersARealOpenAiClientStreamingAndNot() throws Exception {
+    String base = url.toString().replaceAll("/+$", "") + "/v1";
+    var blocking =
+        dev.langchain4j.model.openai.OpenAiChatModel.builder()
+            .baseUrl(base)
+            .apiKey("not-needed")
+            .modelName("rag-extractive")
+            .build();
+    String answer = blocking.chat("Where are Kafka records stored?");
+    assertThat(answer).contains("Kafka stores records in partitions [1].");
+
+    var streaming =
+        dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder()
+            .baseUrl(base)
+            .apiKey("not-needed")
+            .modelName("rag-extractive")
+            .build();
+    List<String> partials = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var done =
+        new java.util.concurrent.CompletableFuture<
+            dev.langchain4j.model.chat.response.ChatResponse>();
+    streaming.chat(
+        "Where are Kafka records stored?",
+        new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+          @Override
+          public void onPartialResponse(String partial) {
+            partials.add(partial);
+          }
+
+          @Override
+          public void onCompleteResponse(
+              dev.langchain4j.model.chat.response.ChatResponse response) {
+            done.complete(response);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            done.completeExceptionally(error);
+          }
+        });
+    var complete = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(partials.size()).isGreaterThan(3);
+    assertThat(String.join("", partials)).isEqualTo(answer);
+    assertThat(complete.aiMessage().text()).isEqualTo(answer);
+    assertThat(complete.finishReason()).isEqualTo(dev.langchain4j.model.output.FinishReason.STOP);
+  }
+
+  @Test
   void listsItsModel() {
     given()
         .get("/v1/models")
@@ -105,13 +205,6 @@ class ChatCompletionsTest {
         .statusCode(400)
         .body("error.type", equalTo("invalid_request_error"))
         .body("error.param", equalTo("messages"));
-    given()
-        .contentType("application/json")
-        .body(Map.of("messages", List.of(Map.of("role", "user", "content", "x")), "stream", true))
-        .post("/v1/chat/completions")
-        .then()
-        .statusCode(400)
-        .body("error.param", equalTo("stream"));
     given()
         .contentType("application/json")
         .body("{\"messages\": [")

@@ -57,7 +57,7 @@ public class GenerateGrpcService implements Generate {
           .failure(Status.INTERNAL.withDescription("internal error").asRuntimeException());
     }
     List<GenerateResponse> events = new ArrayList<>();
-    for (String piece : pieces(answer.text())) {
+    for (String piece : answer.pieces()) {
       events.add(GenerateResponse.newBuilder().setDelta(piece).build());
     }
     SourceList.Builder sources = SourceList.newBuilder();
@@ -78,18 +78,5 @@ public class GenerateGrpcService implements Generate {
     events.add(GenerateResponse.newBuilder().setSources(sources).build());
     events.add(GenerateResponse.newBuilder().setFinishReason(answer.finishReason()).build());
     return Multi.createFrom().iterable(events);
-  }
-
-  /** The answer in word-sized pieces, each keeping its leading space, as a model would stream. */
-  static List<String> pieces(String text) {
-    List<String> pieces = new ArrayList<>();
-    int start = 0;
-    for (int i = 1; i <= text.length(); i++) {
-      if (i == text.length() || (text.charAt(i) == ' ' && i > start)) {
-        pieces.add(text.substring(start, i));
-        start = i;
-      }
-    }
-    return pieces;
   }
 }

@@ -14,7 +14,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,25 +30,88 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class ChatCompletionsResource {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final ChatService chat;
 
   ChatCompletionsResource(ChatService chat) {
     this.chat = chat;
   }
 
-  /** Answers the conversation's last user message, citing the retrieved passages. */
+  /**
+   * Answers the conversation's last user message, citing the retrieved passages: one JSON
+   * completion, or with {@code stream: true} server-sent events of {@code chat.completion.chunk}
+   * objects (role, then the text piece by piece, then the finish reason), a last chunk with no
+   * choices carrying the sources and the usage, and {@code data: [DONE]}.
+   */
   @POST
   @Path("/chat/completions")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
   @Blocking
-  public ChatCompletionResponse complete(ChatCompletionRequest request) {
+  public Response complete(ChatCompletionRequest request) {
     if (request == null) {
       throw new InvalidChatRequestException("messages", "a JSON body with messages is required");
     }
-    if (Boolean.TRUE.equals(request.stream())) {
-      throw new InvalidChatRequestException(
-          "stream", "streaming responses are not available yet; send stream: false");
+    ChatCompletionResponse completion = answer(request);
+    if (!Boolean.TRUE.equals(request.stream())) {
+      return Response.ok(completion, MediaType.APPLICATION_JSON).build();
     }
+    StreamingOutput events =
+        out -> {
+          String id = completion.id();
+          long created = completion.created();
+          String model = completion.model();
+          var choice = completion.choices().get(0);
+          send(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
+          for (String piece : completion.pieces()) {
+            send(out, chunk(id, created, model, Map.of("content", piece), null));
+          }
+          send(out, chunk(id, created, model, Map.of(), choice.finishReason()));
+          Map<String, Object> last = new LinkedHashMap<>();
+          last.put("id", id);
+          last.put("object", "chat.completion.chunk");
+          last.put("created", created);
+          last.put("model", model);
+          last.put("choices", List.of());
+          last.put("usage", completion.usage());
+          last.put("sources", completion.sources());
+          send(out, JSON.writeValueAsString(last));
+          send(out, "[DONE]");
+        };
+    return Response.ok(events)
+        .type(MediaType.SERVER_SENT_EVENTS)
+        .header("Cache-Control", "no-cache")
+        .header("X-Accel-Buffering", "no")
+        .build();
+  }
+
+  private static String chunk(
+      String id, long created, String model, Map<String, String> delta, String finishReason) {
+    Map<String, Object> choice = new LinkedHashMap<>();
+    choice.put("index", 0);
+    choice.put("delta", delta);
+    choice.put("finish_reason", finishReason);
+    Map<String, Object> chunk = new LinkedHashMap<>();
+    chunk.put("id", id);
+    chunk.put("object", "chat.completion.chunk");
+    chunk.put("created", created);
+    chunk.put("model", model);
+    chunk.put("choices", List.of(choice));
+    try {
+      return JSON.writeValueAsString(chunk);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void send(OutputStream out, String data) throws IOException {
+    out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private ChatCompletionResponse answer(ChatCompletionRequest request) {
     int maxTokens =
         request.maxCompletionTokens() != null
             ? request.maxCompletionTokens()
@@ -68,7 +137,8 @@ public class ChatCompletionsResource {
             answer.promptTokens(),
             answer.completionTokens(),
             answer.promptTokens() + answer.completionTokens()),
-        answer.sources().stream().map(ChatCompletionsResource::view).toList());
+        answer.sources().stream().map(ChatCompletionsResource::view).toList(),
+        answer.pieces());
   }
 
   /** The models this server answers with. */
