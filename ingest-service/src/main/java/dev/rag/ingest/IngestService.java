@@ -75,13 +75,28 @@ public class IngestService {
               new AcceptedDocument(
                   doc.id(), doc.source(), doc.version(), AcceptedDocument.UNCHANGED, -1, -1));
     }
-    return publisher
-        .publish(doc)
+    // The status goes first, so that on the status topic "accepted" always precedes what the
+    // pipeline reports about this version.
+    return status
+        .publishAsync(doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "")
+        .invoke(
+            s -> {
+              if (s != null) {
+                statuses.apply(s);
+              }
+            })
+        .chain(() -> publisher.publish(doc))
+        .onFailure()
         .call(
-            accepted ->
+            e ->
                 status
                     .publishAsync(
-                        doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "")
+                        doc.key(),
+                        doc.version(),
+                        DocumentState.DOCUMENT_STATE_FAILED,
+                        0,
+                        "",
+                        "not stored on the documents topic: " + e.getMessage())
                     .invoke(
                         s -> {
                           if (s != null) {
