@@ -39,9 +39,14 @@ public class ChatService {
     if (request.maxTokens() < 0) {
       throw new InvalidChatRequestException("max_tokens", "max_tokens must be positive");
     }
+    // A follow-up ("what about its second author?") is searched together with the question before.
+    String query = FollowUps.standalone(request.messages());
+    if (query.isBlank()) {
+      query = question;
+    }
     List<RetrievedPassage> passages =
-        retriever.retrieve(config.tenant(), question, topK, request.sources());
-    return synthesizer.answer(question, passages, request.maxTokens());
+        retriever.retrieve(config.tenant(), query, topK, request.sources());
+    return synthesizer.answer(query, passages, request.maxTokens());
   }
 
   private String question(ChatRequest request) {
