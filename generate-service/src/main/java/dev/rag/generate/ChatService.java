@@ -11,10 +11,12 @@ public class ChatService {
   private final PassageRetriever retriever;
   private final GenerateConfig config;
   private final ExtractiveSynthesizer synthesizer;
+  private final CitationChecker citations;
 
-  ChatService(PassageRetriever retriever, GenerateConfig config) {
+  ChatService(PassageRetriever retriever, GenerateConfig config, CitationChecker citations) {
     this.retriever = retriever;
     this.config = config;
+    this.citations = citations;
     this.synthesizer =
         new ExtractiveSynthesizer(
             config.extractive().maxSentences(), config.extractive().maxChars());
@@ -46,7 +48,7 @@ public class ChatService {
     }
     List<RetrievedPassage> passages =
         retriever.retrieve(config.tenant(), query, topK, request.sources());
-    return synthesizer.answer(query, passages, request.maxTokens());
+    return citations.check(synthesizer.answer(query, passages, request.maxTokens()));
   }
 
   private String question(ChatRequest request) {

@@ -186,6 +186,15 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void exposesTheCountOfRemovedCitationsAsAMetric() {
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("rag_citations_removed_total"));
+  }
+
+  @Test
   void listsItsModel() {
     given()
         .get("/v1/models")

@@ -1,0 +1,69 @@
+package dev.rag.generate;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks every citation {@code [n]} of an answer against the sources actually given: a number with
+ * no source is removed (an answerer must never point at a source that does not exist) and counted
+ * in {@code rag.citations.removed}; each source is marked cited when the text cites it.
+ */
+@ApplicationScoped
+public class CitationChecker {
+
+  private static final Pattern CITATION = Pattern.compile("\\s?\\[(\\d{1,4})\\]");
+
+  private final Counter removed;
+
+  CitationChecker(MeterRegistry registry) {
+    this.removed =
+        Counter.builder("rag.citations.removed")
+            .description("Citations of answers that pointed at no given source and were removed")
+            .register(registry);
+  }
+
+  /** The answer with unknown citations removed and its sources' cited flags set from the text. */
+  public Answer check(Answer answer) {
+    Result result = check(answer.text(), answer.sources().size());
+    if (result.removed() > 0) {
+      removed.increment(result.removed());
+    }
+    List<SourceRef> sources = new ArrayList<>(answer.sources().size());
+    for (SourceRef s : answer.sources()) {
+      sources.add(
+          new SourceRef(s.number(), s.passage(), result.text().contains("[" + s.number() + "]")));
+    }
+    return new Answer(
+        result.text(),
+        sources,
+        answer.finishReason(),
+        answer.promptTokens(),
+        answer.completionTokens());
+  }
+
+  /** A checked text and how many citations it lost. */
+  public record Result(String text, int removed) {}
+
+  /** Removes citations outside 1..{@code sourceCount}. */
+  public static Result check(String text, int sourceCount) {
+    Matcher m = CITATION.matcher(text);
+    StringBuilder out = new StringBuilder();
+    int removedCount = 0;
+    while (m.find()) {
+      int n = Integer.parseInt(m.group(1));
+      if (n >= 1 && n <= sourceCount) {
+        m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+      } else {
+        m.appendReplacement(out, "");
+        removedCount++;
+      }
+    }
+    m.appendTail(out);
+    return new Result(out.toString(), removedCount);
+  }
+}
