@@ -24,7 +24,7 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /**
  * {@code ./rag bench parse --dir DIR}: parse + chunk throughput of the ingest path, in process,
- * with the service's settings (256-token chunks, 48 overlap, bge's tokenizer): on a BEIR
+ * with the service's settings (384-token chunks, 48 overlap, bge's tokenizer): on a BEIR
  * corpus.jsonl and on a generated PDF of 300 pages. Prints medians of several runs after a warm-up.
  */
 public final class ParseBench {
@@ -52,7 +52,7 @@ public final class ParseBench {
     }
     try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelCatalog.BGE_SMALL_EN_V15)) {
       TokenCounter tokens = tokenizer::count;
-      Chunker chunker = new Chunker(256, 48, tokens);
+      Chunker chunker = new Chunker(384, 48, tokens);
       byte[] corpus = Files.readAllBytes(dir.resolve("corpus.jsonl"));
       report("corpus.jsonl", corpus, chunker, "docs");
       byte[] pdf = pdf(corpus, pages);
