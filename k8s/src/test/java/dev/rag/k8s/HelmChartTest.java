@@ -205,6 +205,15 @@ class HelmChartTest {
                 .toString())
         .contains("\"generate\"")
         .doesNotContain("ingest");
+    assertThat(Chart.named(defaults, "NetworkPolicy", "rag-kafka").toString())
+        .doesNotContain("keda-operator");
+    assertThat(
+            Chart.named(
+                    Chart.render(List.of(), Map.of("keda.enabled", true)),
+                    "NetworkPolicy",
+                    "rag-kafka")
+                .toString())
+        .contains("keda-operator");
     assertThat(Chart.render(List.of(), Map.of("networkPolicy.enabled", false)))
         .noneMatch(d -> d.path("kind").asText().equals("NetworkPolicy"));
   }
