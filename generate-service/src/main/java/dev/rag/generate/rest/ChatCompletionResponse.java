@@ -1,13 +1,12 @@
 package dev.rag.generate.rest;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
  * A chat completion in OpenAI's shape, plus {@code sources}: the numbered passages the answer's
- * citations {@code [n]} point at. {@code pieces} is the answer as it is streamed (not serialised).
+ * citations {@code [n]} point at.
  */
 public record ChatCompletionResponse(
     String id,
@@ -16,8 +15,7 @@ public record ChatCompletionResponse(
     String model,
     List<Choice> choices,
     Usage usage,
-    List<SourceView> sources,
-    @JsonIgnore List<String> pieces) {
+    List<SourceView> sources) {
 
   /** One answer. */
   public record Choice(

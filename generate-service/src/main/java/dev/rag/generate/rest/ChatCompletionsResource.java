@@ -54,7 +54,8 @@ public class ChatCompletionsResource {
     if (request == null) {
       throw new InvalidChatRequestException("messages", "a JSON body with messages is required");
     }
-    ChatCompletionResponse completion = answer(request);
+    Answer answer = answer(request);
+    ChatCompletionResponse completion = completion(answer);
     if (!Boolean.TRUE.equals(request.stream())) {
       return Response.ok(completion, MediaType.APPLICATION_JSON).build();
     }
@@ -65,7 +66,7 @@ public class ChatCompletionsResource {
           String model = completion.model();
           var choice = completion.choices().get(0);
           send(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
-          for (String piece : completion.pieces()) {
+          for (String piece : answer.pieces()) {
             send(out, chunk(id, created, model, Map.of("content", piece), null));
           }
           send(out, chunk(id, created, model, Map.of(), choice.finishReason()));
@@ -111,18 +112,20 @@ public class ChatCompletionsResource {
     out.flush();
   }
 
-  private ChatCompletionResponse answer(ChatCompletionRequest request) {
+  private Answer answer(ChatCompletionRequest request) {
     int maxTokens =
         request.maxCompletionTokens() != null
             ? request.maxCompletionTokens()
             : request.maxTokens() == null ? 0 : request.maxTokens();
-    Answer answer =
-        chat.chat(
-            new ChatRequest(
-                messages(request.messages()),
-                request.topK() == null ? 0 : request.topK(),
-                request.sources() == null ? List.of() : request.sources(),
-                maxTokens));
+    return chat.chat(
+        new ChatRequest(
+            messages(request.messages()),
+            request.topK() == null ? 0 : request.topK(),
+            request.sources() == null ? List.of() : request.sources(),
+            maxTokens));
+  }
+
+  private ChatCompletionResponse completion(Answer answer) {
     return new ChatCompletionResponse(
         "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
         "chat.completion",
@@ -137,8 +140,7 @@ public class ChatCompletionsResource {
             answer.promptTokens(),
             answer.completionTokens(),
             answer.promptTokens() + answer.completionTokens()),
-        answer.sources().stream().map(ChatCompletionsResource::view).toList(),
-        answer.pieces());
+        answer.sources().stream().map(ChatCompletionsResource::view).toList());
   }
 
   /** The models this server answers with. */

@@ -19,16 +19,48 @@ public final class TestFiles {
 
   /** The project's shared seed folder lies beside the checkout ({@code ../shared}). */
   public static Path seedListing() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/seed/daily-papers-listing.txt");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
+    String name = "shared/seed/daily-papers-listing.txt";
+    List<Path> roots = new java.util.ArrayList<>();
+    String explicit = System.getenv("RAG_SHARED_DIR");
+    if (explicit != null && !explicit.isBlank()) {
+      roots.add(Path.of(explicit).toAbsolutePath().getParent());
+    }
+    roots.add(Path.of("").toAbsolutePath());
+    // A clone made from a local checkout (as CI-style checks do) finds it beside that checkout.
+    localOrigin().ifPresent(roots::add);
+    for (Path root : roots) {
+      for (Path dir = root; dir != null; dir = dir.getParent()) {
+        Path candidate = dir.resolve(name);
+        if (Files.isRegularFile(candidate)) {
+          return candidate;
+        }
       }
     }
     throw new IllegalStateException(
-        "shared/seed/daily-papers-listing.txt not found in any folder above "
-            + Path.of("").toAbsolutePath()
-            + ": check out the project beside its shared folder (../shared)");
+        name
+            + " not found above "
+            + roots
+            + ": check out the project beside its shared folder (../shared), or set RAG_SHARED_DIR");
+  }
+
+  private static java.util.Optional<Path> localOrigin() {
+    try {
+      Process git =
+          new ProcessBuilder("git", "config", "--get", "remote.origin.url")
+              .redirectErrorStream(true)
+              .start();
+      String url = new String(git.getInputStream().readAllBytes()).strip();
+      if (git.waitFor() != 0 || url.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      url = url.startsWith("file://") ? url.substring(7) : url;
+      return url.startsWith("/") ? java.util.Optional.of(Path.of(url)) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
   }
 
   public static byte[] pdf(String title, List<List<String>> pages) {
