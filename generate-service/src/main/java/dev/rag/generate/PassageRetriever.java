@@ -9,4 +9,14 @@ public interface PassageRetriever {
    * @throws RetrievalUnavailableException when retrieval cannot answer now
    */
   List<RetrievedPassage> retrieve(String tenant, String query, int topK, List<String> sources);
+
+  /**
+   * The tenant's sources with what each holds, by name.
+   *
+   * @throws RetrievalUnavailableException when retrieval cannot answer now
+   */
+  List<SourceSummary> sources(String tenant);
+
+  /** A source and the indexed documents and passages it holds. */
+  record SourceSummary(String name, long documents, long passages) {}
 }

@@ -33,4 +33,9 @@ public class InMemoryRetriever implements PassageRetriever {
     }
     return PASSAGES.subList(0, Math.min(topK, PASSAGES.size()));
   }
+
+  @Override
+  public List<SourceSummary> sources(String tenant) {
+    return List.of(new SourceSummary("docs", 2, 2), new SourceSummary("notes", 0, 0));
+  }
 }

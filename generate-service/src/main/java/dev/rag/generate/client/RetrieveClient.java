@@ -6,6 +6,7 @@ import dev.rag.generate.RetrievedPassage;
 import dev.rag.proto.v1.Passage;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
+import dev.rag.proto.v1.StatsRequest;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +47,24 @@ public class RetrieveClient implements PassageRetriever {
       throw new RetrievalUnavailableException("retrieval failed: " + e.getStatus(), e);
     } catch (io.smallrye.mutiny.TimeoutException e) {
       throw new RetrievalUnavailableException("retrieval did not answer within " + DEADLINE, e);
+    }
+  }
+
+  @Override
+  public List<SourceSummary> sources(String tenant) {
+    try {
+      return retrieve
+          .stats(StatsRequest.newBuilder().setTenant(tenant).build())
+          .await()
+          .atMost(DEADLINE)
+          .getSourcesList()
+          .stream()
+          .map(s -> new SourceSummary(s.getSource(), s.getDocuments(), s.getPassages()))
+          .toList();
+    } catch (StatusRuntimeException e) {
+      throw new RetrievalUnavailableException("source listing failed: " + e.getStatus(), e);
+    } catch (io.smallrye.mutiny.TimeoutException e) {
+      throw new RetrievalUnavailableException("sources not listed within " + DEADLINE, e);
     }
   }
 

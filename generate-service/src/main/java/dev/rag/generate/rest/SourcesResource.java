@@ -1,0 +1,40 @@
+package dev.rag.generate.rest;
+
+import dev.rag.generate.PassageRetriever;
+import dev.rag.generate.config.GenerateConfig;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Map;
+
+/** The sources a question can be asked of, for clients that let people choose. */
+@Path("/v1/sources")
+@Produces(MediaType.APPLICATION_JSON)
+public class SourcesResource {
+
+  private final PassageRetriever retriever;
+  private final GenerateConfig config;
+
+  SourcesResource(PassageRetriever retriever, GenerateConfig config) {
+    this.retriever = retriever;
+    this.config = config;
+  }
+
+  /** {@code {"object":"list","data":[{"name":..,"documents":..,"passages":..}]}}, by name. */
+  @GET
+  @Blocking
+  public Map<String, Object> list() {
+    List<Map<String, Object>> data =
+        retriever.sources(config.tenant()).stream()
+            .sorted(java.util.Comparator.comparing(PassageRetriever.SourceSummary::name))
+            .map(
+                s ->
+                    Map.<String, Object>of(
+                        "name", s.name(), "documents", s.documents(), "passages", s.passages()))
+            .toList();
+    return Map.of("object", "list", "data", data);
+  }
+}
