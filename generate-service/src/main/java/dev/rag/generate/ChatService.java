@@ -1,37 +1,95 @@
 package dev.rag.generate;
 
 import dev.rag.generate.config.GenerateConfig;
+import dev.rag.generate.llm.GroundedPrompt;
+import dev.rag.generate.llm.LlmConnector;
+import dev.rag.generate.llm.LlmMessage;
+import dev.rag.generate.llm.LlmParams;
+import dev.rag.generate.llm.LlmUnavailableException;
+import dev.rag.generate.llm.TokenStream;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
 
 /** Answering a conversation's latest question from the tenant's documents. */
 @ApplicationScoped
 public class ChatService {
 
+  private static final Logger LOG = Logger.getLogger(ChatService.class);
+
+  /** Put before an extractive answer given because the language model could not answer. */
+  public static final String FALLBACK_NOTE =
+      "(The language model is unavailable right now, so this answer quotes the sources"
+          + " directly.)\n\n";
+
+  private static final String REWRITE_RULES =
+      """
+      You rewrite the last question of a conversation as one stand-alone search query that \
+      can be understood without the conversation: replace pronouns and references with what \
+      they refer to in the earlier turns. Reply with the query alone, on one line.""";
+
   private final PassageRetriever retriever;
   private final GenerateConfig config;
   private final ExtractiveSynthesizer synthesizer;
   private final CitationChecker citations;
+  private final LlmConnector llm;
+  private final Counter fallbacks;
+  private final Counter interrupted;
 
-  ChatService(PassageRetriever retriever, GenerateConfig config, CitationChecker citations) {
+  ChatService(
+      PassageRetriever retriever,
+      GenerateConfig config,
+      CitationChecker citations,
+      LlmConnector llm,
+      MeterRegistry registry) {
     this.retriever = retriever;
     this.config = config;
     this.citations = citations;
+    this.llm = llm;
     this.synthesizer =
         new ExtractiveSynthesizer(
             config.extractive().maxSentences(), config.extractive().maxChars());
+    this.fallbacks =
+        Counter.builder("rag.llm.fallbacks")
+            .description("Answers given by the extractive answerer because the model failed")
+            .register(registry);
+    this.interrupted =
+        Counter.builder("rag.llm.interrupted")
+            .description("Model answers that stopped midway (the text ends with a note)")
+            .register(registry);
   }
 
   /** The model name clients see. */
   public String modelName() {
-    return config.modelName();
+    return llm.enabled() ? llm.model() : config.modelName();
   }
 
   /**
+   * The whole answer at once.
+   *
    * @throws InvalidChatRequestException when the request breaks the contract
    * @throws RetrievalUnavailableException when retrieval cannot answer now
    */
   public Answer chat(ChatRequest request) {
+    try (Reply reply = reply(request)) {
+      return reply.drain();
+    }
+  }
+
+  /**
+   * Starts answering: validates, retrieves, and (with a language model) waits until the model has
+   * started to answer, falling back to the extractive answer when it cannot. Read the text from the
+   * returned reply, then close it.
+   *
+   * @throws InvalidChatRequestException when the request breaks the contract
+   * @throws RetrievalUnavailableException when retrieval cannot answer now
+   */
+  public Reply reply(ChatRequest request) {
     String question = question(request);
     int topK = request.topK() == 0 ? config.topK() : request.topK();
     if (topK < 1 || topK > config.limits().maxTopK()) {
@@ -41,14 +99,136 @@ public class ChatService {
     if (request.maxTokens() < 0) {
       throw new InvalidChatRequestException("max_tokens", "max_tokens must be positive");
     }
-    // A follow-up ("what about its second author?") is searched together with the question before.
-    String query = FollowUps.standalone(request.messages());
-    if (query.isBlank()) {
-      query = question;
+    if (request.temperature() != null && (request.temperature() < 0 || request.temperature() > 2)) {
+      throw new InvalidChatRequestException("temperature", "temperature must be between 0 and 2");
     }
+    String query = retrievalQuery(request.messages(), question);
     List<RetrievedPassage> passages =
         retriever.retrieve(config.tenant(), query, topK, request.sources());
-    return citations.check(synthesizer.answer(query, passages, request.maxTokens()));
+    if (llm.enabled()) {
+      try {
+        return llmReply(request, question, passages);
+      } catch (LlmUnavailableException | CircuitBreakerOpenException e) {
+        fallbacks.increment();
+        LOG.warnf("Answering extractively: %s", e.getMessage());
+        Answer answer = citations.check(synthesizer.answer(query, passages, request.maxTokens()));
+        Answer noted =
+            new Answer(
+                FALLBACK_NOTE + answer.text(),
+                answer.sources(),
+                answer.finishReason(),
+                answer.promptTokens(),
+                answer.completionTokens());
+        return Reply.of(config.modelName(), noted, request.stop(), citations);
+      }
+    }
+    Answer answer = citations.check(synthesizer.answer(query, passages, request.maxTokens()));
+    return Reply.of(config.modelName(), answer, request.stop(), citations);
+  }
+
+  private Reply llmReply(ChatRequest request, String question, List<RetrievedPassage> passages) {
+    List<LlmMessage> prompt =
+        GroundedPrompt.build(request.messages(), question, passages, config.llm().maxSourceChars());
+    int maxTokens = request.maxTokens() > 0 ? request.maxTokens() : config.llm().maxTokens();
+    double temperature =
+        request.temperature() != null ? request.temperature() : config.llm().temperature();
+    TokenStream stream = llm.open(prompt, new LlmParams(maxTokens, temperature, request.stop()));
+    List<SourceRef> sources = new ArrayList<>(passages.size());
+    for (int i = 0; i < passages.size(); i++) {
+      sources.add(new SourceRef(i + 1, passages.get(i), false));
+    }
+    int promptTokens = prompt.stream().mapToInt(m -> Tokens.count(m.text())).sum();
+    Duration idle = llm.idleTimeout();
+    Reply.Pieces pieces =
+        new Reply.Pieces() {
+          private boolean failed;
+
+          @Override
+          public String next() {
+            if (failed) {
+              return null;
+            }
+            try {
+              return stream.next(idle);
+            } catch (LlmUnavailableException e) {
+              failed = true;
+              interrupted.increment();
+              LOG.warnf("The model stopped answering: %s", e.getMessage());
+              return "\n\n(The language model stopped answering before the end.)";
+            }
+          }
+
+          @Override
+          public String finishReason() {
+            return failed ? "stop" : stream.finishReason();
+          }
+
+          @Override
+          public int completionTokens() {
+            return stream.completionTokens();
+          }
+
+          @Override
+          public int promptTokens() {
+            return stream.promptTokens();
+          }
+
+          @Override
+          public void close() {
+            stream.close();
+          }
+        };
+    return new Reply(llm.model(), sources, promptTokens, pieces, request.stop(), citations);
+  }
+
+  /**
+   * What to search for: the question itself, or for a follow-up that leans on the conversation a
+   * stand-alone query, written by the model when one is configured, else by {@link FollowUps}.
+   */
+  private String retrievalQuery(List<ChatMessage> messages, String question) {
+    String heuristic = FollowUps.standalone(messages);
+    if (heuristic.isBlank()) {
+      return question;
+    }
+    if (heuristic.equals(question) || !llm.enabled() || !config.llm().rewriteFollowUps()) {
+      return heuristic;
+    }
+    try {
+      String rewritten =
+          llm.complete(
+                  List.of(LlmMessage.system(REWRITE_RULES), LlmMessage.user(transcript(messages))),
+                  new LlmParams(64, 0.0, List.of("\n")),
+                  config.llm().rewriteTimeout())
+              .strip();
+      if (!rewritten.isEmpty() && rewritten.length() <= config.limits().maxMessageChars()) {
+        return rewritten;
+      }
+    } catch (LlmUnavailableException | CircuitBreakerOpenException e) {
+      LOG.debugf("Follow-up rewrite failed, using the heuristic: %s", e.getMessage());
+    }
+    return heuristic;
+  }
+
+  /** The conversation's recent turns as plain text, ending with the question to rewrite. */
+  private static String transcript(List<ChatMessage> messages) {
+    List<String> turns = new ArrayList<>();
+    for (ChatMessage m : messages) {
+      if (m.content() == null || m.content().isBlank()) {
+        continue;
+      }
+      String text = m.content().strip().replaceAll("\\s?\\[\\d{1,4}\\]", "");
+      if (text.length() > 600) {
+        text = text.substring(0, 600) + " …";
+      }
+      if ("user".equals(m.role())) {
+        turns.add("User: " + text);
+      } else if ("assistant".equals(m.role())) {
+        turns.add("Assistant: " + text);
+      }
+    }
+    String last = turns.remove(turns.size() - 1).substring("User: ".length());
+    List<String> recent = turns.subList(Math.max(0, turns.size() - 6), turns.size());
+    return "Conversation:\n" + String.join("\n", recent) + "\n\nLast question: " + last;
   }
 
   private String question(ChatRequest request) {

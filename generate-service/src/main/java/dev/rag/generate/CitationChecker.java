@@ -46,6 +46,13 @@ public class CitationChecker {
         answer.completionTokens());
   }
 
+  /** Counts citations removed elsewhere (from a streamed answer). */
+  void countRemoved(int count) {
+    if (count > 0) {
+      removed.increment(count);
+    }
+  }
+
   /** A checked text and how many citations it lost. */
   public record Result(String text, int removed) {}
 

@@ -25,9 +25,17 @@ public class InMemoryRetriever implements PassageRetriever {
           new RetrievedPassage(
               "docs", "garden", "Garden", "", 0, "Roses need sun and water.", 0.3));
 
+  private volatile String lastQuery;
+
+  /** The query of the last retrieval. */
+  public String lastQuery() {
+    return lastQuery;
+  }
+
   @Override
   public List<RetrievedPassage> retrieve(
       String tenant, String query, int topK, List<String> sources) {
+    lastQuery = query;
     if (query.contains("outage")) {
       throw new RetrievalUnavailableException("simulated outage", null);
     }

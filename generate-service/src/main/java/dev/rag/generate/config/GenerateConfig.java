@@ -2,6 +2,9 @@ package dev.rag.generate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of generate-service, under {@code generate.*}. */
 @ConfigMapping(prefix = "generate")
@@ -25,6 +28,9 @@ public interface GenerateConfig {
   /** Request limits. */
   Limits limits();
 
+  /** The language model that writes answers; none means the built-in extractive answerer. */
+  Llm llm();
+
   /** The built-in extractive answerer. */
   interface Extractive {
     /** Most sentences in an answer. */
@@ -34,6 +40,73 @@ public interface GenerateConfig {
     /** Soft limit on an answer's length in characters. */
     @WithDefault("700")
     int maxChars();
+  }
+
+  /** The language model that writes answers. */
+  interface Llm {
+
+    /** Which kind of model answers. */
+    enum Provider {
+      /** No model: the extractive answerer. */
+      NONE,
+      /** Any server speaking OpenAI's chat-completions protocol. */
+      OPENAI,
+      /** Ollama's native API. */
+      OLLAMA,
+      /** A GGUF model file run in this process by llama.cpp. */
+      GGUF
+    }
+
+    @WithDefault("none")
+    Provider provider();
+
+    /** API root: {@code http://host:port/v1} for OpenAI-compatible servers, Ollama's root. */
+    Optional<String> baseUrl();
+
+    /** Model name sent to the server (and reported to clients). */
+    Optional<String> model();
+
+    /** Bearer key for the server, when it needs one. */
+    Optional<String> apiKey();
+
+    /** The GGUF file (provider gguf). */
+    Optional<Path> modelPath();
+
+    /** Context window in tokens for a GGUF model. */
+    @WithDefault("4096")
+    int contextSize();
+
+    /** CPU threads for a GGUF model; 0 lets llama.cpp choose. */
+    @WithDefault("0")
+    int threads();
+
+    /** Default answer length in tokens when a request does not say. */
+    @WithDefault("512")
+    int maxTokens();
+
+    /** Sampling temperature when a request does not say. */
+    @WithDefault("0.2")
+    double temperature();
+
+    /** Time allowed for the first piece of an answer (connection included). */
+    @WithDefault("30s")
+    Duration firstTokenTimeout();
+
+    /** Longest silence allowed between two pieces of an answer. */
+    @WithDefault("30s")
+    Duration idleTimeout();
+
+    /** Characters of source text in a prompt at most (later sources are cut first). */
+    @WithDefault("24000")
+    int maxSourceChars();
+
+    /** Whether follow-up questions are rewritten by the model into stand-alone queries. */
+    @WithDefault("true")
+    boolean rewriteFollowUps();
+
+    /** Time allowed for rewriting a follow-up question; past it the heuristic is used. */
+    @WithDefault("8s")
+    Duration rewriteTimeout();
   }
 
   /** Request limits. */

@@ -5,6 +5,7 @@ import dev.rag.generate.ChatMessage;
 import dev.rag.generate.ChatRequest;
 import dev.rag.generate.ChatService;
 import dev.rag.generate.InvalidChatRequestException;
+import dev.rag.generate.Reply;
 import dev.rag.generate.RetrievalUnavailableException;
 import dev.rag.generate.SourceRef;
 import dev.rag.proto.v1.Generate;
@@ -16,7 +17,6 @@ import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
-import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -35,13 +35,13 @@ public class GenerateGrpcService implements Generate {
   @Override
   @Blocking
   public Multi<GenerateResponse> generate(GenerateRequest request) {
-    Answer answer;
+    Reply reply;
     try {
       List<ChatMessage> messages =
           request.getMessagesList().stream()
               .map(m -> new ChatMessage(m.getRole(), m.getContent()))
               .toList();
-      answer = chat.chat(new ChatRequest(messages, request.getTopK(), request.getSourcesList(), 0));
+      reply = chat.reply(new ChatRequest(messages, request.getTopK(), request.getSourcesList(), 0));
     } catch (InvalidChatRequestException e) {
       return Multi.createFrom()
           .failure(
@@ -56,10 +56,33 @@ public class GenerateGrpcService implements Generate {
       return Multi.createFrom()
           .failure(Status.INTERNAL.withDescription("internal error").asRuntimeException());
     }
-    List<GenerateResponse> events = new ArrayList<>();
-    for (String piece : answer.pieces()) {
-      events.add(GenerateResponse.newBuilder().setDelta(piece).build());
-    }
+    // Text pieces as the answerer writes them, then the sources, then why it ended.
+    Multi<GenerateResponse> text =
+        Multi.createFrom()
+            .<GenerateResponse>emitter(
+                emitter -> {
+                  try (reply) {
+                    String piece;
+                    while (!emitter.isCancelled() && (piece = reply.next()) != null) {
+                      emitter.emit(GenerateResponse.newBuilder().setDelta(piece).build());
+                    }
+                    Answer answer = reply.answer();
+                    emitter.emit(GenerateResponse.newBuilder().setSources(sources(answer)).build());
+                    emitter.emit(
+                        GenerateResponse.newBuilder()
+                            .setFinishReason(answer.finishReason())
+                            .build());
+                    emitter.complete();
+                  } catch (RuntimeException e) {
+                    LOG.error("Generate failed midway", e);
+                    emitter.fail(
+                        Status.INTERNAL.withDescription("internal error").asRuntimeException());
+                  }
+                });
+    return text;
+  }
+
+  private static SourceList sources(Answer answer) {
     SourceList.Builder sources = SourceList.newBuilder();
     for (SourceRef ref : answer.sources()) {
       var p = ref.passage();
@@ -75,8 +98,6 @@ public class GenerateGrpcService implements Generate {
               .setPageStart(p.pageStart())
               .setPageEnd(p.pageEnd()));
     }
-    events.add(GenerateResponse.newBuilder().setSources(sources).build());
-    events.add(GenerateResponse.newBuilder().setFinishReason(answer.finishReason()).build());
-    return Multi.createFrom().iterable(events);
+    return sources.build();
   }
 }

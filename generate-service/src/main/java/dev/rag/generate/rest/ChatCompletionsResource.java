@@ -6,6 +6,7 @@ import dev.rag.generate.ChatMessage;
 import dev.rag.generate.ChatRequest;
 import dev.rag.generate.ChatService;
 import dev.rag.generate.InvalidChatRequestException;
+import dev.rag.generate.Reply;
 import dev.rag.generate.SourceRef;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -54,32 +55,44 @@ public class ChatCompletionsResource {
     if (request == null) {
       throw new InvalidChatRequestException("messages", "a JSON body with messages is required");
     }
-    Answer answer = answer(request);
-    ChatCompletionResponse completion = completion(answer);
+    ChatRequest chatRequest = chatRequest(request);
     if (!Boolean.TRUE.equals(request.stream())) {
-      return Response.ok(completion, MediaType.APPLICATION_JSON).build();
+      Answer answer;
+      String model;
+      try (Reply reply = chat.reply(chatRequest)) {
+        answer = reply.drain();
+        model = reply.model();
+      }
+      return Response.ok(completion(answer, model), MediaType.APPLICATION_JSON).build();
     }
+    // Retrieval and the model's first piece happen before the response starts, so failures
+    // there still get a proper status; the rest streams as the model writes it.
+    Reply reply = chat.reply(chatRequest);
     StreamingOutput events =
         out -> {
-          String id = completion.id();
-          long created = completion.created();
-          String model = completion.model();
-          var choice = completion.choices().get(0);
-          send(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
-          for (String piece : answer.pieces()) {
-            send(out, chunk(id, created, model, Map.of("content", piece), null));
+          try (reply) {
+            String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+            long created = System.currentTimeMillis() / 1000;
+            String model = reply.model();
+            send(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
+            String piece;
+            while ((piece = reply.next()) != null) {
+              send(out, chunk(id, created, model, Map.of("content", piece), null));
+            }
+            Answer answer = reply.answer();
+            send(out, chunk(id, created, model, Map.of(), answer.finishReason()));
+            ChatCompletionResponse completion = completion(answer, model);
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("id", id);
+            last.put("object", "chat.completion.chunk");
+            last.put("created", created);
+            last.put("model", model);
+            last.put("choices", List.of());
+            last.put("usage", completion.usage());
+            last.put("sources", completion.sources());
+            send(out, JSON.writeValueAsString(last));
+            send(out, "[DONE]");
           }
-          send(out, chunk(id, created, model, Map.of(), choice.finishReason()));
-          Map<String, Object> last = new LinkedHashMap<>();
-          last.put("id", id);
-          last.put("object", "chat.completion.chunk");
-          last.put("created", created);
-          last.put("model", model);
-          last.put("choices", List.of());
-          last.put("usage", completion.usage());
-          last.put("sources", completion.sources());
-          send(out, JSON.writeValueAsString(last));
-          send(out, "[DONE]");
         };
     return Response.ok(events)
         .type(MediaType.SERVER_SENT_EVENTS)
@@ -112,25 +125,49 @@ public class ChatCompletionsResource {
     out.flush();
   }
 
-  private Answer answer(ChatCompletionRequest request) {
+  private static ChatRequest chatRequest(ChatCompletionRequest request) {
     int maxTokens =
         request.maxCompletionTokens() != null
             ? request.maxCompletionTokens()
             : request.maxTokens() == null ? 0 : request.maxTokens();
-    return chat.chat(
-        new ChatRequest(
-            messages(request.messages()),
-            request.topK() == null ? 0 : request.topK(),
-            request.sources() == null ? List.of() : request.sources(),
-            maxTokens));
+    return new ChatRequest(
+        messages(request.messages()),
+        request.topK() == null ? 0 : request.topK(),
+        request.sources() == null ? List.of() : request.sources(),
+        maxTokens,
+        request.temperature(),
+        stop(request.stop()));
   }
 
-  private ChatCompletionResponse completion(Answer answer) {
+  /** {@code stop}: a string or a list of up to four strings. */
+  private static List<String> stop(JsonNode stop) {
+    if (stop == null || stop.isNull()) {
+      return List.of();
+    }
+    if (stop.isTextual()) {
+      return stop.asText().isEmpty() ? List.of() : List.of(stop.asText());
+    }
+    if (stop.isArray() && stop.size() <= 4) {
+      List<String> sequences = new ArrayList<>();
+      for (JsonNode s : stop) {
+        if (!s.isTextual()) {
+          throw new InvalidChatRequestException("stop", "stop sequences must be strings");
+        }
+        if (!s.asText().isEmpty()) {
+          sequences.add(s.asText());
+        }
+      }
+      return sequences;
+    }
+    throw new InvalidChatRequestException("stop", "stop must be a string or up to 4 strings");
+  }
+
+  private static ChatCompletionResponse completion(Answer answer, String model) {
     return new ChatCompletionResponse(
         "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
         "chat.completion",
         System.currentTimeMillis() / 1000,
-        chat.modelName(),
+        model,
         List.of(
             new ChatCompletionResponse.Choice(
                 0,

@@ -1,0 +1,128 @@
+package dev.rag.generate.llm;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A model behind an HTTP API, through LangChain4j's streaming chat clients. */
+public final class LangChainProvider implements LlmProvider {
+
+  private final StreamingChatModel model;
+  private final String modelName;
+
+  LangChainProvider(StreamingChatModel model, String modelName) {
+    this.model = model;
+    this.modelName = modelName;
+  }
+
+  /**
+   * Any server speaking OpenAI's chat-completions protocol: hosted APIs, vLLM, llama.cpp's server,
+   * Ollama's {@code /v1}.
+   *
+   * @param baseUrl the API root, e.g. {@code http://127.0.0.1:11434/v1}
+   * @param apiKey bearer key; servers that need none accept any value
+   * @param timeout connection and response-headers timeout of each request
+   */
+  public static LangChainProvider openAiCompatible(
+      String baseUrl, String apiKey, String modelName, Duration timeout) {
+    return new LangChainProvider(
+        OpenAiStreamingChatModel.builder()
+            .baseUrl(baseUrl)
+            .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
+            .modelName(modelName)
+            .timeout(timeout)
+            .build(),
+        modelName);
+  }
+
+  /** Ollama's native API, e.g. {@code http://127.0.0.1:11434}. */
+  public static LangChainProvider ollama(String baseUrl, String modelName, Duration timeout) {
+    return new LangChainProvider(
+        OllamaStreamingChatModel.builder()
+            .baseUrl(baseUrl)
+            .modelName(modelName)
+            .timeout(timeout)
+            .build(),
+        modelName);
+  }
+
+  @Override
+  public String model() {
+    return modelName;
+  }
+
+  @Override
+  public Cancellable stream(List<LlmMessage> messages, LlmParams params, LlmListener listener) {
+    ChatRequest request =
+        ChatRequest.builder()
+            .messages(messages.stream().map(LangChainProvider::message).toList())
+            .parameters(
+                ChatRequestParameters.builder()
+                    .maxOutputTokens(params.maxTokens())
+                    .temperature(params.temperature())
+                    .stopSequences(params.stop().isEmpty() ? null : params.stop())
+                    .build())
+            .build();
+    AtomicReference<StreamingHandle> handle = new AtomicReference<>();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    model.chat(
+        request,
+        new StreamingChatResponseHandler() {
+          @Override
+          public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+            handle.compareAndSet(null, context.streamingHandle());
+            if (cancelled.get()) {
+              context.streamingHandle().cancel();
+              return;
+            }
+            listener.onToken(partial.text());
+          }
+
+          @Override
+          public void onCompleteResponse(ChatResponse response) {
+            TokenUsage usage = response.tokenUsage();
+            listener.onComplete(
+                response.finishReason() == FinishReason.LENGTH ? "length" : "stop",
+                usage == null || usage.inputTokenCount() == null ? -1 : usage.inputTokenCount(),
+                usage == null || usage.outputTokenCount() == null ? -1 : usage.outputTokenCount());
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            listener.onError(error);
+          }
+        });
+    return () -> {
+      cancelled.set(true);
+      StreamingHandle h = handle.get();
+      if (h != null) {
+        h.cancel();
+      }
+    };
+  }
+
+  private static ChatMessage message(LlmMessage m) {
+    return switch (m.role()) {
+      case "system" -> SystemMessage.from(m.text());
+      case "assistant" -> AiMessage.from(m.text());
+      default -> UserMessage.from(m.text());
+    };
+  }
+}

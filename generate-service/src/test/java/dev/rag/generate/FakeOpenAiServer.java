@@ -1,0 +1,150 @@
+package dev.rag.generate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A language-model server under the test's control, speaking OpenAI's streaming chat-completions
+ * protocol on 127.0.0.1. The test steers it over HTTP ({@code POST /control} with a mode and the
+ * pieces to stream, {@code GET /control} for the requests it received), so it works whichever class
+ * loader the test and the application live in.
+ *
+ * <p>Modes: {@code stream} sends the pieces then stops; {@code fail} answers 500; {@code stall}
+ * sends the pieces then goes silent for {@code stallMillis}. A request whose system message asks
+ * for a stand-alone query gets the {@code rewrite} text instead.
+ */
+final class FakeOpenAiServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+  private volatile JsonNode control =
+      JSON.valueToTree(Map.of("mode", "stream", "pieces", List.of("Nothing", " to", " say.")));
+
+  private FakeOpenAiServer(HttpServer server) {
+    this.server = server;
+  }
+
+  static FakeOpenAiServer start() {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+      FakeOpenAiServer fake = new FakeOpenAiServer(server);
+      server.createContext("/v1/chat/completions", fake::complete);
+      server.createContext("/control", fake::control);
+      server.setExecutor(
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "fake-llm");
+                t.setDaemon(true);
+                return t;
+              }));
+      server.start();
+      return fake;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start the fake model server", e);
+    }
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void control(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if ("POST".equals(exchange.getRequestMethod())) {
+        control = JSON.readTree(exchange.getRequestBody());
+        requests.clear();
+        exchange.sendResponseHeaders(204, -1);
+        return;
+      }
+      byte[] body = JSON.writeValueAsBytes(requests);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+    }
+  }
+
+  private void complete(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      JsonNode request = JSON.readTree(exchange.getRequestBody());
+      requests.add(request);
+      JsonNode c = control;
+      String system = request.path("messages").path(0).path("content").asText();
+      List<String> pieces = new ArrayList<>();
+      if (system.contains("stand-alone search query") && c.has("rewrite")) {
+        pieces.add(c.path("rewrite").asText());
+      } else {
+        c.path("pieces").forEach(p -> pieces.add(p.asText()));
+      }
+      String mode = c.path("mode").asText("stream");
+      if ("fail".equals(mode)) {
+        byte[] body =
+            "{\"error\":{\"message\":\"the model is down\",\"type\":\"server_error\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(500, body.length);
+        exchange.getResponseBody().write(body);
+        return;
+      }
+      exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
+      for (String piece : pieces) {
+        event(out, chunk(Map.of("content", piece), null));
+      }
+      if ("stall".equals(mode)) {
+        sleep(c.path("stallMillis").asLong(3000));
+        return;
+      }
+      event(out, chunk(Map.of(), "stop"));
+      event(out, "[DONE]");
+    } catch (IOException e) {
+      // The client went away (a cancelled generation); nothing to do.
+    }
+  }
+
+  private static String chunk(Map<String, String> delta, String finishReason) throws IOException {
+    Map<String, Object> choice = new LinkedHashMap<>();
+    choice.put("index", 0);
+    choice.put("delta", delta);
+    choice.put("finish_reason", finishReason);
+    Map<String, Object> chunk = new LinkedHashMap<>();
+    chunk.put("id", "fake-1");
+    chunk.put("object", "chat.completion.chunk");
+    chunk.put("created", 1);
+    chunk.put("model", "fake-llm");
+    chunk.put("choices", List.of(choice));
+    return JSON.writeValueAsString(chunk);
+  }
+
+  private static void event(OutputStream out, String data) throws IOException {
+    out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
