@@ -58,6 +58,7 @@ class EndToEndIT {
   private static final List<ServiceProcess> services = new ArrayList<>();
   private static ServiceProcess ingest;
   private static ServiceProcess generate;
+  private static Map<String, String> common;
 
   @BeforeAll
   static void startSystem() {
@@ -66,7 +67,7 @@ class EndToEndIT {
     qdrant = QdrantServer.start();
     int embedPort = FreePorts.find();
     retrievePort = FreePorts.find();
-    Map<String, String> common = new LinkedHashMap<>();
+    common = new LinkedHashMap<>();
     common.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     common.put("ingest.topics.partitions", "3");
     common.put("embed.topics.partitions", "3");
@@ -453,5 +454,70 @@ class EndToEndIT {
       }
     }
     return versions;
+  }
+
+  /**
+   * A second generate-service uses the first as its OpenAI-compatible language model: a real server
+   * speaking the protocol, through LangChain4j's client, streaming and not.
+   */
+  @Test
+  @Order(5)
+  void aGenerateServiceUsesAnotherInstanceAsItsOpenAiCompatibleModel() throws Exception {
+    Map<String, String> config = new LinkedHashMap<>(common);
+    config.put("generate.llm.provider", "openai");
+    config.put("generate.llm.base-url", generate.baseUrl() + "/v1");
+    config.put("generate.llm.model", "upstream-rag");
+    // The upstream takes the whole grounded prompt as its question: keep it within its limits.
+    config.put("generate.llm.max-source-chars", "6000");
+    try (ServiceProcess llmBacked =
+        ServiceProcess.start(
+            root, "generate-service", "generate-service-llm", FreePorts.find(), config)) {
+      llmBacked.awaitReady(Duration.ofSeconds(120));
+      Map<String, Object> question =
+          Map.of(
+              "model",
+              "rag",
+              "messages",
+              List.of(Map.of("role", "user", "content", "What causes ocean tides?")));
+
+      JsonNode completion = post(llmBacked.baseUrl() + "/v1/chat/completions", question);
+      assertThat(completion.path("model").asText()).isEqualTo("upstream-rag");
+      String answer = completion.path("choices").get(0).path("message").path("content").asText();
+      assertThat(answer).isNotBlank().doesNotStartWith("(The language model is unavailable");
+      assertThat(completion.path("sources").size()).isPositive();
+
+      Map<String, Object> streamed = new LinkedHashMap<>(question);
+      streamed.put("stream", true);
+      HttpResponse<String> events =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(llmBacked.baseUrl() + "/v1/chat/completions"))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(streamed)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(events.statusCode()).as(events.body()).isEqualTo(200);
+      StringBuilder text = new StringBuilder();
+      int deltas = 0;
+      JsonNode last = null;
+      for (String line : events.body().split("\n")) {
+        if (!line.startsWith("data: {")) {
+          continue;
+        }
+        JsonNode chunk = JSON.readTree(line.substring("data: ".length()));
+        assertThat(chunk.path("model").asText()).isEqualTo("upstream-rag");
+        if (chunk.path("choices").isEmpty()) {
+          last = chunk;
+        } else if (!chunk.path("choices").get(0).path("delta").path("content").asText().isEmpty()) {
+          text.append(chunk.path("choices").get(0).path("delta").path("content").asText());
+          deltas++;
+        }
+      }
+      assertThat(deltas).isGreaterThan(1);
+      assertThat(text.toString()).isNotBlank().doesNotStartWith("(The language model");
+      assertThat(events.body().strip()).endsWith("data: [DONE]");
+      assertThat(last).isNotNull();
+      assertThat(last.path("sources").size()).isPositive();
+    }
   }
 }

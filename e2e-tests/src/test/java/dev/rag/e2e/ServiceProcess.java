@@ -34,6 +34,12 @@ final class ServiceProcess implements AutoCloseable {
    * system properties; output goes to {@code e2e-tests/target/e2e-logs/<name>.log}.
    */
   static ServiceProcess start(Path root, String name, int port, Map<String, String> config) {
+    return start(root, name, name, port, config);
+  }
+
+  /** Like {@link #start(Path, String, int, Map)}, logging to {@code <logName>.log}. */
+  static ServiceProcess start(
+      Path root, String name, String logName, int port, Map<String, String> config) {
     Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(
@@ -51,7 +57,7 @@ final class ServiceProcess implements AutoCloseable {
     try {
       Path logs = root.resolve("e2e-tests/target/e2e-logs");
       Files.createDirectories(logs);
-      Path log = logs.resolve(name + ".log");
+      Path log = logs.resolve(logName + ".log");
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
