@@ -28,6 +28,7 @@ public final class GgufProvider implements LlmProvider {
   private final LlamaModel model;
   private final String name;
   private final ThreadPoolExecutor worker;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private GgufProvider(LlamaModel model, String name) {
     this.model = model;
@@ -61,7 +62,6 @@ public final class GgufProvider implements LlmProvider {
         new ModelParameters()
             .setModel(file.toString())
             .setCtxSize(contextSize)
-            .setGpuLayers(0)
             .skipWarmup()
             .disableLog();
     if (threads > 0) {
@@ -79,14 +79,46 @@ public final class GgufProvider implements LlmProvider {
   @Override
   public Cancellable stream(List<LlmMessage> messages, LlmParams params, LlmListener listener) {
     AtomicBoolean cancelled = new AtomicBoolean();
+    if (closed.get()) {
+      listener.onError(new LlmUnavailableException("the local model is shut down", null));
+      return () -> {};
+    }
     try {
-      worker.execute(() -> generate(messages, params, listener, cancelled));
+      worker.execute(new Generation(messages, params, listener, cancelled));
     } catch (RejectedExecutionException e) {
       listener.onError(
           new LlmUnavailableException(
               "the local model is busy (" + WAITING + " generations waiting)", e));
     }
     return () -> cancelled.set(true);
+  }
+
+  /** A generation waiting for, or running on, the worker thread. */
+  private final class Generation implements Runnable {
+    private final List<LlmMessage> messages;
+    private final LlmParams params;
+    private final LlmListener listener;
+    private final AtomicBoolean cancelled;
+
+    Generation(
+        List<LlmMessage> messages,
+        LlmParams params,
+        LlmListener listener,
+        AtomicBoolean cancelled) {
+      this.messages = messages;
+      this.params = params;
+      this.listener = listener;
+      this.cancelled = cancelled;
+    }
+
+    LlmListener listener() {
+      return listener;
+    }
+
+    @Override
+    public void run() {
+      generate(messages, params, listener, cancelled);
+    }
   }
 
   private void generate(
@@ -114,15 +146,27 @@ public final class GgufProvider implements LlmProvider {
       inference.setMessages(system, turns).setUseChatTemplate(true);
       int generated = 0;
       LlamaIterator it = model.generate(inference).iterator();
-      while (it.hasNext()) {
-        if (cancelled.get()) {
-          it.cancel();
-          return;
+      boolean finished = false;
+      try {
+        while (it.hasNext()) {
+          if (closed.get()) {
+            listener.onError(new LlmUnavailableException("the local model is shutting down", null));
+            return;
+          }
+          if (cancelled.get()) {
+            return;
+          }
+          LlamaOutput out = it.next();
+          if (!out.text.isEmpty()) {
+            generated++;
+            listener.onToken(out.text);
+          }
         }
-        LlamaOutput out = it.next();
-        if (!out.text.isEmpty()) {
-          generated++;
-          listener.onToken(out.text);
+        finished = true;
+      } finally {
+        if (!finished) {
+          // An abandoned task would keep generating natively and hold up the next one.
+          it.cancel();
         }
       }
       listener.onComplete(generated >= params.maxTokens() ? "length" : "stop", -1, generated);
@@ -131,13 +175,27 @@ public final class GgufProvider implements LlmProvider {
     }
   }
 
+  /**
+   * Stops the running generation, refuses the waiting ones, then frees the model. Freeing it under
+   * a running generation would leave that thread stuck in native code, so this waits for it.
+   */
   @Override
   public void close() {
-    worker.shutdownNow();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Runnable waiting : worker.shutdownNow()) {
+      ((Generation) waiting)
+          .listener()
+          .onError(new LlmUnavailableException("the local model is shutting down", null));
+    }
     try {
-      worker.awaitTermination(10, TimeUnit.SECONDS);
+      if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+        return; // Leaking the model beats freeing it under a running generation.
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return;
     }
     model.close();
   }
