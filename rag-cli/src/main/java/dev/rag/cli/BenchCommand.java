@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
     description = "Benchmark a running service.")
 public class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "what to benchmark: retrieve or embed")
+  @Parameters(index = "0", description = "what to benchmark: retrieve, embed or chat")
   String target;
 
   @Option(
@@ -82,6 +82,18 @@ public class BenchCommand implements Callable<Integer> {
   @GrpcClient("retrieve")
   RetrieveGrpc.RetrieveBlockingStub retrieve;
 
+  @Option(
+      names = "--chat-url",
+      defaultValue = "${env:RAG_CHAT_URL:-http://127.0.0.1:8080}",
+      description = "chat: the chat service's base URL")
+  String chatUrl;
+
+  @Option(
+      names = "--chat-top-k",
+      defaultValue = "5",
+      description = "chat: passages given to the answerer")
+  int chatTopK;
+
   @Override
   public Integer call() throws Exception {
     if ("embed".equals(target)) {
@@ -89,8 +101,12 @@ public class BenchCommand implements Callable<Integer> {
           .run(BeirDataset.load(dir, split), model, passages, requests);
       return 0;
     }
+    if ("chat".equals(target)) {
+      new ChatBench(chatUrl, sources, chatTopK).run(dir, split, concurrency, requests);
+      return 0;
+    }
     if (!"retrieve".equals(target)) {
-      System.err.println("unknown benchmark '" + target + "': use retrieve or embed");
+      System.err.println("unknown benchmark '" + target + "': use retrieve, embed or chat");
       return 2;
     }
     List<String> queries = new ArrayList<>(BeirDataset.load(dir, split).queries().values());

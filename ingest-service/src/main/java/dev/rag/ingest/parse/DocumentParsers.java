@@ -165,9 +165,9 @@ public final class DocumentParsers {
 
   /** Text that may be JSON Lines (BEIR layout) or a paper listing. */
   private static Format sniffText(byte[] bytes, Format otherwise) {
-    // Only the first line matters: look at a bounded prefix (the whole file is decoded once, later).
-    String head =
-        new String(bytes, 0, Math.min(bytes.length, 1 << 20), StandardCharsets.UTF_8);
+    // Only the first line matters: look at a bounded prefix (the whole file is decoded once,
+    // later).
+    String head = new String(bytes, 0, Math.min(bytes.length, 1 << 20), StandardCharsets.UTF_8);
     String first = head.strip().lines().findFirst().orElse("");
     if (first.startsWith("{")) {
       try {

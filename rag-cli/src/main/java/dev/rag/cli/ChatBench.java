@@ -1,0 +1,321 @@
+package dev.rag.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.BreakIterator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code rag bench chat}: the chat endpoint measured the way a person meets it.
+ *
+ * <ul>
+ *   <li>Citations, on every judged query of a BEIR split: the share of answers citing at least one
+ *       relevant document, and, for datasets whose queries carry evidence sentences in their
+ *       metadata (SciFact: {@code {"<doc id>": [{"sentences": [i, ...]}]}}), the share of cited
+ *       answer sentences that are gold evidence.
+ *   <li>Latency of streamed answers: time to the first piece of text and to the end, p50/p95, at
+ *       each concurrency.
+ * </ul>
+ *
+ * Evidence sentences are located by splitting the document's text into sentences (the dataset gives
+ * only their positions); a cited sentence counts as evidence when its words equal, contain or are
+ * contained in those of an evidence sentence of a cited gold document.
+ */
+final class ChatBench {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CITATION = Pattern.compile("\\[(\\d{1,4})\\]");
+  private static final Pattern SENTENCE_END = Pattern.compile("(?<=\\][.!?;:]{0,3})\\s+");
+
+  private final URI endpoint;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<String> sources;
+  private final int topK;
+
+  ChatBench(String chatUrl, List<String> sources, int topK) {
+    this.endpoint = URI.create(chatUrl.replaceAll("/+$", "") + "/v1/chat/completions");
+    this.sources = sources == null ? List.of() : sources;
+    this.topK = topK;
+  }
+
+  void run(Path dir, String split, List<Integer> concurrency, int requests) throws Exception {
+    BeirDataset data = BeirDataset.load(dir, split);
+    Map<String, Map<String, List<Integer>>> evidence = evidence(dir, data.queries().keySet());
+    Map<String, String> texts = new HashMap<>();
+    data.corpus().forEach(d -> texts.put(d.id(), d.text()));
+    List<String> ids = new ArrayList<>(data.queries().keySet());
+    System.out.printf(
+        "chat benchmark on %s (%s): %d judged queries, %d with evidence sentences, %s%n",
+        dir.getFileName(), split, ids.size(), evidence.size(), endpoint);
+
+    int answered = 0;
+    int citing = 0;
+    int hits = 0;
+    int citedSentences = 0;
+    int citedGoldDocSentences = 0;
+    int evidenceSentences = 0;
+    int evidenceAnswers = 0;
+    String model = "?";
+    for (String id : ids) {
+      JsonNode completion = complete(data.queries().get(id));
+      model = completion.path("model").asText();
+      answered++;
+      String text = completion.path("choices").path(0).path("message").path("content").asText();
+      Map<Integer, String> documentOf = new HashMap<>();
+      for (JsonNode s : completion.path("sources")) {
+        documentOf.put(s.path("number").asInt(), s.path("document_id").asText());
+      }
+      Set<String> gold = data.qrels().getOrDefault(id, Map.of()).keySet();
+      Set<String> cited = new HashSet<>();
+      Map<String, List<Integer>> queryEvidence = evidence.get(id);
+      for (String sentence : SENTENCE_END.split(text)) {
+        Set<String> docs = new HashSet<>();
+        Matcher m = CITATION.matcher(sentence);
+        while (m.find()) {
+          String doc = documentOf.get(Integer.parseInt(m.group(1)));
+          if (doc != null) {
+            docs.add(doc);
+          }
+        }
+        if (docs.isEmpty()) {
+          continue;
+        }
+        cited.addAll(docs);
+        if (queryEvidence == null) {
+          continue;
+        }
+        citedSentences++;
+        String plain = words(sentence.replaceAll("\\s?\\[\\d{1,4}\\]", ""));
+        boolean goldDoc = false;
+        boolean isEvidence = false;
+        for (String doc : docs) {
+          List<Integer> positions = queryEvidence.get(doc);
+          if (positions == null) {
+            continue;
+          }
+          goldDoc = true;
+          List<String> docSentences = sentences(texts.getOrDefault(doc, ""));
+          for (int i : positions) {
+            if (i < docSentences.size()) {
+              String e = words(docSentences.get(i));
+              if (!plain.isEmpty() && (e.contains(plain) || plain.contains(e))) {
+                isEvidence = true;
+              }
+            }
+          }
+        }
+        citedGoldDocSentences += goldDoc ? 1 : 0;
+        evidenceSentences += isEvidence ? 1 : 0;
+      }
+      if (queryEvidence != null) {
+        evidenceAnswers++;
+      }
+      if (!cited.isEmpty()) {
+        citing++;
+      }
+      if (cited.stream().anyMatch(gold::contains)) {
+        hits++;
+      }
+    }
+    System.out.printf(Locale.ROOT, "answerer: %s%n", model);
+    System.out.printf(
+        Locale.ROOT,
+        "citation hit rate: %.3f (%d of %d answers cite a relevant document; %d cite anything)%n",
+        ratio(hits, answered),
+        hits,
+        answered,
+        citing);
+    System.out.printf(
+        Locale.ROOT,
+        "evidence: %.3f of %d cited sentences (in %d answers with gold evidence) are gold evidence;"
+            + " %.3f cite a gold document%n",
+        ratio(evidenceSentences, citedSentences),
+        citedSentences,
+        evidenceAnswers,
+        ratio(citedGoldDocSentences, citedSentences));
+
+    List<String> questions = ids.stream().map(data.queries()::get).toList();
+    for (int i = 0; i < Math.min(20, questions.size()); i++) {
+      stream(questions.get(i));
+    }
+    System.out.printf(
+        "%-12s %10s %10s %10s %10s %8s%n",
+        "concurrency", "ttft p50", "ttft p95", "total p50", "total p95", "req/s");
+    for (int c : concurrency) {
+      List<double[]> timings = Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(c);
+      long start = System.nanoTime();
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < c; w++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  int i;
+                  while ((i = next.getAndIncrement()) < requests) {
+                    timings.add(stream(questions.get(i % questions.size())));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : workers) {
+        f.get();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+      List<Double> ttft = timings.stream().map(t -> t[0]).toList();
+      List<Double> total = timings.stream().map(t -> t[1]).toList();
+      System.out.printf(
+          Locale.ROOT,
+          "%-12d %10.1f %10.1f %10.1f %10.1f %8.1f%n",
+          c,
+          Metrics.percentile(ttft, 50),
+          Metrics.percentile(ttft, 95),
+          Metrics.percentile(total, 50),
+          Metrics.percentile(total, 95),
+          requests / seconds);
+    }
+    System.out.println("(milliseconds; ttft = time to the first piece of answer text)");
+  }
+
+  private Map<String, Object> body(String question, boolean stream) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model", "rag");
+    body.put("stream", stream);
+    body.put("top_k", topK);
+    body.put("messages", List.of(Map.of("role", "user", "content", question)));
+    if (!sources.isEmpty()) {
+      body.put("sources", sources);
+    }
+    return body;
+  }
+
+  private JsonNode complete(String question) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(request(body(question, false)), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "chat answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** Milliseconds to the first text piece and to the end of a streamed answer. */
+  private double[] stream(String question) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    HttpResponse<Stream<String>> response =
+        http.send(request(body(question, true)), HttpResponse.BodyHandlers.ofLines());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("chat answered " + response.statusCode());
+    }
+    double first = -1;
+    try (Stream<String> lines = response.body()) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        if (first < 0
+            && line.startsWith("data: {")
+            && line.contains("\"content\":\"")
+            && !line.contains("\"content\":\"\"")) {
+          first = (System.nanoTime() - start) / 1e6;
+        }
+        if (line.equals("data: [DONE]")) {
+          break;
+        }
+      }
+    }
+    double total = (System.nanoTime() - start) / 1e6;
+    return new double[] {first < 0 ? total : first, total};
+  }
+
+  private HttpRequest request(Map<String, Object> body) throws IOException {
+    return HttpRequest.newBuilder(endpoint)
+        .timeout(Duration.ofSeconds(120))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+        .build();
+  }
+
+  /** Evidence sentence positions per judged query and document, from the queries' metadata. */
+  private static Map<String, Map<String, List<Integer>>> evidence(Path dir, Set<String> queries)
+      throws IOException {
+    Map<String, Map<String, List<Integer>>> result = new HashMap<>();
+    try (BufferedReader in =
+        Files.newBufferedReader(dir.resolve("queries.jsonl"), StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode q = JSON.readTree(line);
+        String id = q.path("_id").asText();
+        if (!queries.contains(id) || !q.path("metadata").isObject()) {
+          continue;
+        }
+        Map<String, List<Integer>> perDoc = new HashMap<>();
+        q.path("metadata")
+            .fields()
+            .forEachRemaining(
+                doc -> {
+                  List<Integer> positions = new ArrayList<>();
+                  for (JsonNode annotation : doc.getValue()) {
+                    annotation.path("sentences").forEach(n -> positions.add(n.asInt()));
+                  }
+                  if (!positions.isEmpty()) {
+                    perDoc.put(doc.getKey(), positions);
+                  }
+                });
+        if (!perDoc.isEmpty()) {
+          result.put(id, perDoc);
+        }
+      }
+    }
+    return result;
+  }
+
+  private static List<String> sentences(String text) {
+    BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+    it.setText(text);
+    List<String> out = new ArrayList<>();
+    for (int start = it.first(), end = it.next();
+        end != BreakIterator.DONE;
+        start = end, end = it.next()) {
+      out.add(text.substring(start, end));
+    }
+    return out;
+  }
+
+  private static String words(String text) {
+    return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+  }
+
+  private static double ratio(int a, int b) {
+    return b == 0 ? 0 : (double) a / b;
+  }
+}
