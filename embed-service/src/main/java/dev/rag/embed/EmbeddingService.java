@@ -4,10 +4,8 @@ import dev.rag.embed.config.EmbedConfig;
 import dev.rag.embedding.ModelCatalog;
 import dev.rag.embedding.OnnxEmbedder;
 import dev.rag.embedding.TextKind;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -48,9 +46,8 @@ public class EmbeddingService {
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  void onStop(@Observes ShutdownEvent event) {
-    embedder.close();
-  }
+  // The model is not closed at shutdown: a Kafka batch or a gRPC call may still be embedding, and
+  // a batch that found it closed would be dead-lettered. The process's exit frees it.
 
   public String modelId() {
     return embedder.modelId();

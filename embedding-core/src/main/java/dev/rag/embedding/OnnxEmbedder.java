@@ -73,6 +73,20 @@ public final class OnnxEmbedder implements Embedder {
   private final int maxBatchSize;
   private final int maxBatchTokens;
 
+  /**
+   * Native resources (the ONNX Runtime session, the tokenizers) must never be freed while a thread
+   * is using them: ONNX Runtime does not guard against it and the process dies with SIGSEGV. Calls
+   * hold the read lock; {@link #close()} takes the write lock, so it waits for calls in flight.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** How long {@link #close()} waits for calls in flight before leaving native memory unfreed. */
+  static final long CLOSE_WAIT_SECONDS = 60;
+
   private OnnxEmbedder(
       ModelSpec spec,
       OrtEnvironment env,
@@ -242,8 +256,21 @@ public final class OnnxEmbedder implements Embedder {
 
   /** Tokens of a text for this model, special tokens included, before any truncation. */
   public int countTokens(String text) {
-    synchronized (counter) {
-      return counter.encode(text, true, false).getIds().length;
+    var use = lifecycle.readLock();
+    use.lock();
+    try {
+      ensureOpen();
+      synchronized (counter) {
+        return counter.encode(text, true, false).getIds().length;
+      }
+    } finally {
+      use.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException(spec.id() + " embedder is closed");
     }
   }
 
@@ -252,6 +279,17 @@ public final class OnnxEmbedder implements Embedder {
     if (texts.isEmpty()) {
       return List.of();
     }
+    var use = lifecycle.readLock();
+    use.lock();
+    try {
+      ensureOpen();
+      return embedOpen(texts, kind);
+    } finally {
+      use.unlock();
+    }
+  }
+
+  private List<float[]> embedOpen(List<String> texts, TextKind kind) {
     String prefix = kind == TextKind.QUERY ? queryPrefix : spec.passagePrefix();
     List<String> inputsText = new ArrayList<>(texts.size());
     for (String t : texts) {
@@ -266,8 +304,7 @@ public final class OnnxEmbedder implements Embedder {
       lengths[i] = encodings[i].getIds().length;
     }
     float[][] vectors = new float[texts.size()][];
-    for (int[] batch :
-        TokenBatcher.plan(lengths, options.maxBatchTokens(), options.maxBatchSize())) {
+    for (int[] batch : TokenBatcher.plan(lengths, maxBatchTokens, maxBatchSize)) {
       run(encodings, batch, vectors);
     }
     return Arrays.asList(vectors);
@@ -378,15 +415,37 @@ public final class OnnxEmbedder implements Embedder {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (workers != null) {
       workers.shutdownNow();
     }
+    var exclusive = lifecycle.writeLock();
+    boolean idle;
     try {
-      session.close();
-    } catch (OrtException e) {
-      LOG.debug("closing the session", e);
+      idle = exclusive.tryLock(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      idle = false;
     }
-    tokenizer.close();
-    counter.close();
+    if (!idle) {
+      // Freeing the session under a running inference would crash the process; leaking it is safe.
+      LOG.warnf(
+          "%s is still embedding after %d s: its ONNX Runtime session is left open",
+          spec.id(), CLOSE_WAIT_SECONDS);
+      return;
+    }
+    try {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        LOG.debug("closing the session", e);
+      }
+      tokenizer.close();
+      counter.close();
+    } finally {
+      exclusive.unlock();
+    }
   }
 }

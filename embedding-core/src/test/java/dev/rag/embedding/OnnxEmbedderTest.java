@@ -115,4 +115,41 @@ class OnnxEmbedderTest {
         .hasMessageContaining("bge-small-en-v1.5-int8")
         .hasMessageContaining("e5-small-v2-int8");
   }
+
+  @Test
+  void closeWaitsForAnEmbeddingInFlightInsteadOfFreeingTheSessionUnderIt() throws Exception {
+    OnnxEmbedder embedder =
+        OnnxEmbedder.load(
+            ModelCatalog.BGE_SMALL_EN_V15, new OnnxEmbedder.Options(Device.CPU, 2, 0, 0, null));
+    String text = "The quick brown fox jumps over the lazy dog. ".repeat(60);
+    var started = new java.util.concurrent.CountDownLatch(1);
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    var embedded = new java.util.concurrent.atomic.AtomicInteger();
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  started.countDown();
+                  embedder.embed(List.of(text, text, text, text), TextKind.PASSAGE);
+                  embedded.incrementAndGet();
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    worker.start();
+    started.await();
+    Thread.sleep(100);
+    // Before the lifecycle lock this freed the session under OrtSession.run: SIGSEGV, and the
+    // test JVM died.
+    embedder.close();
+    worker.join(60_000);
+    assertThat(failure.get())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> embedder.embed(List.of("x"), TextKind.PASSAGE))
+        .isInstanceOf(IllegalStateException.class);
+    embedder.close();
+  }
 }

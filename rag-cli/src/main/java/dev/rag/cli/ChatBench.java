@@ -55,7 +55,10 @@ final class ChatBench {
 
   private final URI endpoint;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final List<String> sources;
   private final int topK;
 

@@ -1,0 +1,70 @@
+package dev.rag.common.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rag.common.auth.ApiKeys.Role;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ApiKeysTest {
+
+  @Test
+  void aKeyIsKnownByItsDigestAndMapsToItsTenantAndRoles() {
+    String alice = ApiKeys.newKey();
+    String bob = ApiKeys.newKey();
+    ApiKeys keys =
+        ApiKeys.parse(
+            List.of(
+                "# people",
+                "alice " + ApiKeys.digest(alice) + " lab-a query,ingest",
+                "",
+                "bob " + ApiKeys.digest(bob).toUpperCase() + " lab-b admin"));
+    assertThat(keys.size()).isEqualTo(2);
+    ApiKeys.Caller a = keys.authenticate(alice).orElseThrow();
+    assertThat(a.tenant()).isEqualTo("lab-a");
+    assertThat(a.may(Role.QUERY)).isTrue();
+    assertThat(a.may(Role.ADMIN)).isFalse();
+    ApiKeys.Caller b = keys.authenticate(bob).orElseThrow();
+    assertThat(b.may(Role.INGEST)).isTrue();
+    assertThat(b.may(Role.SERVICE)).isFalse();
+    assertThat(keys.authenticate(alice + "x")).isEmpty();
+    assertThat(keys.authenticate("")).isEmpty();
+    assertThat(keys.authenticate(null)).isEmpty();
+  }
+
+  @Test
+  void keysAreRandomAndLongAndOnlyTheirDigestIsKept() {
+    String key = ApiKeys.newKey();
+    assertThat(key).startsWith("rag_").hasSize(47).isNotEqualTo(ApiKeys.newKey());
+    assertThat(ApiKeys.digest("abc"))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  }
+
+  @Test
+  void bearerHeadersAreRead() {
+    assertThat(ApiKeys.bearer("Bearer rag_x")).isEqualTo("rag_x");
+    assertThat(ApiKeys.bearer("bearer  rag_x ")).isEqualTo("rag_x");
+    assertThat(ApiKeys.bearer("Basic abc")).isNull();
+    assertThat(ApiKeys.bearer(null)).isNull();
+  }
+
+  @Test
+  void malformedEntriesAreRefusedWithTheirLine() {
+    String digest = ApiKeys.digest("k");
+    assertThatThrownBy(() -> ApiKeys.parse(List.of("a " + digest + " t")))
+        .hasMessageContaining("entry 1");
+    assertThatThrownBy(() -> ApiKeys.parse(List.of("a abc t query")))
+        .hasMessageContaining("64 hex digits");
+    assertThatThrownBy(() -> ApiKeys.parse(List.of("a " + digest + " t root")))
+        .hasMessageContaining("unknown role 'root'");
+    assertThatThrownBy(() -> ApiKeys.parse(List.of("a " + digest + " ../x query")))
+        .hasMessageContaining("invalid tenant");
+    assertThatThrownBy(
+            () -> ApiKeys.parse(List.of("a " + digest + " t query", "b " + digest + " u query")))
+        .hasMessageContaining("repeats a key");
+    assertThat(ApiKeys.load(Optional.empty(), Optional.of("a " + digest + " t query; ")).size())
+        .isEqualTo(1);
+  }
+}
