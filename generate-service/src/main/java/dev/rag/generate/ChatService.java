@@ -1,5 +1,6 @@
 package dev.rag.generate;
 
+import dev.rag.auth.Callers;
 import dev.rag.generate.config.GenerateConfig;
 import dev.rag.generate.llm.GroundedPrompt;
 import dev.rag.generate.llm.LlmConnector;
@@ -38,6 +39,7 @@ public class ChatService {
   private final ExtractiveSynthesizer synthesizer;
   private final CitationChecker citations;
   private final LlmConnector llm;
+  private final Callers callers;
   private final Counter fallbacks;
   private final Counter interrupted;
 
@@ -46,8 +48,10 @@ public class ChatService {
       GenerateConfig config,
       CitationChecker citations,
       LlmConnector llm,
+      Callers callers,
       MeterRegistry registry) {
     this.retriever = retriever;
+    this.callers = callers;
     this.config = config;
     this.citations = citations;
     this.llm = llm;
@@ -104,7 +108,7 @@ public class ChatService {
     }
     String query = retrievalQuery(request.messages(), question);
     List<RetrievedPassage> passages =
-        retriever.retrieve(config.tenant(), query, topK, request.sources());
+        retriever.retrieve(callers.tenant(), query, topK, request.sources());
     if (llm.enabled()) {
       try {
         return llmReply(request, question, passages);

@@ -26,6 +26,12 @@ public class InMemoryRetriever implements PassageRetriever {
               "docs", "garden", "Garden", "", 0, "Roses need sun and water.", 0.3));
 
   private volatile String lastQuery;
+  private volatile String lastTenant;
+
+  /** The tenant of the last retrieval. */
+  public String lastTenant() {
+    return lastTenant;
+  }
 
   /** The query of the last retrieval. */
   public String lastQuery() {
@@ -36,6 +42,7 @@ public class InMemoryRetriever implements PassageRetriever {
   public List<RetrievedPassage> retrieve(
       String tenant, String query, int topK, List<String> sources) {
     lastQuery = query;
+    lastTenant = tenant;
     if (query.contains("outage")) {
       throw new RetrievalUnavailableException("simulated outage", null);
     }

@@ -10,10 +10,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "generate")
 public interface GenerateConfig {
 
-  /** Tenant every request acts for until callers are authenticated per tenant. */
-  @WithDefault("default")
-  String tenant();
-
   /** Model name reported to clients ({@code GET /v1/models}, {@code model} in responses). */
   @WithDefault("rag-extractive")
   String modelName();

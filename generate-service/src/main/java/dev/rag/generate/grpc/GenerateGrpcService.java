@@ -1,5 +1,7 @@
 package dev.rag.generate.grpc;
 
+import dev.rag.auth.Callers;
+import dev.rag.auth.Roles;
 import dev.rag.generate.Answer;
 import dev.rag.generate.ChatMessage;
 import dev.rag.generate.ChatRequest;
@@ -27,9 +29,11 @@ public class GenerateGrpcService implements Generate {
   private static final Logger LOG = Logger.getLogger(GenerateGrpcService.class);
 
   private final ChatService chat;
+  private final Callers callers;
 
-  GenerateGrpcService(ChatService chat) {
+  GenerateGrpcService(ChatService chat, Callers callers) {
     this.chat = chat;
+    this.callers = callers;
   }
 
   @Override
@@ -37,11 +41,14 @@ public class GenerateGrpcService implements Generate {
   public Multi<GenerateResponse> generate(GenerateRequest request) {
     Reply reply;
     try {
+      callers.requireGrpc(Roles.QUERY);
       List<ChatMessage> messages =
           request.getMessagesList().stream()
               .map(m -> new ChatMessage(m.getRole(), m.getContent()))
               .toList();
       reply = chat.reply(new ChatRequest(messages, request.getTopK(), request.getSourcesList(), 0));
+    } catch (io.grpc.StatusRuntimeException e) {
+      return Multi.createFrom().failure(e);
     } catch (InvalidChatRequestException e) {
       return Multi.createFrom()
           .failure(

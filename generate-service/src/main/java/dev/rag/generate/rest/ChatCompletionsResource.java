@@ -29,6 +29,7 @@ import java.util.UUID;
 /** OpenAI-compatible chat completions over the tenant's documents. */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.QUERY)
 public class ChatCompletionsResource {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =

@@ -31,6 +31,42 @@ public class ErrorMappers {
   }
 
   @ServerExceptionMapper
+  public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+    return unauthorized();
+  }
+
+  @ServerExceptionMapper
+  public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+    return unauthorized();
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(io.quarkus.security.ForbiddenException e) {
+    return error(
+        403,
+        new OpenAiError(
+            new OpenAiError.Body(
+                e.getMessage() == null ? "this API key may not do that" : e.getMessage(),
+                "permission_error",
+                null,
+                "forbidden")));
+  }
+
+  private static Response unauthorized() {
+    return Response.status(401)
+        .type(MediaType.APPLICATION_JSON)
+        .header("WWW-Authenticate", "Bearer realm=\"rag\"")
+        .entity(
+            new OpenAiError(
+                new OpenAiError.Body(
+                    "a valid API key is required (Authorization: Bearer <key>)",
+                    "authentication_error",
+                    null,
+                    "invalid_api_key")))
+        .build();
+  }
+
+  @ServerExceptionMapper
   public Response malformed(JsonProcessingException e) {
     return jsonError(e);
   }

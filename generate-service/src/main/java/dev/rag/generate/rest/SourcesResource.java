@@ -1,7 +1,7 @@
 package dev.rag.generate.rest;
 
+import dev.rag.auth.Callers;
 import dev.rag.generate.PassageRetriever;
-import dev.rag.generate.config.GenerateConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,14 +13,15 @@ import java.util.Map;
 /** The sources a question can be asked of, for clients that let people choose. */
 @Path("/v1/sources")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.QUERY)
 public class SourcesResource {
 
   private final PassageRetriever retriever;
-  private final GenerateConfig config;
+  private final Callers callers;
 
-  SourcesResource(PassageRetriever retriever, GenerateConfig config) {
+  SourcesResource(PassageRetriever retriever, Callers callers) {
     this.retriever = retriever;
-    this.config = config;
+    this.callers = callers;
   }
 
   /** {@code {"object":"list","data":[{"name":..,"documents":..,"passages":..}]}}, by name. */
@@ -28,7 +29,7 @@ public class SourcesResource {
   @Blocking
   public Map<String, Object> list() {
     List<Map<String, Object>> data =
-        retriever.sources(config.tenant()).stream()
+        retriever.sources(callers.tenant()).stream()
             .sorted(java.util.Comparator.comparing(PassageRetriever.SourceSummary::name))
             .map(
                 s ->

@@ -1,0 +1,166 @@
+package dev.rag.generate;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.rag.common.auth.ApiKeys;
+import dev.rag.proto.v1.ChatMessage;
+import dev.rag.proto.v1.GenerateGrpc;
+import dev.rag.proto.v1.GenerateRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With authentication on: who may call what, and whose documents a call reads. */
+@QuarkusTest
+@TestProfile(ApiKeyAuthTest.WithKeys.class)
+class ApiKeyAuthTest {
+
+  static final String QUERY_KEY = ApiKeys.newKey();
+  static final String INGEST_KEY = ApiKeys.newKey();
+  static final String ADMIN_KEY = ApiKeys.newKey();
+
+  /** Three keys of two tenants. */
+  public static class WithKeys implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "rag.auth.enabled",
+          "true",
+          "rag.auth.keys",
+          String.join(
+              ";",
+              "asker " + ApiKeys.digest(QUERY_KEY) + " lab-a query",
+              "loader " + ApiKeys.digest(INGEST_KEY) + " lab-a ingest",
+              "boss " + ApiKeys.digest(ADMIN_KEY) + " lab-b admin"));
+    }
+  }
+
+  @Inject InMemoryRetriever retriever;
+
+  @TestHTTPResource("/")
+  URL url;
+
+  private static Map<String, Object> question() {
+    return Map.of(
+        "model",
+        "rag",
+        "messages",
+        List.of(Map.of("role", "user", "content", "How are Kafka partitions replicated?")));
+  }
+
+  @Test
+  void theApiNeedsAKeyAndSaysSoInOpenAisShape() {
+    given()
+        .contentType("application/json")
+        .body(question())
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(401)
+        .header("WWW-Authenticate", "Bearer realm=\"rag\"")
+        .body("error.type", equalTo("authentication_error"))
+        .body("error.code", equalTo("invalid_api_key"));
+    given()
+        .header("Authorization", "Bearer " + QUERY_KEY + "x")
+        .contentType("application/json")
+        .body(question())
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(401)
+        .body("error.type", equalTo("authentication_error"));
+    given().get("/v1/models").then().statusCode(401);
+    given().get("/v1/sources").then().statusCode(401);
+  }
+
+  @Test
+  void aKeyWithoutTheQueryRoleIsRefused() {
+    given()
+        .header("Authorization", "Bearer " + INGEST_KEY)
+        .contentType("application/json")
+        .body(question())
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(403)
+        .body("error.type", equalTo("permission_error"));
+  }
+
+  @Test
+  void eachKeyReadsItsOwnTenantsDocuments() {
+    given()
+        .header("Authorization", "Bearer " + QUERY_KEY)
+        .contentType("application/json")
+        .body(question())
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200);
+    assertThat(retriever.lastTenant()).isEqualTo("lab-a");
+    given()
+        .header("Authorization", "Bearer " + ADMIN_KEY)
+        .get("/v1/sources")
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", "Bearer " + ADMIN_KEY)
+        .contentType("application/json")
+        .body(question())
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200);
+    assertThat(retriever.lastTenant()).isEqualTo("lab-b");
+  }
+
+  @Test
+  void healthAndThePageAreOpenMetricsNeedAnAdmin() {
+    given().get("/q/health/ready").then().statusCode(200);
+    given().get("/").then().statusCode(200);
+    given().get("/q/metrics").then().statusCode(401);
+    given().header("Authorization", "Bearer " + QUERY_KEY).get("/q/metrics").then().statusCode(403);
+    given().header("Authorization", "Bearer " + ADMIN_KEY).get("/q/metrics").then().statusCode(200);
+  }
+
+  @Test
+  void grpcCallsNeedAKeyToo() {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+    try {
+      GenerateRequest request =
+          GenerateRequest.newBuilder()
+              .addMessages(
+                  ChatMessage.newBuilder()
+                      .setRole("user")
+                      .setContent("How are Kafka partitions replicated?"))
+              .build();
+      assertThatThrownBy(() -> GenerateGrpc.newBlockingStub(channel).generate(request).next())
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      Metadata headers = new Metadata();
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + QUERY_KEY);
+      var stub =
+          GenerateGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+      var events = stub.generate(request);
+      assertThat(events.next().getDelta()).isNotEmpty();
+      events.forEachRemaining(e -> {});
+      assertThat(retriever.lastTenant()).isEqualTo("lab-a");
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}

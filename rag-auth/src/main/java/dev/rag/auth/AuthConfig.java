@@ -1,0 +1,31 @@
+package dev.rag.auth;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** API-key authentication, under {@code rag.auth.*}. */
+@ConfigMapping(prefix = "rag.auth")
+public interface AuthConfig {
+
+  /**
+   * Whether calls must present a key. Off only for development and tests: every call then acts with
+   * all roles for {@link #defaultTenant()}.
+   */
+  @WithDefault("true")
+  boolean enabled();
+
+  /** A file of key entries (one per line; e.g. a mounted Kubernetes Secret). */
+  Optional<Path> keysFile();
+
+  /** Key entries inline, separated by {@code ;} (see {@code ApiKeys}). */
+  Optional<String> keys();
+
+  /** The key this service presents when it calls another service (a key with role service). */
+  Optional<String> serviceKey();
+
+  /** The tenant calls act for when authentication is off. */
+  @WithDefault("default")
+  String defaultTenant();
+}

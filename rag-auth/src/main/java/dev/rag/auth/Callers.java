@@ -1,0 +1,75 @@
+package dev.rag.auth;
+
+import io.grpc.Status;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The tenant the current call acts for, from its authenticated identity: never from what the
+ * request says, except for services, which call on behalf of the tenant they name.
+ */
+@ApplicationScoped
+public class Callers {
+
+  @Inject SecurityIdentity identity;
+
+  /** The caller's own tenant. */
+  public String tenant() {
+    String tenant = identity.getAttribute(Roles.TENANT_ATTRIBUTE);
+    if (tenant == null) {
+      throw new UnauthorizedException("an API key is required");
+    }
+    return tenant;
+  }
+
+  /**
+   * The tenant to act for when the request names one: a service may name any tenant (its caller's);
+   * anyone else gets their own, and naming another is refused.
+   *
+   * @throws ForbiddenException when a caller names a tenant not its own
+   */
+  public String tenantFor(String requested) {
+    String own = tenant();
+    if (requested == null || requested.isBlank()) {
+      return own;
+    }
+    if (identity.hasRole(Roles.SERVICE) || requested.equals(own)) {
+      return requested;
+    }
+    throw new ForbiddenException("this key cannot act for tenant '" + requested + "'");
+  }
+
+  /**
+   * For gRPC methods: refuses the call unless it came with a valid key holding {@code role}.
+   *
+   * @throws io.grpc.StatusRuntimeException UNAUTHENTICATED without a valid key, PERMISSION_DENIED
+   *     when the key lacks the role
+   */
+  public void requireGrpc(String role) {
+    boolean anonymous;
+    try {
+      anonymous = identity.isAnonymous();
+    } catch (AuthenticationFailedException e) {
+      anonymous = true;
+    }
+    if (anonymous) {
+      throw Status.UNAUTHENTICATED
+          .withDescription("a valid API key is required (metadata authorization: Bearer <key>)")
+          .asRuntimeException();
+    }
+    if (!identity.hasRole(role)) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("this API key lacks the " + role + " role")
+          .asRuntimeException();
+    }
+  }
+
+  /** The key's name, for logs and limits. */
+  public String keyId() {
+    return identity.getPrincipal() == null ? "anonymous" : identity.getPrincipal().getName();
+  }
+}
