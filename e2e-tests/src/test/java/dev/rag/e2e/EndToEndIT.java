@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.common.auth.ApiKeys;
 import dev.rag.testsupport.FreePorts;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.QdrantServer;
@@ -60,6 +61,15 @@ class EndToEndIT {
   private static ServiceProcess generate;
   private static Map<String, String> common;
 
+  /** Tenant "default", all roles (what ./rag up gives its user). */
+  private static final String ALICE = ApiKeys.newKey();
+
+  /** Another tenant: ingests and asks. */
+  private static final String BOB = ApiKeys.newKey();
+
+  /** The services' own key. */
+  private static final String SERVICES = ApiKeys.newKey();
+
   @BeforeAll
   static void startSystem() {
     root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
@@ -68,6 +78,14 @@ class EndToEndIT {
     int embedPort = FreePorts.find();
     retrievePort = FreePorts.find();
     common = new LinkedHashMap<>();
+    common.put(
+        "rag.auth.keys",
+        String.join(
+            ";",
+            "alice " + ApiKeys.digest(ALICE) + " default admin",
+            "bob " + ApiKeys.digest(BOB) + " other-lab ingest,query",
+            "services " + ApiKeys.digest(SERVICES) + " default service"));
+    common.put("rag.auth.service-key", SERVICES);
     common.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     common.put("ingest.topics.partitions", "3");
     common.put("embed.topics.partitions", "3");
@@ -105,6 +123,7 @@ class EndToEndIT {
         HTTP.send(
             HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + ALICE)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build(),
@@ -330,6 +349,7 @@ class EndToEndIT {
             .redirectOutput(root.resolve("e2e-tests/target/e2e-logs/rag-eval.log").toFile());
     eval.environment().put("RAG_RETRIEVE_PORT", Integer.toString(retrievePort));
     eval.environment().put("RAG_INGEST_URL", ingest.baseUrl());
+    eval.environment().put("RAG_API_KEY", ALICE);
     Process process = eval.start();
     assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue())
@@ -381,6 +401,7 @@ class EndToEndIT {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     cli.environment().put("RAG_INGEST_URL", ingest.baseUrl());
+    cli.environment().put("RAG_API_KEY", ALICE);
     Process process = cli.start();
     assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
     String output = Files.readString(log);
@@ -402,6 +423,7 @@ class EndToEndIT {
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create(ingest.baseUrl() + "/v1/documents/lighthouse?source=cli"))
+                .header("Authorization", "Bearer " + ALICE)
                 .DELETE()
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -425,7 +447,10 @@ class EndToEndIT {
   private static JsonNode get(String url) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + ALICE)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body());
   }
@@ -467,6 +492,7 @@ class EndToEndIT {
     config.put("generate.llm.provider", "openai");
     config.put("generate.llm.base-url", generate.baseUrl() + "/v1");
     config.put("generate.llm.model", "upstream-rag");
+    config.put("generate.llm.api-key", ALICE);
     // The upstream takes the whole grounded prompt as its question: keep it within its limits.
     config.put("generate.llm.max-source-chars", "6000");
     try (ServiceProcess llmBacked =
@@ -491,6 +517,7 @@ class EndToEndIT {
       HttpResponse<String> events =
           HTTP.send(
               HttpRequest.newBuilder(URI.create(llmBacked.baseUrl() + "/v1/chat/completions"))
+                  .header("Authorization", "Bearer " + ALICE)
                   .timeout(Duration.ofSeconds(30))
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(streamed)))
@@ -519,5 +546,125 @@ class EndToEndIT {
       assertThat(last).isNotNull();
       assertThat(last.path("sources").size()).isPositive();
     }
+  }
+
+  private static HttpResponse<String> call(String key, String method, String url, Object body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Two tenants on one system: calls without a valid key are refused, and neither tenant's
+   * questions, statuses or deletions reach the other's documents.
+   */
+  @Test
+  @Order(6)
+  void twoTenantsNeverSeeEachOthersDocuments(@TempDir Path dir) throws Exception {
+    Map<String, Object> secret =
+        Map.of(
+            "id",
+            "bob-secret",
+            "source",
+            "notes",
+            "title",
+            "Quasar ledger",
+            "text",
+            "The quasar ledger records every telescope night of the observatory in Atacama.");
+    String documents = ingest.baseUrl() + "/v1/documents";
+    String chat = generate.baseUrl() + "/v1/chat/completions";
+    assertThat(call(null, "POST", documents, secret).statusCode()).isEqualTo(401);
+    assertThat(call(BOB + "x", "POST", documents, secret).statusCode()).isEqualTo(401);
+    assertThat(call(null, "POST", chat, Map.of("messages", List.of())).statusCode()).isEqualTo(401);
+    assertThat(call(BOB, "GET", ingest.baseUrl() + "/v1/admin/replays/x", null).statusCode())
+        .isEqualTo(403);
+    assertThat(call(BOB, "POST", documents, secret).statusCode()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                JSON.readTree(call(BOB, "GET", documents + "/bob-secret?source=notes", null).body())
+                    .path("state")
+                    .asText()
+                    .equals("indexed"));
+
+    // Each asks about the other's document: nothing of the other tenant comes back.
+    Map<String, Object> aboutQuasar =
+        Map.of(
+            "messages",
+            List.of(Map.of("role", "user", "content", "What does the quasar ledger record?")));
+    JsonNode alices = JSON.readTree(call(ALICE, "POST", chat, aboutQuasar).body());
+    assertThat(alices.path("sources").findValuesAsText("document_id")).doesNotContain("bob-secret");
+    JsonNode bobs = JSON.readTree(call(BOB, "POST", chat, aboutQuasar).body());
+    assertThat(bobs.path("sources").findValuesAsText("document_id")).containsExactly("bob-secret");
+    Map<String, Object> aboutTides =
+        Map.of("messages", List.of(Map.of("role", "user", "content", "What causes ocean tides?")));
+    JsonNode bobOnTides = JSON.readTree(call(BOB, "POST", chat, aboutTides).body());
+    assertThat(bobOnTides.path("sources").findValuesAsText("document_id"))
+        .containsOnly("bob-secret");
+
+    // Status and delete are scoped too: Alice cannot see Bob's document or delete it.
+    assertThat(call(ALICE, "GET", documents + "/bob-secret?source=notes", null).statusCode())
+        .isEqualTo(404);
+    call(ALICE, "DELETE", documents + "/bob-secret?source=notes", null);
+    Thread.sleep(3000);
+    assertThat(
+            JSON.readTree(call(BOB, "GET", documents + "/bob-secret?source=notes", null).body())
+                .path("state")
+                .asText())
+        .isEqualTo("indexed");
+    assertThat(
+            countPoints(
+                Map.of(
+                    "must",
+                    List.of(match("document_id", "bob-secret"), match("tenant", "other-lab")))))
+        .isEqualTo(1);
+
+    // A person's key cannot name another tenant on gRPC Retrieve (the CLI's bench names one).
+    Files.writeString(
+        dir.resolve("corpus.jsonl"),
+        JSON.writeValueAsString(Map.of("_id", "d", "title", "t", "text", "x")) + "\n");
+    Files.writeString(
+        dir.resolve("queries.jsonl"),
+        JSON.writeValueAsString(Map.of("_id", "q", "text", "ocean tides")) + "\n");
+    Files.createDirectories(dir.resolve("qrels"));
+    Files.writeString(dir.resolve("qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq\td\t1\n");
+    Path log = root.resolve("e2e-tests/target/e2e-logs/rag-bench-other-tenant.log");
+    ProcessBuilder bench =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                root.resolve("rag-cli/target/quarkus-app/quarkus-run.jar").toString(),
+                "bench",
+                "retrieve",
+                "--dir",
+                dir.toString(),
+                "--tenant",
+                "default",
+                "--concurrency",
+                "1",
+                "--requests",
+                "1")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    bench.environment().put("RAG_RETRIEVE_PORT", Integer.toString(retrievePort));
+    bench.environment().put("RAG_API_KEY", BOB);
+    Process process = bench.start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(process.exitValue()).as(output).isNotZero();
+    assertThat(output).contains("PERMISSION_DENIED");
   }
 }

@@ -1,23 +1,23 @@
 package dev.rag.ingest;
 
-import dev.rag.ingest.config.IngestConfig;
+import dev.rag.auth.Callers;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The tenant a call acts for. Until API keys map callers to tenants, every call acts for the
- * configured tenant; requests never name their tenant themselves.
+ * The tenant a call acts for: the one its API key belongs to (with authentication off, the
+ * configured default). Requests never name their tenant themselves.
  */
 @ApplicationScoped
 public class TenantContext {
 
-  private final IngestConfig config;
+  private final Callers callers;
 
-  TenantContext(IngestConfig config) {
-    this.config = config;
+  TenantContext(Callers callers) {
+    this.callers = callers;
   }
 
   /** The caller's tenant. */
   public String current() {
-    return config.tenant();
+    return callers.tenant();
   }
 }

@@ -27,18 +27,20 @@ public class Callers {
   }
 
   /**
-   * The tenant to act for when the request names one: a service may name any tenant (its caller's);
-   * anyone else gets their own, and naming another is refused.
+   * The tenant to act for when the request names one: a service acts for the tenant it names (its
+   * caller's; blank stays blank, for the caller to refuse); anyone else gets their own, and naming
+   * another is refused.
    *
    * @throws ForbiddenException when a caller names a tenant not its own
    */
   public String tenantFor(String requested) {
     String own = tenant();
-    if (requested == null || requested.isBlank()) {
-      return own;
+    if (identity.hasRole(Roles.SERVICE)) {
+      // A service must say whom it acts for; a blank tenant is the caller's mistake to report.
+      return requested == null ? "" : requested;
     }
-    if (identity.hasRole(Roles.SERVICE) || requested.equals(own)) {
-      return requested;
+    if (requested == null || requested.isBlank() || requested.equals(own)) {
+      return own;
     }
     throw new ForbiddenException("this key cannot act for tenant '" + requested + "'");
   }

@@ -258,7 +258,7 @@ final class ChatBench {
   }
 
   private HttpRequest request(Map<String, Object> body) throws IOException {
-    return HttpRequest.newBuilder(endpoint)
+    return ApiKey.request(endpoint)
         .timeout(Duration.ofSeconds(120))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))

@@ -122,7 +122,7 @@ public class IngestCommand implements Callable<Integer> {
     String query = "name=" + enc(name) + "&id=" + enc(id) + "&source=" + enc(source);
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/v1/files?" + query))
+            ApiKey.request(URI.create(base + "/v1/files?" + query))
                 .timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file))
@@ -157,7 +157,7 @@ public class IngestCommand implements Callable<Integer> {
         }
         HttpResponse<String> response =
             http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/documents/status"))
+                ApiKey.request(URI.create(base + "/v1/documents/status"))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .POST(

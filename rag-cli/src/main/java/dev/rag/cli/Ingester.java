@@ -45,7 +45,7 @@ final class Ingester {
       HttpRequest request;
       try {
         request =
-            HttpRequest.newBuilder(endpoint)
+            ApiKey.request(endpoint)
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(

@@ -117,7 +117,7 @@ public class ReindexCommand implements Callable<Integer> {
     String base = ingestUrl.replaceAll("/+$", "") + "/v1/admin/replays";
     HttpResponse<String> started =
         http.send(
-            HttpRequest.newBuilder(URI.create(base))
+            ApiKey.request(URI.create(base))
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
@@ -134,7 +134,7 @@ public class ReindexCommand implements Callable<Integer> {
       JsonNode state =
           JSON.readTree(
               http.send(
-                      HttpRequest.newBuilder(URI.create(base + "/" + id)).build(),
+                      ApiKey.request(URI.create(base + "/" + id)).build(),
                       HttpResponse.BodyHandlers.ofString())
                   .body());
       System.err.printf(

@@ -1,5 +1,7 @@
 package dev.rag.embed.grpc;
 
+import dev.rag.auth.Callers;
+import dev.rag.auth.Roles;
 import dev.rag.embed.EmbeddingService;
 import dev.rag.embed.InvalidEmbedRequestException;
 import dev.rag.embedding.TextKind;
@@ -9,6 +11,7 @@ import dev.rag.proto.v1.EmbedResponse;
 import dev.rag.proto.v1.InputKind;
 import dev.rag.proto.v1.Vector;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -22,13 +25,21 @@ public class EmbedGrpcService implements Embed {
   private static final Logger LOG = Logger.getLogger(EmbedGrpcService.class);
 
   private final EmbeddingService embeddings;
+  private final Callers callers;
 
-  EmbedGrpcService(EmbeddingService embeddings) {
+  EmbedGrpcService(EmbeddingService embeddings, Callers callers) {
     this.embeddings = embeddings;
+    this.callers = callers;
   }
 
   @Override
+  @Blocking
   public Uni<dev.rag.proto.v1.InfoResponse> info(dev.rag.proto.v1.InfoRequest request) {
+    try {
+      callers.requireGrpc(Roles.QUERY);
+    } catch (StatusRuntimeException e) {
+      return Uni.createFrom().failure(e);
+    }
     return Uni.createFrom()
         .item(
             dev.rag.proto.v1.InfoResponse.newBuilder()
@@ -42,6 +53,7 @@ public class EmbedGrpcService implements Embed {
   @Blocking
   public Uni<EmbedResponse> embed(EmbedRequest request) {
     try {
+      callers.requireGrpc(Roles.QUERY);
       TextKind kind =
           request.getKind() == InputKind.INPUT_KIND_PASSAGE ? TextKind.PASSAGE : TextKind.QUERY;
       List<float[]> vectors = embeddings.embedForRequest(request.getTextsList(), kind);
@@ -57,6 +69,8 @@ public class EmbedGrpcService implements Embed {
         response.addVectors(b);
       }
       return Uni.createFrom().item(response.build());
+    } catch (StatusRuntimeException e) {
+      return Uni.createFrom().failure(e);
     } catch (InvalidEmbedRequestException e) {
       return Uni.createFrom()
           .failure(

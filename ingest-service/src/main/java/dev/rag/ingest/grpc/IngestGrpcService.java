@@ -1,5 +1,7 @@
 package dev.rag.ingest.grpc;
 
+import dev.rag.auth.Callers;
+import dev.rag.auth.Roles;
 import dev.rag.ingest.DocumentSubmission;
 import dev.rag.ingest.IngestService;
 import dev.rag.ingest.InvalidDocumentException;
@@ -12,6 +14,7 @@ import dev.rag.proto.v1.Ingest;
 import dev.rag.proto.v1.IngestRequest;
 import dev.rag.proto.v1.IngestResponse;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /** gRPC door for documents: proto to domain and back, nothing else. */
@@ -19,13 +22,29 @@ import io.smallrye.mutiny.Uni;
 public class IngestGrpcService implements Ingest {
 
   private final IngestService ingest;
+  private final Callers callers;
 
-  IngestGrpcService(IngestService ingest) {
+  IngestGrpcService(IngestService ingest, Callers callers) {
     this.ingest = ingest;
+    this.callers = callers;
+  }
+
+  /** Null when the caller may ingest, else the refusal. */
+  private io.grpc.StatusRuntimeException refusal() {
+    try {
+      callers.requireGrpc(Roles.INGEST);
+      return null;
+    } catch (io.grpc.StatusRuntimeException e) {
+      return e;
+    }
   }
 
   @Override
+  @Blocking
   public Uni<IngestResponse> ingest(IngestRequest request) {
+    if (refusal() != null) {
+      return Uni.createFrom().failure(refusal());
+    }
     Document d = request.getDocument();
     DocumentSubmission submission =
         new DocumentSubmission(
@@ -52,7 +71,11 @@ public class IngestGrpcService implements Ingest {
   }
 
   @Override
+  @Blocking
   public Uni<DeleteResponse> delete(DeleteRequest request) {
+    if (refusal() != null) {
+      return Uni.createFrom().failure(refusal());
+    }
     if (request.getDocumentId().isBlank()) {
       return Uni.createFrom()
           .failure(
@@ -65,7 +88,11 @@ public class IngestGrpcService implements Ingest {
   }
 
   @Override
+  @Blocking
   public Uni<DocumentStatus> getStatus(GetStatusRequest request) {
+    if (refusal() != null) {
+      return Uni.createFrom().failure(refusal());
+    }
     return ingest
         .status(request.getSource(), request.getDocumentId())
         .map(s -> Uni.createFrom().item(s))

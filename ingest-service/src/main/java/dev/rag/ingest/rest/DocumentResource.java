@@ -27,6 +27,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /** HTTP door for documents. */
 @Path("/v1/documents")
+@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.INGEST)
 public class DocumentResource {
 
   private final IngestService ingest;

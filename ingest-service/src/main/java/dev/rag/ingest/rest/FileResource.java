@@ -30,6 +30,7 @@ import org.jboss.resteasy.reactive.RestQuery;
  * and the parts that could not be read; a file that yields nothing is a 400 naming it and why.
  */
 @Path("/v1/files")
+@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.INGEST)
 public class FileResource {
 
   private final IngestService ingest;

@@ -20,6 +20,40 @@ public class ProblemMappers {
         new Problem(INVALID_DOCUMENT, "Invalid document", 400, e.getMessage(), e.field()));
   }
 
+  @ServerExceptionMapper
+  public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+    return unauthorized();
+  }
+
+  @ServerExceptionMapper
+  public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+    return unauthorized();
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(io.quarkus.security.ForbiddenException e) {
+    return problem(
+        new Problem(
+            "urn:rag:problem:forbidden",
+            "Not allowed",
+            403,
+            e.getMessage() == null ? "this API key may not do that" : e.getMessage(),
+            null));
+  }
+
+  private static Response unauthorized() {
+    return Response.fromResponse(
+            problem(
+                new Problem(
+                    "urn:rag:problem:unauthenticated",
+                    "API key required",
+                    401,
+                    "a valid API key is required (Authorization: Bearer <key>)",
+                    null)))
+        .header("WWW-Authenticate", "Bearer realm=\"rag\"")
+        .build();
+  }
+
   // Jackson's own mappers are registered for the specific types; ours must name them too to win.
   @ServerExceptionMapper
   public Response malformedJson(JsonProcessingException e) {

@@ -15,6 +15,7 @@ import org.jboss.resteasy.reactive.RestPath;
  */
 @Path("/v1/admin/replays")
 @Produces(MediaType.APPLICATION_JSON)
+@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.ADMIN)
 public class ReplayResource {
 
   private final ReplayService replays;

@@ -18,6 +18,14 @@ final class ExceptionMapping {
   private ExceptionMapping() {}
 
   static StatusRuntimeException toStatus(Throwable failure) {
+    if (failure instanceof StatusRuntimeException status) {
+      return status;
+    }
+    if (failure instanceof io.quarkus.security.ForbiddenException forbidden) {
+      return io.grpc.Status.PERMISSION_DENIED
+          .withDescription(forbidden.getMessage())
+          .asRuntimeException();
+    }
     if (failure instanceof InvalidQueryException invalid) {
       return StatusProto.toStatusRuntimeException(
           com.google.rpc.Status.newBuilder()

@@ -1,5 +1,7 @@
 package dev.rag.retrieve.grpc;
 
+import dev.rag.auth.Callers;
+import dev.rag.auth.Roles;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
@@ -18,21 +20,27 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
-/** gRPC Retrieve: proto to domain and back. */
+/** gRPC Retrieve: proto to domain and back, for the caller's tenant only. */
 @GrpcService
 public class RetrieveGrpcService implements Retrieve {
 
   private final RetrieveService retrieve;
+  private final Callers callers;
 
-  RetrieveGrpcService(RetrieveService retrieve) {
+  RetrieveGrpcService(RetrieveService retrieve, Callers callers) {
     this.retrieve = retrieve;
+    this.callers = callers;
   }
 
   @Override
   @Blocking
   public Uni<RetrieveResponse> retrieve(RetrieveRequest request) {
     try {
-      RetrieveService.Result result = retrieve.retrieve(toQuery(request));
+      callers.requireGrpc(Roles.QUERY);
+      // A person's key searches its own tenant; only services name the tenant they act for.
+      String tenant = callers.tenantFor(request.getTenant());
+      RetrieveService.Result result =
+          retrieve.retrieve(toQuery(request.toBuilder().setTenant(tenant).build()));
       RetrieveResponse.Builder response =
           RetrieveResponse.newBuilder()
               .setModelId(result.modelId())
@@ -50,8 +58,10 @@ public class RetrieveGrpcService implements Retrieve {
   @Blocking
   public Uni<StatsResponse> stats(StatsRequest request) {
     try {
+      callers.requireGrpc(Roles.QUERY);
       StatsResponse.Builder response = StatsResponse.newBuilder();
-      for (var s : retrieve.stats(request.getTenant(), request.getModelId())) {
+      String tenant = callers.tenantFor(request.getTenant());
+      for (var s : retrieve.stats(tenant, request.getModelId())) {
         response.addSources(
             SourceStats.newBuilder()
                 .setSource(s.source())
