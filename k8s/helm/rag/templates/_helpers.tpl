@@ -73,3 +73,7 @@ securityContext:
     matchLabels:
       {{- include "rag.selector" (dict "root" .root "name" .name) | nindent 6 }}
 {{- end -}}
+
+{{- define "rag.authSecretName" -}}
+{{- default (printf "%s-auth" (include "rag.fullname" .)) .Values.auth.existingSecret -}}
+{{- end -}}

@@ -100,6 +100,20 @@ spec:
                   key: llm-api-key
                   optional: true
             {{- end }}
+            {{- if $root.Values.auth.enabled }}
+            - name: RAG_AUTH_ENABLED
+              value: "true"
+            - name: RAG_AUTH_KEYS_FILE
+              value: /etc/rag/auth/keys
+            - name: RAG_AUTH_SERVICE_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ include "rag.authSecretName" $root }}
+                  key: service-key
+            {{- else }}
+            - name: RAG_AUTH_ENABLED
+              value: "false"
+            {{- end }}
             {{- with $cfg.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -134,10 +148,23 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if $root.Values.auth.enabled }}
+            - name: auth
+              mountPath: /etc/rag/auth
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: 1Gi
+        {{- if $root.Values.auth.enabled }}
+        - name: auth
+          secret:
+            secretName: {{ include "rag.authSecretName" $root }}
+            items:
+              - key: keys
+                path: keys
+        {{- end }}
 ---
 apiVersion: v1
 kind: Service

@@ -229,4 +229,41 @@ class HelmChartTest {
     assertThatThrownBy(() -> Chart.render(List.of(), Map.of("kafka.enabled", false)))
         .hasMessageContaining("kafka.external.bootstrapServers is required");
   }
+
+  @Test
+  void everyServiceGetsTheApiKeysAndTheServicesKeyMatchesItsDigest() throws Exception {
+    JsonNode secret = Chart.named(defaults, "Secret", "rag-auth");
+    String serviceKey = secret.at("/stringData/service-key").asText();
+    assertThat(serviceKey).startsWith("rag_").hasSize(47);
+    String digest =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(serviceKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(secret.at("/stringData/keys").asText())
+        .contains("services " + digest + " default service");
+    for (JsonNode deployment : Chart.ofKind(defaults, "Deployment")) {
+      JsonNode container = deployment.at("/spec/template/spec/containers/0");
+      assertThat(container.path("env").findValuesAsText("name"))
+          .contains("RAG_AUTH_ENABLED", "RAG_AUTH_KEYS_FILE", "RAG_AUTH_SERVICE_KEY");
+      assertThat(container.path("volumeMounts").findValuesAsText("mountPath"))
+          .contains("/etc/rag/auth");
+    }
+    // A person's key line is checked by the values schema.
+    String alice = "alice " + "ab".repeat(32) + " lab-a query,ingest";
+    assertThat(
+            Chart.named(
+                    Chart.render(List.of(), Map.of("auth.keys[0]", alice)), "Secret", "rag-auth")
+                .at("/stringData/keys")
+                .asText())
+        .contains(alice);
+    assertThatThrownBy(
+            () -> Chart.render(List.of(), Map.of("auth.keys[0]", "alice nothex t query")))
+        .hasMessageContaining("auth");
+    // Off: no Secret, services told so.
+    List<JsonNode> open = Chart.render(List.of(), Map.of("auth.enabled", false));
+    assertThat(Chart.ofKind(open, "Secret"))
+        .extracting(d -> d.path("metadata").path("name").asText())
+        .doesNotContain("rag-auth");
+  }
 }
