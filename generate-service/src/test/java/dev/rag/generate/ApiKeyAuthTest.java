@@ -33,6 +33,7 @@ class ApiKeyAuthTest {
   static final String QUERY_KEY = ApiKeys.newKey();
   static final String INGEST_KEY = ApiKeys.newKey();
   static final String ADMIN_KEY = ApiKeys.newKey();
+  static final String HASTY_KEY = ApiKeys.newKey();
 
   /** Three keys of two tenants. */
   public static class WithKeys implements QuarkusTestProfile {
@@ -41,12 +42,17 @@ class ApiKeyAuthTest {
       return Map.of(
           "rag.auth.enabled",
           "true",
+          "rag.auth.rate-limit.burst",
+          "5",
+          "rag.auth.rate-limit.requests-per-minute",
+          "600",
           "rag.auth.keys",
           String.join(
               ";",
               "asker " + ApiKeys.digest(QUERY_KEY) + " lab-a query",
               "loader " + ApiKeys.digest(INGEST_KEY) + " lab-a ingest",
-              "boss " + ApiKeys.digest(ADMIN_KEY) + " lab-b admin"));
+              "boss " + ApiKeys.digest(ADMIN_KEY) + " lab-b admin",
+              "hasty " + ApiKeys.digest(HASTY_KEY) + " lab-a query"));
     }
   }
 
@@ -159,6 +165,54 @@ class ApiKeyAuthTest {
       assertThat(events.next().getDelta()).isNotEmpty();
       events.forEachRemaining(e -> {});
       assertThat(retriever.lastTenant()).isEqualTo("lab-a");
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void aKeyOverItsRateIsToldWhenToComeBack() {
+    int limited = 0;
+    String retryAfter = null;
+    for (int i = 0; i < 20; i++) {
+      var response =
+          given().header("Authorization", "Bearer " + HASTY_KEY).get("/v1/models").then().extract();
+      if (response.statusCode() == 429) {
+        limited++;
+        retryAfter = response.header("Retry-After");
+        assertThat(response.jsonPath().getString("error.type")).isEqualTo("rate_limit_error");
+      } else {
+        assertThat(response.statusCode()).isEqualTo(200);
+      }
+    }
+    assertThat(limited).isGreaterThan(5);
+    assertThat(Integer.parseInt(retryAfter)).isPositive();
+    // Other keys are not held back by it.
+    given().header("Authorization", "Bearer " + ADMIN_KEY).get("/v1/models").then().statusCode(200);
+
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+    try {
+      Metadata headers = new Metadata();
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + HASTY_KEY);
+      var stub =
+          GenerateGrpc.newBlockingStub(channel)
+              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+      GenerateRequest request =
+          GenerateRequest.newBuilder()
+              .addMessages(ChatMessage.newBuilder().setRole("user").setContent("q"))
+              .build();
+      Status.Code refused = null;
+      for (int i = 0; i < 20 && refused == null; i++) {
+        try {
+          stub.generate(request).forEachRemaining(e -> {});
+        } catch (StatusRuntimeException e) {
+          refused = e.getStatus().getCode();
+        }
+      }
+      assertThat(refused).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     } finally {
       channel.shutdownNow();
     }

@@ -12,34 +12,19 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
-import org.jboss.logging.Logger;
 
 /**
  * Turns a presented API key into an identity: the key's name as principal, its roles (admin and
  * service imply the others), and its tenant as the {@link Roles#TENANT_ATTRIBUTE} attribute.
- * Refuses to start when authentication is on and no key is configured.
  */
 @ApplicationScoped
 @Startup
 public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
 
-  private static final Logger LOG = Logger.getLogger(ApiKeyIdentityProvider.class);
+  private final KeyRegistry keys;
 
-  private final ApiKeys keys;
-
-  ApiKeyIdentityProvider(AuthConfig config) {
-    this.keys = ApiKeys.load(config.keysFile(), config.keys());
-    if (config.enabled() && keys.size() == 0) {
-      throw new IllegalStateException(
-          "Authentication is on but no API key is configured: set rag.auth.keys-file"
-              + " (RAG_AUTH_KEYS_FILE) to a file of '<id> <sha256-hex> <tenant> <roles>' lines, or"
-              + " rag.auth.enabled=false for a development setup");
-    }
-    if (config.enabled()) {
-      LOG.infof("API keys required; %d keys known", keys.size());
-    } else {
-      LOG.warnf("Authentication is OFF: every call acts for tenant '%s'", config.defaultTenant());
-    }
+  ApiKeyIdentityProvider(KeyRegistry keys) {
+    this.keys = keys;
   }
 
   @Override
@@ -50,7 +35,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
   @Override
   public Uni<SecurityIdentity> authenticate(
       TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-    return keys.authenticate(request.getToken().getToken())
+    return keys.caller(request.getToken().getToken())
         .<Uni<SecurityIdentity>>map(caller -> Uni.createFrom().item(identity(caller)))
         .orElseGet(
             () -> Uni.createFrom().failure(new AuthenticationFailedException("unknown API key")));

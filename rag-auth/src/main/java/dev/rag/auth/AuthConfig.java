@@ -25,6 +25,24 @@ public interface AuthConfig {
   /** The key this service presents when it calls another service (a key with role service). */
   Optional<String> serviceKey();
 
+  /** Per-key rate limits (service keys are not limited: their callers were, at the edge). */
+  RateLimit rateLimit();
+
+  /** Per-key rate limits. */
+  interface RateLimit {
+    /** Requests a key may make per minute, on average. */
+    @WithDefault("1200")
+    int requestsPerMinute();
+
+    /** Requests a key may make at once after a quiet spell. */
+    @WithDefault("200")
+    int burst();
+  }
+
+  /** The shape of HTTP errors this service answers with: {@code openai} or {@code problem}. */
+  @WithDefault("problem")
+  String errorStyle();
+
   /** The tenant calls act for when authentication is off. */
   @WithDefault("default")
   String defaultTenant();
