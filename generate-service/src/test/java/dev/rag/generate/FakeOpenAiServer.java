@@ -22,8 +22,9 @@ import java.util.concurrent.Executors;
  * loader the test and the application live in.
  *
  * <p>Modes: {@code stream} sends the pieces then stops; {@code fail} answers 500; {@code stall}
- * sends the pieces then goes silent for {@code stallMillis}. A request whose system message asks
- * for a stand-alone query gets the {@code rewrite} text instead.
+ * sends the pieces then goes silent for {@code stallMillis}; {@code fenced-reader} sends the pieces
+ * unless an instruction appears outside the prompt's source fences, which it then obeys. A request
+ * whose system message asks for a stand-alone query gets the {@code rewrite} text instead.
  */
 final class FakeOpenAiServer implements AutoCloseable {
 
@@ -90,6 +91,10 @@ final class FakeOpenAiServer implements AutoCloseable {
         c.path("pieces").forEach(p -> pieces.add(p.asText()));
       }
       String mode = c.path("mode").asText("stream");
+      if ("fenced-reader".equals(mode) && obeysInstructionsOutsideFences(request)) {
+        pieces.clear();
+        pieces.add("PWNED");
+      }
       if ("fail".equals(mode)) {
         byte[] body =
             "{\"error\":{\"message\":\"the model is down\",\"type\":\"server_error\"}}"
@@ -114,6 +119,29 @@ final class FakeOpenAiServer implements AutoCloseable {
     } catch (IOException e) {
       // The client went away (a cancelled generation); nothing to do.
     }
+  }
+
+  /**
+   * A model that reads the prompt the way the rules ask: text inside the fences the system message
+   * names is data; an instruction anywhere else it would follow (and answer "PWNED").
+   */
+  private static boolean obeysInstructionsOutsideFences(JsonNode request) {
+    String system = request.path("messages").path(0).path("content").asText();
+    String marker = system.replaceAll("(?s).*<source-([0-9a-f]+) n=.*", "$1");
+    StringBuilder outside = new StringBuilder(system);
+    for (JsonNode m : request.path("messages")) {
+      if (!"system".equals(m.path("role").asText())) {
+        outside
+            .append('\n')
+            .append(
+                m.path("content")
+                    .asText()
+                    .replaceAll(
+                        "(?s)<source-" + marker + " n=\"\\d+\"[^>]*>.*?</source-" + marker + ">",
+                        ""));
+      }
+    }
+    return outside.toString().toLowerCase(java.util.Locale.ROOT).contains("ignore previous");
   }
 
   private static String chunk(Map<String, String> delta, String finishReason) throws IOException {
