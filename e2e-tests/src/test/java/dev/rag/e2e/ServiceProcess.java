@@ -21,12 +21,33 @@ final class ServiceProcess implements AutoCloseable {
   private final int port;
   private final Process process;
   private final Path log;
+  private Runnable restart = () -> {};
+  private ServiceProcess successor;
 
   private ServiceProcess(String name, int port, Process process, Path log) {
     this.name = name;
     this.port = port;
     this.process = process;
     this.log = log;
+  }
+
+  /**
+   * Kills the process with SIGKILL (no shutdown hooks, nothing flushed), then starts the same
+   * service again on the same port with the same configuration; returns the new process.
+   */
+  ServiceProcess killAndRestart() {
+    try {
+      process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    restart.run();
+    return successor;
+  }
+
+  String name() {
+    return name;
   }
 
   /**
@@ -39,6 +60,17 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Like {@link #start(Path, String, int, Map)}, logging to {@code <logName>.log}. */
   static ServiceProcess start(
+      Path root, String name, String logName, int port, Map<String, String> config) {
+    try {
+      Files.deleteIfExists(root.resolve("e2e-tests/target/e2e-logs").resolve(logName + ".log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return launch(root, name, logName, port, config);
+  }
+
+  /** Starts the process, appending to its log (a restart keeps what the killed one wrote). */
+  private static ServiceProcess launch(
       Path root, String name, String logName, int port, Map<String, String> config) {
     Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
@@ -61,9 +93,11 @@ final class ServiceProcess implements AutoCloseable {
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      return new ServiceProcess(name, port, process, log);
+      ServiceProcess started = new ServiceProcess(name, port, process, log);
+      started.restart = () -> started.successor = launch(root, name, logName, port, config);
+      return started;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);
     }

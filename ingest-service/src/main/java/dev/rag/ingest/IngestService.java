@@ -59,9 +59,17 @@ public class IngestService {
    *     published)
    */
   public Uni<AcceptedDocument> accept(DocumentSubmission submission) {
+    return accept(tenant.current(), submission);
+  }
+
+  /**
+   * Accepts one document for {@code tenantId}, resolved by the caller beforehand (a caller that
+   * accepts several documents in a reactive pipeline resolves it once, on the request's thread).
+   */
+  public Uni<AcceptedDocument> accept(String tenantId, DocumentSubmission submission) {
     VersionedDocument doc;
     try {
-      doc = validator.validate(tenant.current(), submission, System.currentTimeMillis());
+      doc = validator.validate(tenantId, submission, System.currentTimeMillis());
     } catch (InvalidDocumentException e) {
       return Uni.createFrom().failure(e);
     }

@@ -208,6 +208,26 @@ class IngestContractTest {
         "default/" + source + "/no-text",
         ("{\"id\": \"no-text\", \"source\": \"" + source + "\"}").getBytes(StandardCharsets.UTF_8),
         json);
+    // Over the 8 MiB document limit yet within the topic's 16 MiB: its dead letter must fit too.
+    TopicWriter.send(
+        bootstrap(),
+        Topics.DOCUMENTS,
+        "default/" + source + "/oversized",
+        ("{\"id\": \"oversized\", \"source\": \""
+                + source
+                + "\", \"text\": \""
+                + "word ".repeat(2_000_000)
+                + "\"}")
+            .getBytes(StandardCharsets.UTF_8),
+        json);
+    String afterKey = "default/" + source + "/after";
+    TopicWriter.send(
+        bootstrap(),
+        Topics.DOCUMENTS,
+        afterKey,
+        ("{\"id\": \"after\", \"source\": \"" + source + "\", \"text\": \"Still read.\"}")
+            .getBytes(StandardCharsets.UTF_8),
+        json);
 
     ChunksEvent good = chunksOf(goodKey, 1).get(0);
     assertThat(good.getHeader().getMetadataMap()).containsEntry("year", "2024");
@@ -219,7 +239,7 @@ class IngestContractTest {
             bootstrap(),
             Topics.deadLetter(Topics.DOCUMENTS),
             r -> r.key() != null && r.key().startsWith("default/" + source + "/"),
-            3,
+            4,
             Duration.ofSeconds(30));
     assertThat(dead)
         .extracting(
@@ -230,7 +250,10 @@ class IngestContractTest {
         .satisfiesExactlyInAnyOrder(
             s -> assertThat(s).startsWith("broken: value is not JSON"),
             s -> assertThat(s).startsWith("wrong-type: event has no tenant or document id"),
-            s -> assertThat(s).startsWith("no-text: text: text is required"));
+            s -> assertThat(s).startsWith("no-text: text: text is required"),
+            s -> assertThat(s).startsWith("oversized: text:"));
+    // What came after the oversized record is still read.
+    assertThat(chunksOf(afterKey, 1).get(0).getChunks(0).getText()).isEqualTo("Still read.");
     // The failure is visible in the document's status too.
     await()
         .atMost(Duration.ofSeconds(30))

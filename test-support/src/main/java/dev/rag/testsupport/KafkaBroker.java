@@ -49,14 +49,28 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static KafkaBroker shared;
 
-  private final KafkaRaftServer server;
+  private KafkaRaftServer server;
   private final String bootstrapServers;
   private final Path dataDir;
+  private Properties props;
 
   private KafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
     this.dataDir = dataDir;
+  }
+
+  /**
+   * Stops the broker, keeping its data and ports, waits {@code down}, then starts it again (for
+   * fault tests: clients see a broker outage and must resume on their own).
+   */
+  public synchronized void restart(Duration down) {
+    server.shutdown();
+    server.awaitShutdown();
+    sleep(down.toMillis());
+    server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+    server.startup();
+    awaitReady(Duration.ofSeconds(60));
   }
 
   /**
@@ -129,6 +143,7 @@ public final class KafkaBroker implements AutoCloseable {
       KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
       server.startup();
       KafkaBroker broker = new KafkaBroker(server, "127.0.0.1:" + brokerPort, dir);
+      broker.props = props;
       broker.awaitReady(Duration.ofSeconds(60));
       return broker;
     } catch (IOException e) {

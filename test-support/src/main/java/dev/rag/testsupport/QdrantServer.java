@@ -40,7 +40,7 @@ public final class QdrantServer implements AutoCloseable {
   private final String host;
   private final int httpPort;
   private final int grpcPort;
-  private final Process process;
+  private Process process;
   private final Path dataDir;
 
   private QdrantServer(String host, int httpPort, int grpcPort, Process process, Path dataDir) {
@@ -81,11 +81,40 @@ public final class QdrantServer implements AutoCloseable {
 
   /** Starts a new server process with its own empty storage. */
   public static QdrantServer start() {
-    Path binary = binary();
     try {
       Path dir = Files.createTempDirectory("rag-qdrant-");
       int http = FreePorts.find();
       int grpc = FreePorts.find();
+      QdrantServer server = new QdrantServer("127.0.0.1", http, grpc, launch(dir, http, grpc), dir);
+      server.awaitReady(Duration.ofSeconds(30));
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not create Qdrant's directory", e);
+    }
+  }
+
+  /**
+   * Stops the server (SIGKILL, as a crash would), keeping its storage and ports, waits {@code
+   * down}, then starts it again and waits until it is ready (for fault tests).
+   */
+  public synchronized void restart(Duration down) {
+    if (process == null) {
+      throw new IllegalStateException("this Qdrant was not started by the test");
+    }
+    try {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      Thread.sleep(down.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    process = launch(dataDir, httpPort, grpcPort);
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  private static Process launch(Path dir, int http, int grpc) {
+    Path binary = binary();
+    try {
       ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--disable-telemetry");
       var env = builder.environment();
       env.put("QDRANT__SERVICE__HOST", "127.0.0.1");
@@ -97,11 +126,8 @@ public final class QdrantServer implements AutoCloseable {
       env.put("QDRANT__LOG_LEVEL", "WARN");
       builder.directory(dir.toFile());
       builder.redirectErrorStream(true);
-      builder.redirectOutput(dir.resolve("qdrant.log").toFile());
-      Process process = builder.start();
-      QdrantServer server = new QdrantServer("127.0.0.1", http, grpc, process, dir);
-      server.awaitReady(Duration.ofSeconds(30));
-      return server;
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("qdrant.log").toFile()));
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start Qdrant from " + binary, e);
     }

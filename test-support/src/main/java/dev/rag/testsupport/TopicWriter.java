@@ -29,7 +29,14 @@ public final class TopicWriter {
     headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
     try (var producer =
         new KafkaProducer<String, byte[]>(
-            Map.of("bootstrap.servers", bootstrapServers),
+            Map.of(
+                "bootstrap.servers",
+                bootstrapServers,
+                // Records as large as the project's topics allow (16 MiB), as a producer may send.
+                "max.request.size",
+                Integer.toString(16 << 20),
+                "compression.type",
+                "zstd"),
             new StringSerializer(),
             new ByteArraySerializer())) {
       producer.send(record).get();

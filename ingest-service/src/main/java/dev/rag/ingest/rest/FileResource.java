@@ -4,6 +4,7 @@ import dev.rag.ingest.AcceptedDocument;
 import dev.rag.ingest.DocumentSubmission;
 import dev.rag.ingest.IngestService;
 import dev.rag.ingest.InvalidDocumentException;
+import dev.rag.ingest.TenantContext;
 import dev.rag.ingest.config.IngestConfig;
 import dev.rag.ingest.parse.DocumentParsers;
 import dev.rag.ingest.parse.ParseResult;
@@ -34,10 +35,12 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class FileResource {
 
   private final IngestService ingest;
+  private final TenantContext tenants;
   private final int maxFileBytes;
 
-  FileResource(IngestService ingest, IngestConfig config) {
+  FileResource(IngestService ingest, TenantContext tenants, IngestConfig config) {
     this.ingest = ingest;
+    this.tenants = tenants;
     this.maxFileBytes = config.limits().maxFileBytes();
   }
 
@@ -89,6 +92,8 @@ public class FileResource {
       submissions.add(
           new DocumentSubmission(docId, source, docTitle, d.text(), d.contentType(), metadata));
     }
+    // Resolved here, on the request's thread: the pipeline below continues on others.
+    String tenant = tenants.current();
     List<Object> results =
         Multi.createFrom()
             .iterable(submissions)
@@ -96,7 +101,7 @@ public class FileResource {
             .transformToUni(
                 s ->
                     ingest
-                        .accept(s)
+                        .accept(tenant, s)
                         .map(a -> (Object) a)
                         .onFailure()
                         .recoverWithItem(

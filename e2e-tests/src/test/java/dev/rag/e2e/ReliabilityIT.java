@@ -1,0 +1,564 @@
+package dev.rag.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.common.auth.ApiKeys;
+import dev.rag.testsupport.FreePorts;
+import dev.rag.testsupport.KafkaBroker;
+import dev.rag.testsupport.QdrantServer;
+import dev.rag.testsupport.TopicReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The reliability suite ({@code ./mvnw -Preliability verify -pl e2e-tests -am}): the packaged
+ * services as processes on 127.0.0.1, a real broker and a real Qdrant, and faults injected while
+ * documents flow. Each fault scenario uploads 500 documents (one chunk each) to a source of its own
+ * and requires, once the system has recovered, exactly 500 points there, one per document: nothing
+ * lost, nothing duplicated. Figures go to {@code target/reliability-report.txt}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReliabilityIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private static final int DOCUMENTS = 500;
+  private static final Duration RECOVERY = Duration.ofSeconds(240);
+  private static final String COLLECTION_PREFIX = "rag_rel_" + System.nanoTime();
+  private static final String COLLECTION = COLLECTION_PREFIX + "__bge_small_en_v1_5_int8";
+
+  private static final String ADMIN = ApiKeys.newKey();
+  private static final String SERVICES = ApiKeys.newKey();
+  private static final List<String> USERS = new ArrayList<>();
+
+  private static Path root;
+  private static KafkaBroker kafka;
+  private static QdrantServer qdrant;
+  private static final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+  private static final List<String> report = Collections.synchronizedList(new ArrayList<>());
+  private static final AtomicInteger rateLimited = new AtomicInteger();
+
+  @BeforeAll
+  static void startSystem() {
+    root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
+    kafka = KafkaBroker.start(3);
+    qdrant = QdrantServer.start();
+    List<String> keys = new ArrayList<>();
+    keys.add("admin " + ApiKeys.digest(ADMIN) + " default admin");
+    keys.add("services " + ApiKeys.digest(SERVICES) + " default service");
+    for (int i = 0; i < 16; i++) {
+      String key = ApiKeys.newKey();
+      USERS.add(key);
+      keys.add("user" + i + " " + ApiKeys.digest(key) + " default query");
+    }
+    int embedPort = FreePorts.find();
+    int retrievePort = FreePorts.find();
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("rag.auth.keys", String.join(";", keys));
+    config.put("rag.auth.service-key", SERVICES);
+    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    config.put("ingest.topics.partitions", "3");
+    config.put("embed.topics.partitions", "3");
+    config.put("retrieve.topics.partitions", "3");
+    config.put("retrieve.qdrant.host", qdrant.host());
+    config.put("retrieve.qdrant.port", Integer.toString(qdrant.grpcPort()));
+    config.put("retrieve.qdrant.collection", COLLECTION_PREFIX);
+    config.put("quarkus.grpc.clients.embed.port", Integer.toString(embedPort));
+    config.put("quarkus.grpc.clients.retrieve.port", Integer.toString(retrievePort));
+    services.put("embed", ServiceProcess.start(root, "embed-service", embedPort, config));
+    services.put("retrieve", ServiceProcess.start(root, "retrieve-service", retrievePort, config));
+    services.put("ingest", ServiceProcess.start(root, "ingest-service", FreePorts.find(), config));
+    services.put(
+        "generate", ServiceProcess.start(root, "generate-service", FreePorts.find(), config));
+    services.values().forEach(s -> s.awaitReady(Duration.ofSeconds(120)));
+  }
+
+  @AfterAll
+  static void stopSystem() throws IOException {
+    services.values().forEach(ServiceProcess::close);
+    if (qdrant != null) {
+      qdrant.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    Path file = root.resolve("e2e-tests/target/reliability-report.txt");
+    Files.write(file, report);
+    report.forEach(System.out::println);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static String url(String service, String path) {
+    return "http://127.0.0.1:" + services.get(service).port() + path;
+  }
+
+  private static HttpResponse<String> send(String key, String method, String url, Object body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Uploads documents {@code 0..count-1} of {@code source} with 4 clients; a client whose request
+   * fails (service down, 5xx) retries the same document until it is accepted, as any careful client
+   * would. Returns the number of failed attempts.
+   */
+  private static CompletableFuture<Integer> uploadInBackground(String source, int count) {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<CompletableFuture<Void>> clients = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      clients.add(
+          CompletableFuture.runAsync(
+              () -> {
+                int i;
+                while ((i = next.getAndIncrement()) < count) {
+                  uploadUntilAccepted(source, i, failures);
+                }
+              },
+              pool));
+    }
+    return CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              pool.shutdown();
+              return failures.get();
+            });
+  }
+
+  private static void uploadUntilAccepted(String source, int i, AtomicInteger failures) {
+    Map<String, Object> doc =
+        Map.of(
+            "id",
+            "doc-" + i,
+            "source",
+            source,
+            "title",
+            "Observation " + i,
+            "text",
+            "Observation "
+                + i
+                + " of the "
+                + source
+                + " series recorded a reading of "
+                + (i * 7 % 101)
+                + " units at station "
+                + (i % 13)
+                + ".");
+    long deadline = System.nanoTime() + RECOVERY.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> response = send(ADMIN, "POST", url("ingest", "/v1/documents"), doc);
+        int status = response.statusCode();
+        if (status == 202 || status == 200) {
+          return;
+        }
+        if (status == 429) {
+          // Over the key's rate: wait as told; not a failure of the system.
+          rateLimited.incrementAndGet();
+          sleep(1000L * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
+          continue;
+        }
+      } catch (IOException e) {
+        // Refused or reset while the service is down: try again.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      failures.incrementAndGet();
+      sleep(500);
+    }
+    throw new IllegalStateException("doc-" + i + " of " + source + " was never accepted");
+  }
+
+  private static long points(String source) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(qdrant.httpUrl() + "/collections/" + COLLECTION + "/points/count"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(
+                            Map.of(
+                                "exact",
+                                true,
+                                "filter",
+                                Map.of(
+                                    "must",
+                                    List.of(
+                                        Map.of(
+                                            "key", "source", "match", Map.of("value", source))))))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      return -1; // Qdrant down, or the collection not made yet.
+    }
+    return JSON.readTree(response.body()).path("result").path("count").asLong();
+  }
+
+  /** Document ids of the source's points, one entry per point. */
+  private static List<String> pointDocuments(String source) throws Exception {
+    List<String> ids = new ArrayList<>();
+    Object offset = null;
+    do {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("limit", 1000);
+      body.put("with_payload", List.of("document_id"));
+      body.put(
+          "filter",
+          Map.of("must", List.of(Map.of("key", "source", "match", Map.of("value", source)))));
+      if (offset != null) {
+        body.put("offset", offset);
+      }
+      JsonNode result =
+          JSON.readTree(
+                  HTTP.send(
+                          HttpRequest.newBuilder(
+                                  URI.create(
+                                      qdrant.httpUrl()
+                                          + "/collections/"
+                                          + COLLECTION
+                                          + "/points/scroll"))
+                              .header("Content-Type", "application/json")
+                              .POST(
+                                  HttpRequest.BodyPublishers.ofString(
+                                      JSON.writeValueAsString(body)))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .path("result");
+      result.path("points").forEach(p -> ids.add(p.path("payload").path("document_id").asText()));
+      offset = result.path("next_page_offset").isNull() ? null : result.path("next_page_offset");
+    } while (offset != null);
+    return ids;
+  }
+
+  private static void awaitTrue(Supplier<Boolean> condition, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (condition.get()) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // Not yet.
+      }
+      sleep(250);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  private static long pointsQuietly(String source) {
+    try {
+      return points(source);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Runs a scenario: uploads {@link #DOCUMENTS} documents to {@code source}, injects {@code fault}
+   * once indexing is under way, then requires every document indexed exactly once.
+   */
+  private static void survive(String source, String fault, Runnable inject) throws Exception {
+    long start = System.nanoTime();
+    rateLimited.set(0);
+    CompletableFuture<Integer> upload = uploadInBackground(source, DOCUMENTS);
+    awaitTrue(() -> pointsQuietly(source) >= 50, RECOVERY, "indexing to start in " + source);
+    long injected = System.nanoTime();
+    inject.run();
+    int failedAttempts = upload.get(RECOVERY.toSeconds(), TimeUnit.SECONDS);
+    awaitTrue(
+        () -> pointsQuietly(source) >= DOCUMENTS,
+        RECOVERY,
+        DOCUMENTS + " points in " + source + " (have " + pointsQuietly(source) + ")");
+    // Settled: nothing more arrives late.
+    sleep(3000);
+    List<String> documents = pointDocuments(source);
+    Set<String> distinct = new HashSet<>(documents);
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%-34s documents %d, points %d, distinct documents %d, lost %d, duplicates %d,"
+                + " failed upload attempts retried %d (and %d told to slow down, 429), recovered"
+                + " %.1f s after the fault (%.1f s in all)",
+            fault,
+            DOCUMENTS,
+            documents.size(),
+            distinct.size(),
+            DOCUMENTS - distinct.size(),
+            documents.size() - distinct.size(),
+            failedAttempts,
+            rateLimited.get(),
+            (System.nanoTime() - injected) / 1e9,
+            (System.nanoTime() - start) / 1e9));
+    assertThat(distinct).hasSize(DOCUMENTS);
+    assertThat(documents).hasSize(DOCUMENTS);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void killAndRestart(String service) {
+    ServiceProcess restarted = services.get(service).killAndRestart();
+    services.put(service, restarted);
+    restarted.awaitReady(Duration.ofSeconds(120));
+  }
+
+  // ---- scenarios -------------------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void ingestKilledMidIngest() throws Exception {
+    survive("kill-ingest", "kill -9 ingest-service", () -> killAndRestart("ingest"));
+  }
+
+  @Test
+  @Order(2)
+  void embedKilledMidIngest() throws Exception {
+    survive("kill-embed", "kill -9 embed-service", () -> killAndRestart("embed"));
+  }
+
+  @Test
+  @Order(3)
+  void retrieveKilledMidIngest() throws Exception {
+    survive("kill-retrieve", "kill -9 retrieve-service", () -> killAndRestart("retrieve"));
+  }
+
+  @Test
+  @Order(4)
+  void qdrantDownFor20Seconds() throws Exception {
+    survive(
+        "qdrant-down",
+        "Qdrant killed, back after 20 s",
+        () -> qdrant.restart(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  @Order(5)
+  void brokerRestartedMidIngest() throws Exception {
+    survive(
+        "broker-restart",
+        "Kafka broker restarted (down 10 s)",
+        () -> kafka.restart(Duration.ofSeconds(10)));
+  }
+
+  /** Bad records of every kind among good ones, produced straight to the documents topic. */
+  @Test
+  @Order(6)
+  void poisonRecordsGoToTheDeadLetterTopicAndGoodOnesAreIndexed() throws Exception {
+    String source = "poison";
+    Map<String, byte[]> bad = new LinkedHashMap<>();
+    bad.put("invalid-json", "{\"id\": \"x\", \"text\": ".getBytes(StandardCharsets.UTF_8));
+    bad.put(
+        "missing-text",
+        JSON.writeValueAsBytes(Map.of("id", "missing-text", "source", source, "title", "t")));
+    bad.put(
+        "wrong-type",
+        JSON.writeValueAsBytes(Map.of("id", "wrong-type", "source", source, "text", List.of(1))));
+    bad.put(
+        "oversized",
+        JSON.writeValueAsBytes(
+            Map.of("id", "oversized", "source", source, "text", "word ".repeat(2_000_000))));
+    bad.put(
+        "invalid-utf8",
+        new byte[] {
+          '{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'
+        });
+    bad.put("wrong-protobuf", new byte[] {0x0a, (byte) 0xff, 0x01, 0x02, 0x03});
+    int good = 40;
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "max.request.size", Integer.toString(16 << 20),
+                "compression.type", "zstd"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      int g = 0;
+      for (var e : bad.entrySet()) {
+        String contentType =
+            e.getKey().equals("wrong-protobuf") ? "application/x-protobuf" : "application/json";
+        send(producer, "default/" + source + "/" + e.getKey(), e.getValue(), contentType);
+        for (int k = 0; k < good / bad.size() + 1 && g < good; k++, g++) {
+          send(
+              producer,
+              "default/" + source + "/good-" + g,
+              JSON.writeValueAsBytes(
+                  Map.of(
+                      "id",
+                      "good-" + g,
+                      "source",
+                      source,
+                      "title",
+                      "Good " + g,
+                      "text",
+                      "A well-formed record number " + g + " about reef surveys.")),
+              "application/json");
+        }
+      }
+      producer.flush();
+    }
+    var dead =
+        TopicReader.await(
+            kafka.bootstrapServers(),
+            "rag.documents.v1.dlq",
+            r -> r.key() != null && r.key().startsWith("default/" + source + "/"),
+            bad.size(),
+            Duration.ofSeconds(120));
+    Map<String, String> reasons = new LinkedHashMap<>();
+    dead.forEach(
+        r ->
+            reasons.put(
+                r.key().substring(r.key().lastIndexOf('/') + 1), TopicReader.deadLetterReason(r)));
+    assertThat(reasons.keySet()).containsExactlyInAnyOrderElementsOf(bad.keySet());
+    assertThat(reasons.values()).allSatisfy(reason -> assertThat(reason).isNotBlank());
+    awaitTrue(() -> pointsQuietly(source) >= good, RECOVERY, good + " good records indexed");
+    sleep(2000);
+    assertThat(points(source)).isEqualTo(good);
+    reasons.forEach((k, v) -> report.add(String.format("poison %-15s -> DLQ: %s", k, v)));
+    report.add("poison: " + bad.size() + " bad records in the DLQ, " + good + " good indexed");
+  }
+
+  private static void send(
+      KafkaProducer<String, byte[]> producer, String key, byte[] value, String contentType)
+      throws Exception {
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>("rag.documents.v1", key, value);
+    record.headers().add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
+    producer.send(record).get(30, TimeUnit.SECONDS);
+  }
+
+  /** 16 chat clients, each with its own key, for 60 s while documents are being ingested. */
+  @Test
+  @Order(7)
+  void sixteenChatClientsForAMinuteWhileIngesting() throws Exception {
+    CompletableFuture<Integer> upload = uploadInBackground("under-load", 200);
+    List<String> questions =
+        List.of(
+            "What reading did observation 12 record?",
+            "Which station recorded 40 units?",
+            "What do the reef surveys say?",
+            "Observation 7 of the kill-embed series");
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger errors = new AtomicInteger();
+    List<String> errorSamples = Collections.synchronizedList(new ArrayList<>());
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    List<Future<?>> clients = new ArrayList<>();
+    for (int c = 0; c < 16; c++) {
+      String key = USERS.get(c);
+      int client = c;
+      clients.add(
+          pool.submit(
+              () -> {
+                int n = 0;
+                while (System.nanoTime() < end) {
+                  String q = questions.get((client + n++) % questions.size());
+                  long t = System.nanoTime();
+                  try {
+                    HttpResponse<String> r =
+                        send(
+                            key,
+                            "POST",
+                            url("generate", "/v1/chat/completions"),
+                            Map.of("messages", List.of(Map.of("role", "user", "content", q))));
+                    if (r.statusCode() != 200) {
+                      errors.incrementAndGet();
+                      if (errorSamples.size() < 5) {
+                        errorSamples.add(r.statusCode() + " " + r.body());
+                      }
+                    } else {
+                      latencies.add((System.nanoTime() - t) / 1e6);
+                    }
+                  } catch (Exception e) {
+                    errors.incrementAndGet();
+                    if (errorSamples.size() < 5) {
+                      errorSamples.add(e.toString());
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : clients) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    int uploadFailures = upload.get(RECOVERY.toSeconds(), TimeUnit.SECONDS);
+    List<Double> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    double p50 = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+    double p95 =
+        sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, sorted.size() * 0.95));
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "load: 16 chat clients x 60 s + 200 documents ingested: %d answers, %d errors,"
+                + " p50 %.0f ms, p95 %.0f ms, %.1f answers/s; upload retries %d",
+            latencies.size(),
+            errors.get(),
+            p50,
+            p95,
+            latencies.size() / 60.0,
+            uploadFailures));
+    assertThat(errors.get()).as(String.join("\n", errorSamples)).isZero();
+    assertThat(uploadFailures).isZero();
+    assertThat(latencies).isNotEmpty();
+  }
+}
