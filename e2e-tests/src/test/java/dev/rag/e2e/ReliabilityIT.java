@@ -311,17 +311,47 @@ class ReliabilityIT {
    * once indexing is under way, then requires every document indexed exactly once.
    */
   private static void survive(String source, String fault, Runnable inject) throws Exception {
+    survive(source, fault, inject, null);
+  }
+
+  /**
+   * @param notReadyService a service that must have reported not-ready while the fault lasted
+   */
+  private static void survive(String source, String fault, Runnable inject, String notReadyService)
+      throws Exception {
     long start = System.nanoTime();
     rateLimited.set(0);
     CompletableFuture<Integer> upload = uploadInBackground(source, DOCUMENTS);
     awaitTrue(() -> pointsQuietly(source) >= 50, RECOVERY, "indexing to start in " + source);
     long injected = System.nanoTime();
+    // Watch readiness while the fault lasts: a service whose dependency is gone should say so.
+    Map<String, Boolean> notReady = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean watching =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (watching.get()) {
+                for (var e : services.entrySet()) {
+                  if (!ready(e.getValue())) {
+                    notReady.put(e.getKey(), true);
+                  }
+                }
+                sleep(500);
+              }
+            });
+    watcher.setDaemon(true);
+    watcher.start();
     inject.run();
+    watching.set(false);
+    watcher.join(5000);
     int failedAttempts = upload.get(RECOVERY.toSeconds(), TimeUnit.SECONDS);
-    awaitTrue(
-        () -> pointsQuietly(source) >= DOCUMENTS,
-        RECOVERY,
-        DOCUMENTS + " points in " + source + " (have " + pointsQuietly(source) + ")");
+    try {
+      awaitTrue(() -> pointsQuietly(source) >= DOCUMENTS, RECOVERY, DOCUMENTS + " points");
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "only " + pointsQuietly(source) + " points in " + source + "; " + diagnose(source), e);
+    }
     // Settled: nothing more arrives late.
     sleep(3000);
     List<String> documents = pointDocuments(source);
@@ -330,6 +360,7 @@ class ReliabilityIT {
         String.format(
             Locale.ROOT,
             "%-34s documents %d, points %d, distinct documents %d, lost %d, duplicates %d,"
+                + " not ready meanwhile: %s,"
                 + " failed upload attempts retried %d (and %d told to slow down, 429), recovered"
                 + " %.1f s after the fault (%.1f s in all)",
             fault,
@@ -338,12 +369,72 @@ class ReliabilityIT {
             distinct.size(),
             DOCUMENTS - distinct.size(),
             documents.size() - distinct.size(),
+            notReady.isEmpty()
+                ? "none"
+                : String.join(" ", new java.util.TreeSet<>(notReady.keySet())),
             failedAttempts,
             rateLimited.get(),
             (System.nanoTime() - injected) / 1e9,
             (System.nanoTime() - start) / 1e9));
     assertThat(distinct).hasSize(DOCUMENTS);
     assertThat(documents).hasSize(DOCUMENTS);
+    if (notReadyService != null) {
+      assertThat(notReady).as("services not ready during the fault").containsKey(notReadyService);
+      assertThat(ready(services.get(notReadyService)))
+          .as(notReadyService + " ready again")
+          .isTrue();
+    }
+  }
+
+  /** Where the missing documents of a source are stuck: their states, counted, with examples. */
+  private static String diagnose(String source) {
+    try {
+      Set<String> indexed = new HashSet<>(pointDocuments(source));
+      Map<String, List<String>> byState = new java.util.TreeMap<>();
+      for (int i = 0; i < DOCUMENTS; i++) {
+        String id = "doc-" + i;
+        if (indexed.contains(id)) {
+          continue;
+        }
+        HttpResponse<String> r =
+            send(ADMIN, "GET", url("ingest", "/v1/documents/" + id + "?source=" + source), null);
+        String state =
+            r.statusCode() == 200
+                ? JSON.readTree(r.body()).path("state").asText()
+                    + " "
+                    + JSON.readTree(r.body()).path("reason").asText("")
+                : "HTTP " + r.statusCode();
+        byState.computeIfAbsent(state, k -> new ArrayList<>()).add(id);
+      }
+      StringBuilder out = new StringBuilder("missing by state:");
+      byState.forEach(
+          (state, ids) ->
+              out.append(" [")
+                  .append(state)
+                  .append(": ")
+                  .append(ids.size())
+                  .append(", e.g. ")
+                  .append(ids.subList(0, Math.min(3, ids.size())))
+                  .append(']'));
+      return out.toString();
+    } catch (Exception e) {
+      return "(no diagnosis: " + e + ")";
+    }
+  }
+
+  private static boolean ready(ServiceProcess service) {
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + service.port() + "/q/health/ready"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private static void sleep(long millis) {
@@ -387,7 +478,8 @@ class ReliabilityIT {
     survive(
         "qdrant-down",
         "Qdrant killed, back after 20 s",
-        () -> qdrant.restart(Duration.ofSeconds(20)));
+        () -> qdrant.restart(Duration.ofSeconds(20)),
+        "retrieve");
   }
 
   @Test

@@ -19,6 +19,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class IngestService {
 
+  /** States that prove a version was read from the documents topic by the pipeline. */
+  private static final java.util.Set<DocumentState> PAST_THE_DOCUMENTS_TOPIC =
+      java.util.EnumSet.of(
+          DocumentState.DOCUMENT_STATE_CHUNKED,
+          DocumentState.DOCUMENT_STATE_EMBEDDED,
+          DocumentState.DOCUMENT_STATE_INDEXED);
+
   private final DocumentValidator validator;
   private final DocumentPublisher publisher;
   private final StatusPublisher status;
@@ -74,10 +81,12 @@ public class IngestService {
       return Uni.createFrom().failure(e);
     }
     Optional<DocumentStatus> known = statuses.get(doc.key());
+    // A no-op only when the pipeline has this version already: "accepted" alone does not prove the
+    // document reached the documents topic (a crash between the status and the document leaves
+    // exactly that), so it is published again; same version, same point ids, no duplicates.
     if (known.isPresent()
         && known.get().getVersion().equals(doc.version())
-        && known.get().getState() != DocumentState.DOCUMENT_STATE_FAILED
-        && known.get().getState() != DocumentState.DOCUMENT_STATE_DELETED) {
+        && PAST_THE_DOCUMENTS_TOPIC.contains(known.get().getState())) {
       return Uni.createFrom()
           .item(
               new AcceptedDocument(
