@@ -508,11 +508,11 @@ class ReliabilityIT {
         "oversized",
         JSON.writeValueAsBytes(
             Map.of("id", "oversized", "source", source, "text", "word ".repeat(2_000_000))));
-    bad.put(
-        "invalid-utf8",
-        new byte[] {
-          '{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'
-        });
+    byte[] utf8 =
+        ("{\"id\": \"invalid-utf8\", \"source\": \"" + source + "\", \"text\": \"caf\u00e9 X\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    utf8[utf8.length - 4] = (byte) 0xC3; // a lead byte followed by ' ': not UTF-8
+    bad.put("invalid-utf8", utf8);
     bad.put("wrong-protobuf", new byte[] {0x0a, (byte) 0xff, 0x01, 0x02, 0x03});
     int good = 40;
     try (KafkaProducer<String, byte[]> producer =
@@ -561,6 +561,8 @@ class ReliabilityIT {
                 r.key().substring(r.key().lastIndexOf('/') + 1), TopicReader.deadLetterReason(r)));
     assertThat(reasons.keySet()).containsExactlyInAnyOrderElementsOf(bad.keySet());
     assertThat(reasons.values()).allSatisfy(reason -> assertThat(reason).isNotBlank());
+    assertThat(reasons.get("invalid-utf8")).startsWith("value is not valid UTF-8");
+    assertThat(reasons.get("oversized")).contains("over the limit");
     awaitTrue(() -> pointsQuietly(source) >= good, RECOVERY, good + " good records indexed");
     sleep(2000);
     assertThat(points(source)).isEqualTo(good);

@@ -226,6 +226,11 @@ class IngestContractTest {
                 + "\"}")
             .getBytes(StandardCharsets.UTF_8),
         json);
+    byte[] notUtf8 =
+        ("{\"id\": \"bad-bytes\", \"text\": \"caf X\"}").getBytes(StandardCharsets.UTF_8);
+    notUtf8[notUtf8.length - 5] = (byte) 0xC3;
+    TopicWriter.send(
+        bootstrap(), Topics.DOCUMENTS, "default/" + source + "/bad-bytes", notUtf8, json);
     String afterKey = "default/" + source + "/after";
     TopicWriter.send(
         bootstrap(),
@@ -245,7 +250,7 @@ class IngestContractTest {
             bootstrap(),
             Topics.deadLetter(Topics.DOCUMENTS),
             r -> r.key() != null && r.key().startsWith("default/" + source + "/"),
-            4,
+            5,
             Duration.ofSeconds(30));
     assertThat(dead)
         .extracting(
@@ -257,7 +262,8 @@ class IngestContractTest {
             s -> assertThat(s).startsWith("broken: value is not JSON"),
             s -> assertThat(s).startsWith("wrong-type: event has no tenant or document id"),
             s -> assertThat(s).startsWith("no-text: text: text is required"),
-            s -> assertThat(s).startsWith("oversized: text:"));
+            s -> assertThat(s).startsWith("oversized: text:"),
+            s -> assertThat(s).startsWith("bad-bytes: value is not valid UTF-8"));
     // What came after the oversized record is still read.
     assertThat(chunksOf(afterKey, 1).get(0).getChunks(0).getText()).isEqualTo("Still read.");
     // The failure is visible in the document's status too.

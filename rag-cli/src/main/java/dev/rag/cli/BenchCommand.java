@@ -5,15 +5,10 @@ import dev.rag.proto.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -118,29 +113,17 @@ public class BenchCommand implements Callable<Integer> {
     System.out.printf(
         "%-12s %8s %8s %8s %10s%n", "concurrency", "p50 ms", "p95 ms", "p99 ms", "req/s");
     for (int c : concurrency) {
-      List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-      AtomicInteger next = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(c);
-      long start = System.nanoTime();
-      List<Future<?>> workers = new ArrayList<>();
-      for (int w = 0; w < c; w++) {
-        workers.add(
-            pool.submit(
-                () -> {
-                  int i;
-                  while ((i = next.getAndIncrement()) < requests) {
-                    long t = System.nanoTime();
-                    call(queries.get(i % queries.size()));
-                    latencies.add((System.nanoTime() - t) / 1e6);
-                  }
-                }));
-      }
-      for (Future<?> f : workers) {
-        f.get();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      pool.shutdown();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      ClosedLoop.Run<Double> run =
+          ClosedLoop.run(
+              c,
+              requests,
+              i -> {
+                long t = System.nanoTime();
+                call(queries.get(i % queries.size()));
+                return (System.nanoTime() - t) / 1e6;
+              });
+      List<Double> latencies = run.results();
+      double seconds = run.seconds();
       System.out.printf(
           Locale.ROOT,
           "%-12d %8.1f %8.1f %8.1f %10.1f%n",

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.text.BreakIterator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,11 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -172,28 +166,10 @@ final class ChatBench {
         "%-12s %10s %10s %10s %10s %8s%n",
         "concurrency", "ttft p50", "ttft p95", "total p50", "total p95", "req/s");
     for (int c : concurrency) {
-      List<double[]> timings = Collections.synchronizedList(new ArrayList<>());
-      AtomicInteger next = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(c);
-      long start = System.nanoTime();
-      List<Future<?>> workers = new ArrayList<>();
-      for (int w = 0; w < c; w++) {
-        workers.add(
-            pool.submit(
-                () -> {
-                  int i;
-                  while ((i = next.getAndIncrement()) < requests) {
-                    timings.add(stream(questions.get(i % questions.size())));
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : workers) {
-        f.get();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      pool.shutdown();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      ClosedLoop.Run<double[]> run =
+          ClosedLoop.run(c, requests, i -> stream(questions.get(i % questions.size())));
+      List<double[]> timings = run.results();
+      double seconds = run.seconds();
       List<Double> ttft = timings.stream().map(t -> t[0]).toList();
       List<Double> total = timings.stream().map(t -> t[1]).toList();
       System.out.printf(

@@ -152,7 +152,17 @@ public class DocumentProcessor {
   private VersionedDocument fromJson(byte[] value, long timestamp) {
     JsonNode node;
     try {
-      node = JSON.readTree(new String(value, StandardCharsets.UTF_8));
+      // Strict: bytes that are not UTF-8 are refused, not silently replaced.
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(value))
+              .toString();
+      node = JSON.readTree(text);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException("value is not valid UTF-8 (" + e + ")", e);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("value is not JSON: " + e.getOriginalMessage(), e);
     }
