@@ -37,6 +37,11 @@ public class RateLimitFilters implements ServerInterceptor {
         .order(-1000)
         .handler(
             rc -> {
+              String type = rc.request().getHeader("Content-Type");
+              if (type != null && type.startsWith("application/grpc")) {
+                rc.next(); // gRPC on the same port: limited once, by the interceptor below
+                return;
+              }
               String key = ApiKeys.bearer(rc.request().getHeader("Authorization"));
               long wait = key == null ? 0 : limiter.acquire(key);
               if (wait == 0) {
@@ -74,10 +79,27 @@ public class RateLimitFilters implements ServerInterceptor {
     }
     Metadata trailers = new Metadata();
     trailers.put(RETRY_AFTER, Long.toString(wait));
-    call.close(
+    Status refused =
         Status.RESOURCE_EXHAUSTED.withDescription(
-            "rate limit exceeded for this API key; retry in " + wait + " s"),
-        trailers);
-    return new ServerCall.Listener<>() {};
+            "rate limit exceeded for this API key; retry in " + wait + " s");
+    // Refused once the request has arrived: closing a stream the client is still writing would
+    // reach it as a reset (UNAVAILABLE) instead of this status.
+    call.request(1);
+    return new ServerCall.Listener<>() {
+      private boolean closed;
+
+      @Override
+      public void onMessage(Q message) {
+        call.request(1);
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (!closed) {
+          closed = true;
+          call.close(refused, trailers);
+        }
+      }
+    };
   }
 }
