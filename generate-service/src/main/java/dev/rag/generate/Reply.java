@@ -41,6 +41,7 @@ public final class Reply implements AutoCloseable {
   private final StringBuilder text = new StringBuilder();
   private final List<String> stop;
   private boolean ended;
+  private boolean counted;
   private String finishReason;
 
   Reply(
@@ -57,7 +58,13 @@ public final class Reply implements AutoCloseable {
     this.pieces = pieces;
     this.citations = new StreamingCitations(sources.size());
     this.stop = stop == null ? List.of() : stop;
-    this.onRemoved = () -> checker.countRemoved(citations.removed());
+    this.onRemoved =
+        () -> {
+          if (!counted) {
+            counted = true;
+            checker.countRemoved(citations.removed());
+          }
+        };
   }
 
   /** A finished answer streamed in word-sized pieces. */

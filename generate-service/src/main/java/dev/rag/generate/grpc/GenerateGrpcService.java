@@ -85,7 +85,10 @@ public class GenerateGrpcService implements Generate {
                     emitter.fail(
                         Status.INTERNAL.withDescription("internal error").asRuntimeException());
                   }
-                });
+                })
+            // The text may come from a model that writes slowly: never wait on an event loop.
+            .runSubscriptionOn(
+                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     return text;
   }
 
