@@ -323,4 +323,29 @@ class IngestContractTest {
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
+
+  @Test
+  void aFileWithNothingToIndexFailsWithAReasonInsteadOfWaitingForever() {
+    String source = "empty-" + UUID.randomUUID();
+    given()
+        .contentType("text/markdown")
+        .queryParam("name", "title-only.md")
+        .queryParam("source", source)
+        .body("# Only a title\n")
+        .post("/v1/files")
+        .then()
+        .statusCode(202);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .queryParam("source", source)
+                    .get("/v1/documents/title-only.md")
+                    .then()
+                    .body("state", equalTo("failed"))
+                    .body(
+                        "reason",
+                        equalTo("nothing to index: the document has no text besides its title")));
+  }
 }

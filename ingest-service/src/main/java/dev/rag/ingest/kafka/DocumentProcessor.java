@@ -104,6 +104,17 @@ public class DocumentProcessor {
       title = title.isEmpty() ? TextNormalizer.normaliseLine(page.title()) : title;
     }
     List<TextChunk> chunks = chunker.chunk(title, text, contentType);
+    if (chunks.isEmpty()) {
+      // Nothing would ever be indexed: say so instead of leaving the document "chunked" forever.
+      String reason =
+          "nothing to index: the document has no text"
+              + (title.isEmpty() ? "" : " besides its title");
+      if (targetModel == null) {
+        status.publish(
+            doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", reason);
+      }
+      throw new IllegalArgumentException(reason);
+    }
     publisher.publish(doc, chunks, targetModel).await().atMost(PUBLISH_TIMEOUT);
     if (targetModel == null) {
       status.publish(
