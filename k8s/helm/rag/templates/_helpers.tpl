@@ -77,3 +77,7 @@ securityContext:
 {{- define "rag.authSecretName" -}}
 {{- default (printf "%s-auth" (include "rag.fullname" .)) .Values.auth.existingSecret -}}
 {{- end -}}
+
+{{- define "rag.serviceKeySecretName" -}}
+{{- default (printf "%s-service-key" (include "rag.fullname" .)) .Values.auth.existingSecret -}}
+{{- end -}}

@@ -104,11 +104,11 @@ spec:
             - name: RAG_AUTH_ENABLED
               value: "true"
             - name: RAG_AUTH_KEYS_FILE
-              value: /etc/rag/auth/keys
+              value: {{ ternary "/etc/rag/auth/keys" "/etc/rag/auth/service-keys,/etc/rag/auth/people-keys" (not (empty $root.Values.auth.existingSecret)) }}
             - name: RAG_AUTH_SERVICE_KEY
               valueFrom:
                 secretKeyRef:
-                  name: {{ include "rag.authSecretName" $root }}
+                  name: {{ include "rag.serviceKeySecretName" $root }}
                   key: service-key
             {{- else }}
             - name: RAG_AUTH_ENABLED
@@ -159,11 +159,26 @@ spec:
             sizeLimit: 1Gi
         {{- if $root.Values.auth.enabled }}
         - name: auth
+          {{- if $root.Values.auth.existingSecret }}
           secret:
-            secretName: {{ include "rag.authSecretName" $root }}
+            secretName: {{ $root.Values.auth.existingSecret }}
             items:
               - key: keys
                 path: keys
+          {{- else }}
+          projected:
+            sources:
+              - secret:
+                  name: {{ include "rag.serviceKeySecretName" $root }}
+                  items:
+                    - key: keys
+                      path: service-keys
+              - secret:
+                  name: {{ include "rag.authSecretName" $root }}
+                  items:
+                    - key: keys
+                      path: people-keys
+          {{- end }}
         {{- end }}
 ---
 apiVersion: v1

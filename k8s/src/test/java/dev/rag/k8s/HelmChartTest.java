@@ -232,7 +232,9 @@ class HelmChartTest {
 
   @Test
   void everyServiceGetsTheApiKeysAndTheServicesKeyMatchesItsDigest() throws Exception {
-    JsonNode secret = Chart.named(defaults, "Secret", "rag-auth");
+    JsonNode secret = Chart.named(defaults, "Secret", "rag-service-key");
+    assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
+        .isEqualTo("keep");
     String serviceKey = secret.at("/stringData/service-key").asText();
     assertThat(serviceKey).startsWith("rag_").hasSize(47);
     String digest =
@@ -248,6 +250,8 @@ class HelmChartTest {
           .contains("RAG_AUTH_ENABLED", "RAG_AUTH_KEYS_FILE", "RAG_AUTH_SERVICE_KEY");
       assertThat(container.path("volumeMounts").findValuesAsText("mountPath"))
           .contains("/etc/rag/auth");
+      assertThat(deployment.at("/spec/template/spec/volumes").toString())
+          .contains("rag-service-key", "rag-auth");
     }
     // A person's key line is checked by the values schema.
     String alice = "alice " + "ab".repeat(32) + " lab-a query,ingest";
@@ -264,6 +268,6 @@ class HelmChartTest {
     List<JsonNode> open = Chart.render(List.of(), Map.of("auth.enabled", false));
     assertThat(Chart.ofKind(open, "Secret"))
         .extracting(d -> d.path("metadata").path("name").asText())
-        .doesNotContain("rag-auth");
+        .doesNotContain("rag-auth", "rag-service-key");
   }
 }

@@ -3,6 +3,7 @@ package dev.rag.auth;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** API-key authentication, under {@code rag.auth.*}. */
@@ -16,8 +17,8 @@ public interface AuthConfig {
   @WithDefault("true")
   boolean enabled();
 
-  /** A file of key entries (one per line; e.g. a mounted Kubernetes Secret). */
-  Optional<Path> keysFile();
+  /** Files of key entries (one per line; e.g. mounted Kubernetes Secrets), comma-separated. */
+  Optional<List<Path>> keysFile();
 
   /** Key entries inline, separated by {@code ;} (see {@code ApiKeys}). */
   Optional<String> keys();

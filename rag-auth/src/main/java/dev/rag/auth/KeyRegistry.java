@@ -19,7 +19,7 @@ public class KeyRegistry {
 
   KeyRegistry(AuthConfig config) {
     this.enabled = config.enabled();
-    this.keys = ApiKeys.load(config.keysFile(), config.keys());
+    this.keys = ApiKeys.loadAll(config.keysFile().orElse(java.util.List.of()), config.keys());
     if (enabled && keys.size() == 0) {
       throw new IllegalStateException(
           "Authentication is on but no API key is configured: set rag.auth.keys-file"

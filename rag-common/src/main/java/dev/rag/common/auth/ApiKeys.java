@@ -121,12 +121,17 @@ public final class ApiKeys {
    * @throws IllegalArgumentException when an entry is malformed or the file cannot be read
    */
   public static ApiKeys load(Optional<Path> file, Optional<String> inline) {
+    return loadAll(file.map(List::of).orElse(List.of()), inline);
+  }
+
+  /** Keys from several files (read in order) and inline entries. */
+  public static ApiKeys loadAll(List<Path> files, Optional<String> inline) {
     List<String> lines = new java.util.ArrayList<>();
-    if (file.isPresent()) {
+    for (Path file : files) {
       try {
-        lines.addAll(Files.readAllLines(file.get(), StandardCharsets.UTF_8));
+        lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the API keys file " + file.get(), e);
+        throw new UncheckedIOException("cannot read the API keys file " + file, e);
       }
     }
     inline.ifPresent(s -> lines.addAll(List.of(s.split(";"))));
