@@ -77,34 +77,22 @@ class EndToEndIT {
     qdrant = QdrantServer.start();
     int embedPort = FreePorts.find();
     retrievePort = FreePorts.find();
-    common = new LinkedHashMap<>();
-    common.put(
-        "rag.auth.keys",
-        String.join(
-            ";",
-            "alice " + ApiKeys.digest(ALICE) + " default admin",
-            "bob " + ApiKeys.digest(BOB) + " other-lab ingest,query",
-            "services " + ApiKeys.digest(SERVICES) + " default service"));
-    common.put("rag.auth.service-key", SERVICES);
-    common.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    common.put("ingest.topics.partitions", "3");
-    common.put("embed.topics.partitions", "3");
-    common.put("retrieve.topics.partitions", "3");
-    common.put("retrieve.qdrant.host", qdrant.host());
-    common.put("retrieve.qdrant.port", Integer.toString(qdrant.grpcPort()));
-    common.put("retrieve.qdrant.collection", PREFIX);
-    common.put("quarkus.grpc.clients.embed.port", Integer.toString(embedPort));
-    common.put("quarkus.grpc.clients.retrieve.port", Integer.toString(retrievePort));
-
-    services.add(ServiceProcess.start(root, "embed-service", embedPort, common));
-    services.add(ServiceProcess.start(root, "retrieve-service", retrievePort, common));
-    ingest = ServiceProcess.start(root, "ingest-service", FreePorts.find(), common);
-    services.add(ingest);
-    generate = ServiceProcess.start(root, "generate-service", FreePorts.find(), common);
-    services.add(generate);
-    for (ServiceProcess s : services) {
-      s.awaitReady(Duration.ofSeconds(120));
-    }
+    common =
+        RagSystem.config(
+            kafka,
+            qdrant,
+            PREFIX,
+            embedPort,
+            retrievePort,
+            List.of(
+                "alice " + ApiKeys.digest(ALICE) + " default admin",
+                "bob " + ApiKeys.digest(BOB) + " other-lab ingest,query",
+                "services " + ApiKeys.digest(SERVICES) + " default service"),
+            SERVICES);
+    Map<String, ServiceProcess> started = RagSystem.start(root, common, embedPort, retrievePort);
+    services.addAll(started.values());
+    ingest = started.get("ingest");
+    generate = started.get("generate");
   }
 
   @AfterAll

@@ -91,24 +91,13 @@ class ReliabilityIT {
     }
     int embedPort = FreePorts.find();
     int retrievePort = FreePorts.find();
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("rag.auth.keys", String.join(";", keys));
-    config.put("rag.auth.service-key", SERVICES);
-    config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    config.put("ingest.topics.partitions", "3");
-    config.put("embed.topics.partitions", "3");
-    config.put("retrieve.topics.partitions", "3");
-    config.put("retrieve.qdrant.host", qdrant.host());
-    config.put("retrieve.qdrant.port", Integer.toString(qdrant.grpcPort()));
-    config.put("retrieve.qdrant.collection", COLLECTION_PREFIX);
-    config.put("quarkus.grpc.clients.embed.port", Integer.toString(embedPort));
-    config.put("quarkus.grpc.clients.retrieve.port", Integer.toString(retrievePort));
-    services.put("embed", ServiceProcess.start(root, "embed-service", embedPort, config));
-    services.put("retrieve", ServiceProcess.start(root, "retrieve-service", retrievePort, config));
-    services.put("ingest", ServiceProcess.start(root, "ingest-service", FreePorts.find(), config));
-    services.put(
-        "generate", ServiceProcess.start(root, "generate-service", FreePorts.find(), config));
-    services.values().forEach(s -> s.awaitReady(Duration.ofSeconds(120)));
+    services.putAll(
+        RagSystem.start(
+            root,
+            RagSystem.config(
+                kafka, qdrant, COLLECTION_PREFIX, embedPort, retrievePort, keys, SERVICES),
+            embedPort,
+            retrievePort));
   }
 
   @AfterAll

@@ -220,7 +220,7 @@ public class ChatService {
       if (m.content() == null || m.content().isBlank()) {
         continue;
       }
-      String text = m.content().strip().replaceAll("\\s?\\[\\d{1,4}\\]", "");
+      String text = CitationChecker.strip(m.content().strip());
       if (text.length() > 600) {
         text = text.substring(0, 600) + " …";
       }

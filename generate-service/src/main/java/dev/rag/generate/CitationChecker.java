@@ -33,17 +33,26 @@ public class CitationChecker {
     if (result.removed() > 0) {
       removed.increment(result.removed());
     }
-    List<SourceRef> sources = new ArrayList<>(answer.sources().size());
-    for (SourceRef s : answer.sources()) {
-      sources.add(
-          new SourceRef(s.number(), s.passage(), result.text().contains("[" + s.number() + "]")));
-    }
     return new Answer(
         result.text(),
-        sources,
+        markCited(answer.sources(), result.text()),
         answer.finishReason(),
         answer.promptTokens(),
         answer.completionTokens());
+  }
+
+  /** The sources with their cited flags set from {@code text}. */
+  static List<SourceRef> markCited(List<SourceRef> sources, String text) {
+    List<SourceRef> marked = new ArrayList<>(sources.size());
+    for (SourceRef s : sources) {
+      marked.add(new SourceRef(s.number(), s.passage(), text.contains("[" + s.number() + "]")));
+    }
+    return marked;
+  }
+
+  /** {@code text} without any citation (an earlier turn's numbers mean nothing in a new prompt). */
+  public static String strip(String text) {
+    return CITATION.matcher(text).replaceAll("");
   }
 
   /** Counts citations removed elsewhere (from a streamed answer). */

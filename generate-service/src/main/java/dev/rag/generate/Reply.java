@@ -1,6 +1,5 @@
 package dev.rag.generate;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -32,7 +31,6 @@ public final class Reply implements AutoCloseable {
   }
 
   private final String model;
-  private final List<RetrievedPassage> passages;
   private final List<SourceRef> ordered;
   private final int promptTokens;
   private final Pieces pieces;
@@ -53,7 +51,6 @@ public final class Reply implements AutoCloseable {
       CitationChecker checker) {
     this.model = model;
     this.ordered = sources;
-    this.passages = sources.stream().map(SourceRef::passage).toList();
     this.promptTokens = promptTokens;
     this.pieces = pieces;
     this.citations = new StreamingCitations(sources.size());
@@ -140,20 +137,12 @@ public final class Reply implements AutoCloseable {
   /** The answer so far; complete once {@link #next()} returned null. */
   public Answer answer() {
     String full = text.toString();
-    List<SourceRef> sources = new ArrayList<>(ordered.size());
-    for (SourceRef s : ordered) {
-      sources.add(new SourceRef(s.number(), s.passage(), full.contains("[" + s.number() + "]")));
-    }
+    List<SourceRef> sources = CitationChecker.markCited(ordered, full);
     int completion =
         pieces.completionTokens() >= 0 ? pieces.completionTokens() : Tokens.count(full);
     int prompt = pieces.promptTokens() >= 0 ? pieces.promptTokens() : promptTokens;
     return new Answer(
         full, sources, finishReason == null ? "stop" : finishReason, prompt, completion);
-  }
-
-  /** The passages given to the answerer, in source-number order. */
-  public List<RetrievedPassage> passages() {
-    return passages;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.rag.generate.llm;
 
 import dev.rag.generate.ChatMessage;
+import dev.rag.generate.CitationChecker;
 import dev.rag.generate.RetrievedPassage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ public final class GroundedPrompt {
       if ("user".equals(m.role())) {
         turns.add(LlmMessage.user(text));
       } else if ("assistant".equals(m.role())) {
-        turns.add(LlmMessage.assistant(text.replaceAll("\\s?\\[\\d{1,4}\\]", "")));
+        turns.add(LlmMessage.assistant(CitationChecker.strip(text)));
       }
     }
     return turns.subList(Math.max(0, turns.size() - HISTORY_MESSAGES), turns.size());
