@@ -3,6 +3,7 @@ package dev.rag.cli;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,15 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--top-k", defaultValue = "10")
   int topK;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "300",
+      description =
+          "retrieve: calls made before measuring, so that neither this client nor the service is"
+              + " measured before its code is compiled; with another split's queries when the"
+              + " folder has one, so no measured query was asked before (default: ${DEFAULT-VALUE})")
+  int warmup;
+
   @Option(names = "--tenant", defaultValue = "default")
   String tenant;
 
@@ -107,8 +117,13 @@ public class BenchCommand implements Callable<Integer> {
     List<String> queries = new ArrayList<>(BeirDataset.load(dir, split).queries().values());
     System.out.printf(
         "retrieve benchmark: mode %s, top_k %d, %d queries%n", mode, topK, queries.size());
-    for (int i = 0; i < Math.min(30, queries.size()); i++) {
-      call(queries.get(i));
+    List<String> warmupQueries = queries;
+    String other = "train".equals(split) ? "test" : "train";
+    if (Files.isRegularFile(dir.resolve("qrels").resolve(other + ".tsv"))) {
+      warmupQueries = new ArrayList<>(BeirDataset.load(dir, other).queries().values());
+    }
+    for (int i = 0; i < warmup; i++) {
+      call(warmupQueries.get(i % warmupQueries.size()));
     }
     System.out.printf(
         "%-12s %8s %8s %8s %10s%n", "concurrency", "p50 ms", "p95 ms", "p99 ms", "req/s");

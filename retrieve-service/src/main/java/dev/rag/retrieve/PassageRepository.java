@@ -1,6 +1,7 @@
 package dev.rag.retrieve;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** Where passages are stored and searched. Every read and delete is scoped to one tenant. */
 public interface PassageRepository {
@@ -29,17 +30,88 @@ public interface PassageRepository {
    * A scope's candidates per signal, best first, with the signal's score set. Candidates carry
    * their point id, source and document id only: {@link #load} fetches the rest for those kept.
    */
-  record ScopeHits(String name, List<Passage> dense, List<Passage> sparse) {}
+  record ScopeHits(String name, List<Passage> dense, List<Passage> sparse) {
 
-  /** Runs every scope's searches in one round trip. */
-  List<ScopeHits> search(
+    /** Each scope's hits from the two signals' results (either may be null: not searched). */
+    public static List<ScopeHits> of(
+        List<SearchScope> scopes, List<List<Passage>> dense, List<List<Passage>> sparse) {
+      List<ScopeHits> hits = new java.util.ArrayList<>(scopes.size());
+      for (int i = 0; i < scopes.size(); i++) {
+        hits.add(
+            new ScopeHits(
+                scopes.get(i).name(),
+                dense == null ? List.of() : dense.get(i),
+                sparse == null ? List.of() : sparse.get(i)));
+      }
+      return hits;
+    }
+  }
+
+  /**
+   * Starts one signal's search in every scope, in one round trip: the dense signal when {@code
+   * query.dense()} is set, else the sparse one. Completes (within the store's timeout) with each
+   * scope's candidates in scope order, or fails with {@link DependencyUnavailableException} when
+   * the store cannot answer.
+   */
+  CompletableFuture<List<List<Passage>>> searchAsync(
       String tenant, List<SearchScope> scopes, PassageFilter filter, QueryVectors query, int depth);
+
+  /** Runs both signals' searches of every scope, at the same time. */
+  default List<ScopeHits> search(
+      String tenant,
+      List<SearchScope> scopes,
+      PassageFilter filter,
+      QueryVectors query,
+      int depth) {
+    CompletableFuture<List<List<Passage>>> dense =
+        query.dense() == null
+            ? null
+            : searchAsync(
+                tenant,
+                scopes,
+                filter,
+                new QueryVectors(query.model(), query.dense(), null),
+                depth);
+    CompletableFuture<List<List<Passage>>> sparse =
+        query.sparse() == null
+            ? null
+            : searchAsync(
+                tenant,
+                scopes,
+                filter,
+                new QueryVectors(query.model(), null, query.sparse()),
+                depth);
+    return ScopeHits.of(scopes, join(dense), join(sparse));
+  }
 
   /** The candidates with their full payload (text, title, metadata...), in the same order. */
   List<Passage> load(String modelId, List<Passage> candidates);
 
-  /** The sources the tenant has passages in, in a model's index. */
-  List<String> sources(String tenant, String modelId);
+  /** Starts listing the sources the tenant has passages in, in a model's index, sorted. */
+  CompletableFuture<List<String>> sourcesAsync(String tenant, String modelId);
+
+  /** The sources the tenant has passages in, in a model's index, sorted. */
+  default List<String> sources(String tenant, String modelId) {
+    return join(sourcesAsync(tenant, modelId));
+  }
+
+  /**
+   * The result of a future from this repository (null for null), rethrowing its failure as it was
+   * raised.
+   */
+  static <T> T join(CompletableFuture<T> future) {
+    if (future == null) {
+      return null;
+    }
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
 
   /** Documents and passages per source. */
   record SourceCount(String source, long documents, long passages) {}

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Answering a query with the tenant's most relevant passages, in one of four modes: dense, sparse,
@@ -50,46 +51,38 @@ public class RetrieveService {
     HybridSettings hybrid = hybrid(query.hybrid());
     int depth = Math.max(hybrid.depth(), mode == RetrievalMode.FULL ? 2 * topK : topK);
 
-    String modelId;
+    String tenant = query.tenant();
+    PassageFilter filter = query.filter() == null ? PassageFilter.NONE : query.filter();
+    SparseVector sparse = mode == RetrievalMode.DENSE ? null : lexical.encodeQuery(text);
+    if (sparse != null && sparse.isEmpty()) {
+      sparse = null;
+    }
+    // Which sources to search, and the lexical search, need no inference: they start now and run
+    // in Qdrant while the query is embedded here.
+    String modelId = embedder.currentModel();
+    CompletableFuture<List<SearchScope>> scopes = scopes(query, mode, modelId);
+    CompletableFuture<List<List<Passage>>> sparseHits =
+        search(tenant, scopes, filter, modelId, null, sparse, depth);
     float[] dense = null;
     if (mode != RetrievalMode.SPARSE) {
       QueryEmbedder.QueryVector v = embedder.embedQuery(text);
-      modelId = v.modelId();
       dense = v.vector();
-    } else {
-      modelId = embedder.currentModel();
-    }
-    SparseVector sparse = null;
-    if (mode != RetrievalMode.DENSE) {
-      sparse = lexical.encodeQuery(text);
-      if (sparse.isEmpty()) {
-        sparse = null;
+      if (!v.modelId().equals(modelId)) {
+        // embed-service switched models under this query: search the new model's index only.
+        modelId = v.modelId();
+        scopes = scopes(query, mode, modelId);
+        sparseHits = search(tenant, scopes, filter, modelId, null, sparse, depth);
       }
     }
-    if (dense == null && sparse == null) {
+    CompletableFuture<List<List<Passage>>> denseHits =
+        search(tenant, scopes, filter, modelId, dense, null, depth);
+    List<SearchScope> searched = PassageRepository.join(scopes);
+    List<ScopeHits> hits =
+        ScopeHits.of(
+            searched, PassageRepository.join(denseHits), PassageRepository.join(sparseHits));
+    if (searched.isEmpty() || (dense == null && sparse == null)) {
       return new Result(modelId, mode, List.of());
     }
-
-    List<SearchScope> scopes = new ArrayList<>();
-    if (mode == RetrievalMode.FULL) {
-      List<String> sources =
-          query.sources().isEmpty() ? repository.sources(query.tenant(), modelId) : query.sources();
-      for (String s : sources) {
-        scopes.add(new SearchScope(s, List.of(s)));
-      }
-      if (scopes.isEmpty()) {
-        return new Result(modelId, mode, List.of());
-      }
-    } else {
-      scopes.add(new SearchScope("all", query.sources()));
-    }
-    List<ScopeHits> hits =
-        repository.search(
-            query.tenant(),
-            scopes,
-            query.filter() == null ? PassageFilter.NONE : query.filter(),
-            new QueryVectors(modelId, dense, sparse),
-            depth);
 
     List<Passage> ranked =
         switch (mode) {
@@ -104,6 +97,39 @@ public class RetrieveService {
       ranked = repository.load(modelId, ranked.subList(0, Math.min(topK, ranked.size())));
     }
     return new Result(modelId, mode, ranked.subList(0, Math.min(topK, ranked.size())));
+  }
+
+  /**
+   * The scopes searched: each source on its own in FULL mode (all the tenant has when the query
+   * names none), else one scope over the query's sources.
+   */
+  private CompletableFuture<List<SearchScope>> scopes(
+      RetrievalQuery query, RetrievalMode mode, String modelId) {
+    if (mode != RetrievalMode.FULL) {
+      return CompletableFuture.completedFuture(List.of(new SearchScope("all", query.sources())));
+    }
+    CompletableFuture<List<String>> sources =
+        query.sources().isEmpty()
+            ? repository.sourcesAsync(query.tenant(), modelId)
+            : CompletableFuture.completedFuture(query.sources());
+    return sources.thenApply(
+        list -> list.stream().map(s -> new SearchScope(s, List.of(s))).toList());
+  }
+
+  /** One signal's search once the scopes are known; null when the signal is not used. */
+  private CompletableFuture<List<List<Passage>>> search(
+      String tenant,
+      CompletableFuture<List<SearchScope>> scopes,
+      PassageFilter filter,
+      String modelId,
+      float[] dense,
+      SparseVector sparse,
+      int depth) {
+    if (dense == null && sparse == null) {
+      return null;
+    }
+    QueryVectors vectors = new QueryVectors(modelId, dense, sparse);
+    return scopes.thenCompose(list -> repository.searchAsync(tenant, list, filter, vectors, depth));
   }
 
   private List<Passage> full(

@@ -308,6 +308,83 @@ class IndexAndRetrieveTest {
   }
 
   @Test
+  void searchesASourceThisInstanceJustIndexedWhenAskedForAllSources() throws Exception {
+    String tenant = tenant();
+    publish(event(tenant, "papers", "first", "v1", 0, 1, "Graphene conducts heat very well."));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "first") == 1);
+    // Searching every source lists the tenant's sources (and keeps the list a while).
+    assertThat(retrieve(tenant, "graphene heat").getPassagesList())
+        .extracting(p -> p.getSource())
+        .containsExactly("papers");
+
+    publish(event(tenant, "notes", "second", "v1", 0, 1, "Axolotls regrow their limbs."));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "second") == 1);
+
+    // At once, not after the list's lifetime: the new source is among those searched.
+    assertThat(repository.sources(tenant, HashingQueryEmbedder.MODEL))
+        .containsExactly("notes", "papers");
+    RetrieveResponse response = retrieve(tenant, "axolotls regrow limbs");
+    assertThat(response.getPassages(0).getDocumentId()).isEqualTo("second");
+    assertThat(response.getPassages(0).getSource()).isEqualTo("notes");
+  }
+
+  @Test
+  void aCollectionDeletedBehindItsBackIsEmptyToQueriesAndMadeAgainByIndexing() throws Exception {
+    String tenant = tenant();
+    String model = "vanishing-model-8";
+    float[] vector = {0, 1, 0, 0, 0, 0, 0, 0};
+    EmbeddingsEvent.Builder event =
+        event(tenant, "notes", "kept", "v1", 0, 1).toBuilder().setModelId(model).setDimension(8);
+    event.addChunks(
+        EmbeddedChunk.newBuilder()
+            .setChunk(Chunk.newBuilder().setIndex(0).setText("a passage of a vanishing index"))
+            .addAllVector(List.of(0f, 1f, 0f, 0f, 0f, 0f, 0f, 0f)));
+    publish(event.build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(model, tenant, "notes", "kept") == 1);
+    var scopes = List.of(new PassageRepository.SearchScope("all", List.of()));
+    var query = new PassageRepository.QueryVectors(model, vector, null);
+    assertThat(repository.search(tenant, scopes, PassageFilter.NONE, query, 5).get(0).dense())
+        .hasSize(1);
+
+    var delete =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    dev.rag.testsupport.QdrantServer.shared().httpUrl()
+                        + "/collections/"
+                        + repository.collection(model)))
+            .DELETE()
+            .build();
+    assertThat(
+            java.net.http.HttpClient.newHttpClient()
+                .send(delete, java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(200);
+
+    // Queries find nothing rather than fail...
+    assertThat(repository.search(tenant, scopes, PassageFilter.NONE, query, 5).get(0).dense())
+        .isEmpty();
+    assertThat(repository.sources(tenant, model)).isEmpty();
+    // ...and the next event makes the collection again instead of being dead-lettered.
+    publish(event.setHeader(event.getHeader().toBuilder().setVersion("v2")).build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(model, tenant, "notes", "kept") == 1);
+    assertThat(repository.search(tenant, scopes, PassageFilter.NONE, query, 5).get(0).dense())
+        .extracting(Passage::documentId)
+        .containsExactly("kept");
+  }
+
+  @Test
   void neverReturnsAnotherTenantsPassagesAndFiltersBySource() throws Exception {
     String a = tenant();
     String b = tenant();

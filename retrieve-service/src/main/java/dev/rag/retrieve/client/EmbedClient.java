@@ -3,17 +3,20 @@ package dev.rag.retrieve.client;
 import dev.rag.proto.v1.Embed;
 import dev.rag.proto.v1.EmbedRequest;
 import dev.rag.proto.v1.EmbedResponse;
+import dev.rag.proto.v1.InfoRequest;
+import dev.rag.proto.v1.InfoResponse;
 import dev.rag.proto.v1.InputKind;
 import dev.rag.retrieve.DependencyUnavailableException;
-import dev.rag.retrieve.QueryEmbedder;
+import dev.rag.retrieve.QueryEmbedder.QueryVector;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
-/** Embeds queries through embed-service's gRPC Embed, with a deadline. */
+/** embed-service's gRPC Info and Embed, with a deadline. */
 @ApplicationScoped
-public class EmbedClient implements QueryEmbedder {
+public class EmbedClient implements RemoteEmbedder {
 
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
@@ -23,30 +26,19 @@ public class EmbedClient implements QueryEmbedder {
     this.embed = embed;
   }
 
-  private volatile String model;
-  private volatile long modelCheckedAt;
-
   @Override
-  public String currentModel() {
-    // The model changes only when embed-service is restarted on another one: ask every 10 s.
-    if (model == null || System.nanoTime() - modelCheckedAt > 10_000_000_000L) {
-      try {
-        model =
-            embed
-                .info(dev.rag.proto.v1.InfoRequest.getDefaultInstance())
-                .await()
-                .atMost(DEADLINE)
-                .getModelId();
-        modelCheckedAt = System.nanoTime();
-      } catch (StatusRuntimeException | io.smallrye.mutiny.TimeoutException e) {
-        throw new DependencyUnavailableException("embed-service did not say its model: " + e, e);
-      }
+  public ModelInfo info() {
+    InfoResponse info;
+    try {
+      info = embed.info(InfoRequest.getDefaultInstance()).await().atMost(DEADLINE);
+    } catch (StatusRuntimeException | TimeoutException e) {
+      throw new DependencyUnavailableException("embed-service did not say its model: " + e, e);
     }
-    return model;
+    return new ModelInfo(info.getModelId(), info.getDimension(), info.getDevice());
   }
 
   @Override
-  public QueryVector embedQuery(String query) {
+  public QueryVector embed(String query) {
     EmbedResponse response;
     try {
       response =
@@ -61,7 +53,7 @@ public class EmbedClient implements QueryEmbedder {
     } catch (StatusRuntimeException e) {
       throw new DependencyUnavailableException(
           "embed-service could not embed the query: " + e.getStatus(), e);
-    } catch (io.smallrye.mutiny.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new DependencyUnavailableException(
           "embed-service did not answer within " + DEADLINE, e);
     }
@@ -70,8 +62,6 @@ public class EmbedClient implements QueryEmbedder {
     for (int i = 0; i < vector.length; i++) {
       vector[i] = values.get(i);
     }
-    model = response.getModelId();
-    modelCheckedAt = System.nanoTime();
     return new QueryVector(response.getModelId(), vector);
   }
 }

@@ -50,6 +50,33 @@ public interface RetrieveConfig {
   /** The Qdrant server. */
   Qdrant qdrant();
 
+  /** Where queries are embedded. */
+  QueryEmbedding queryEmbedding();
+
+  /** Where queries are embedded: in this process, or by embed-service over gRPC. */
+  interface QueryEmbedding {
+    /**
+     * auto: in this process when embed-service runs its model on a CPU too (a query then costs its
+     * inference alone, not a network hop to a service busy indexing); local: in this process
+     * whenever this build has the model, even when embed-service has a GPU; remote: always
+     * embed-service. Either way the model is embed-service's, and vectors made here are used only
+     * once they have been shown equal to embed-service's.
+     */
+    @WithDefault("auto")
+    Placement placement();
+
+    /** Inference threads of the model run here: one query is as fast on 1 as on 2. */
+    @WithDefault("1")
+    int threads();
+  }
+
+  /** See {@link QueryEmbedding#placement()}. */
+  enum Placement {
+    AUTO,
+    LOCAL,
+    REMOTE
+  }
+
   /** Topic provisioning. */
   Topics topics();
 
@@ -126,6 +153,14 @@ public interface RetrieveConfig {
     /** Whether to use TLS. */
     @WithDefault("false")
     boolean tls();
+
+    /**
+     * Whether Qdrant may gzip its answers. Off: on a local network compressing costs more than it
+     * saves (measured on SciFact: a 100-passage search with texts took 9.0 ms with gzip, 2.8 ms
+     * without); turn it on when Qdrant is far away over a slow link.
+     */
+    @WithDefault("false")
+    boolean compression();
 
     /** API key, when the server requires one. */
     Optional<String> apiKey();

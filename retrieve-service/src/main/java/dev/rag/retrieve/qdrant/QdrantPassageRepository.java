@@ -10,7 +10,10 @@ import static io.qdrant.client.VectorFactory.vector;
 import static io.qdrant.client.VectorsFactory.namedVectors;
 import static io.qdrant.client.WithPayloadSelectorFactory.enable;
 
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.DocumentVersion;
 import dev.rag.retrieve.EmbeddingBatch;
@@ -60,10 +63,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -106,10 +112,47 @@ public class QdrantPassageRepository implements PassageRepository {
   private final Duration timeout;
   private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Collections seen to exist: this service never deletes one, so a query need not ask again (a
+   * round trip per query). One deleted behind its back is forgotten at the first NOT_FOUND.
+   */
+  private final Set<String> existing = ConcurrentHashMap.newKeySet();
+
+  /**
+   * How long a tenant's list of sources is used as it is. Listing them counts the tenant's points
+   * (it grows with the index), so a query searching "all sources" uses the last list and has it
+   * renewed in the background once it is older than this. A source this instance indexes for the
+   * first time is seen at once; one another instance indexes, within this time.
+   */
+  static final Duration SOURCES_FRESH = Duration.ofSeconds(2);
+
+  private record KnownSources(List<String> sources, long listedAt, AtomicBoolean refreshing) {}
+
+  /** The last listed sources per collection and tenant; the least recently used are dropped. */
+  private final Map<String, KnownSources> knownSources =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, KnownSources> eldest) {
+              return size() > 10_000;
+            }
+          });
+
   QdrantPassageRepository(RetrieveConfig config) {
     RetrieveConfig.Qdrant q = config.qdrant();
+    io.grpc.ManagedChannelBuilder<?> channel =
+        io.grpc.ManagedChannelBuilder.forAddress(q.host(), q.port());
+    if (q.tls()) {
+      channel.useTransportSecurity();
+    } else {
+      channel.usePlaintext();
+    }
+    if (!q.compression()) {
+      // Qdrant gzips its answers when the client says it can read gzip; say it cannot.
+      channel.decompressorRegistry(io.grpc.DecompressorRegistry.emptyInstance());
+    }
     QdrantGrpcClient.Builder grpc =
-        QdrantGrpcClient.newBuilder(q.host(), q.port(), q.tls(), false).withTimeout(q.timeout());
+        QdrantGrpcClient.newBuilder(channel.build(), true, false).withTimeout(q.timeout());
     q.apiKey().ifPresent(grpc::withApiKey);
     this.client = new QdrantClient(grpc.build());
     this.collectionPrefix = q.collection();
@@ -194,14 +237,27 @@ public class QdrantPassageRepository implements PassageRepository {
               .putAllPayload(payload)
               .build());
     }
-    await(
-        client.upsertAsync(
-            UpsertPoints.newBuilder()
-                .setCollectionName(collection)
-                .addAllPoints(points)
-                .setWait(true)
-                .build(),
-            timeout));
+    UpsertPoints upsert =
+        UpsertPoints.newBuilder()
+            .setCollectionName(collection)
+            .addAllPoints(points)
+            .setWait(true)
+            .build();
+    try {
+      await(client.upsertAsync(upsert, timeout));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+      // The collection was deleted behind this service's back: make it again, once.
+      ensureVector(batch.modelId(), batch.dimension());
+      await(client.upsertAsync(upsert, timeout));
+    }
+    KnownSources known = knownSources.get(sourcesKey(collection, doc.tenant()));
+    if (known != null && !known.sources().contains(doc.source())) {
+      // A new source of the tenant: list them afresh at the next query.
+      knownSources.remove(sourcesKey(collection, doc.tenant()));
+    }
   }
 
   private static Map<String, io.qdrant.client.grpc.Points.Vector> vectors(
@@ -278,58 +334,53 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
-  public List<ScopeHits> search(
+  public CompletableFuture<List<List<Passage>>> searchAsync(
       String tenant,
       List<SearchScope> scopes,
       PassageFilter passageFilter,
       QueryVectors query,
       int depth) {
+    boolean dense = query.dense() != null;
+    List<List<Passage>> nothing = scopes.stream().map(sc -> List.<Passage>of()).toList();
     String collection = collection(query.model());
-    if (!collectionExists(collection)) {
+    if (scopes.isEmpty() || !collectionExists(collection)) {
       // Nothing indexed yet.
-      return scopes.stream().map(sc -> new ScopeHits(sc.name(), List.of(), List.of())).toList();
+      return CompletableFuture.completedFuture(nothing);
     }
     List<QueryPoints> queries = new ArrayList<>();
     for (SearchScope scope : scopes) {
-      Filter filter = filter(tenant, scope.sources(), passageFilter);
-      if (query.dense() != null) {
-        queries.add(
-            QueryPoints.newBuilder()
-                .setCollectionName(collection)
-                .setQuery(nearest(query.dense()))
-                .setUsing(query.model())
-                .setFilter(filter)
-                .setLimit(depth)
-                .setWithPayload(CANDIDATE_FIELDS)
-                .build());
+      QueryPoints.Builder q =
+          QueryPoints.newBuilder()
+              .setCollectionName(collection)
+              .setFilter(filter(tenant, scope.sources(), passageFilter))
+              .setLimit(depth)
+              .setWithPayload(CANDIDATE_FIELDS);
+      if (dense) {
+        q.setQuery(nearest(query.dense())).setUsing(query.model());
+      } else {
+        q.setQuery(nearest(floats(query.sparse().values()), ints(query.sparse().indices())))
+            .setUsing(LEXICAL);
       }
-      if (query.sparse() != null) {
-        queries.add(
-            QueryPoints.newBuilder()
-                .setCollectionName(collection)
-                .setQuery(nearest(floats(query.sparse().values()), ints(query.sparse().indices())))
-                .setUsing(LEXICAL)
-                .setFilter(filter)
-                .setLimit(depth)
-                .setWithPayload(CANDIDATE_FIELDS)
-                .build());
-      }
+      queries.add(q.build());
     }
-    List<BatchResult> results = await(client.queryBatchAsync(collection, queries, null, timeout));
-    List<ScopeHits> hits = new ArrayList<>(scopes.size());
-    int i = 0;
-    for (SearchScope scope : scopes) {
-      List<Passage> dense = List.of();
-      List<Passage> sparse = List.of();
-      if (query.dense() != null) {
-        dense = passages(results.get(i++).getResultList(), true);
-      }
-      if (query.sparse() != null) {
-        sparse = passages(results.get(i++).getResultList(), false);
-      }
-      hits.add(new ScopeHits(scope.name(), dense, sparse));
-    }
-    return hits;
+    return completable(client.queryBatchAsync(collection, queries, null, timeout))
+        .thenApply(
+            results -> {
+              List<List<Passage>> hits = new ArrayList<>(results.size());
+              for (BatchResult r : results) {
+                hits.add(passages(r.getResultList(), dense));
+              }
+              return hits;
+            })
+        .exceptionally(
+            e -> {
+              if (cause(e) instanceof StatusRuntimeException s
+                  && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                // The collection was deleted by someone else: nothing indexed.
+                return nothing;
+              }
+              throw e instanceof CompletionException c ? c : new CompletionException(e);
+            });
   }
 
   private static List<Passage> passages(List<ScoredPoint> points, boolean dense) {
@@ -391,16 +442,47 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
-  public List<String> sources(String tenant, String modelId) {
+  public CompletableFuture<List<String>> sourcesAsync(String tenant, String modelId) {
     String collection = collection(modelId);
     if (!collectionExists(collection)) {
-      return List.of();
+      return CompletableFuture.completedFuture(List.of());
     }
-    return facet(collection, Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build())
-        .stream()
-        .map(h -> h.getValue().getStringValue())
-        .sorted()
-        .toList();
+    String key = sourcesKey(collection, tenant);
+    KnownSources known = knownSources.get(key);
+    if (known == null) {
+      return listSources(collection, tenant);
+    }
+    if (System.nanoTime() - known.listedAt() > SOURCES_FRESH.toNanos()
+        && known.refreshing().compareAndSet(false, true)) {
+      listSources(collection, tenant).whenComplete((list, e) -> known.refreshing().set(false));
+    }
+    return CompletableFuture.completedFuture(known.sources());
+  }
+
+  private CompletableFuture<List<String>> listSources(String collection, String tenant) {
+    return completable(client.facetAsync(facetRequest(collection, tenantOnly(tenant)), timeout))
+        .thenApply(
+            hits -> {
+              List<String> sources =
+                  hits.stream().map(h -> h.getValue().getStringValue()).sorted().toList();
+              knownSources.put(
+                  sourcesKey(collection, tenant),
+                  new KnownSources(sources, System.nanoTime(), new AtomicBoolean()));
+              return sources;
+            })
+        .exceptionally(
+            e -> {
+              if (cause(e) instanceof StatusRuntimeException s
+                  && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                // The collection was deleted by someone else: no sources.
+                return List.of();
+              }
+              throw e instanceof CompletionException c ? c : new CompletionException(e);
+            });
+  }
+
+  private static String sourcesKey(String collection, String tenant) {
+    return collection + '\n' + tenant;
   }
 
   @Override
@@ -410,8 +492,7 @@ public class QdrantPassageRepository implements PassageRepository {
       return List.of();
     }
     Map<String, Long> passages = new java.util.TreeMap<>();
-    for (FacetHit h :
-        facet(collection, Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build())) {
+    for (FacetHit h : facet(collection, tenantOnly(tenant))) {
       passages.put(h.getValue().getStringValue(), h.getCount());
     }
     // Every document has exactly one chunk 0: counting those counts documents.
@@ -432,16 +513,22 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   private List<FacetHit> facet(String collection, Filter filter) {
-    return await(
-        client.facetAsync(
-            FacetCounts.newBuilder()
-                .setCollectionName(collection)
-                .setKey(SOURCE)
-                .setFilter(filter)
-                .setLimit(10_000)
-                .setExact(true)
-                .build(),
-            timeout));
+    return await(client.facetAsync(facetRequest(collection, filter), timeout));
+  }
+
+  /** Points per source among those the filter passes. */
+  private static FacetCounts facetRequest(String collection, Filter filter) {
+    return FacetCounts.newBuilder()
+        .setCollectionName(collection)
+        .setKey(SOURCE)
+        .setFilter(filter)
+        .setLimit(10_000)
+        .setExact(true)
+        .build();
+  }
+
+  private static Filter tenantOnly(String tenant) {
+    return Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build();
   }
 
   /** Number of points of a document, all versions (for tests and status). */
@@ -500,7 +587,14 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   private boolean collectionExists(String collection) {
-    return await(client.collectionExistsAsync(collection, timeout));
+    if (existing.contains(collection)) {
+      return true;
+    }
+    boolean exists = await(client.collectionExistsAsync(collection, timeout));
+    if (exists) {
+      existing.add(collection);
+    }
+    return exists;
   }
 
   /** Makes sure the collection exists with a named vector for the model. */
@@ -622,15 +716,7 @@ public class QdrantPassageRepository implements PassageRepository {
     try {
       return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof StatusRuntimeException s) {
-        Status.Code code = s.getStatus().getCode();
-        if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-          throw new DependencyUnavailableException("Qdrant is unavailable: " + s.getStatus(), s);
-        }
-        throw s;
-      }
-      throw new IllegalStateException("Qdrant call failed", cause);
+      throw translate(e.getCause());
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new DependencyUnavailableException("Qdrant did not answer within " + timeout, e);
@@ -638,5 +724,61 @@ public class QdrantPassageRepository implements PassageRepository {
       Thread.currentThread().interrupt();
       throw new DependencyUnavailableException("interrupted while waiting for Qdrant", e);
     }
+  }
+
+  /**
+   * The call as a future that completes within the timeout, failing with what {@link #await} would
+   * throw.
+   */
+  private <T> CompletableFuture<T> completable(ListenableFuture<T> future) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Futures.addCallback(
+        future,
+        new FutureCallback<T>() {
+          @Override
+          public void onSuccess(T value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            result.completeExceptionally(translate(t));
+          }
+        },
+        MoreExecutors.directExecutor());
+    return result
+        .orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e -> {
+              if (cause(e) instanceof TimeoutException t) {
+                future.cancel(true);
+                return CompletableFuture.failedFuture(
+                    new DependencyUnavailableException(
+                        "Qdrant did not answer within " + timeout, t));
+              }
+              return CompletableFuture.failedFuture(cause(e));
+            });
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /** A failed call as this service reports it. */
+  private RuntimeException translate(Throwable cause) {
+    if (cause instanceof StatusRuntimeException s) {
+      Status.Code code = s.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+        return new DependencyUnavailableException("Qdrant is unavailable: " + s.getStatus(), s);
+      }
+      if (code == Status.Code.NOT_FOUND) {
+        // A collection deleted behind this service's back: check again from now on.
+        existing.clear();
+        knownVectors.clear();
+        knownSources.clear();
+      }
+      return s;
+    }
+    return new IllegalStateException("Qdrant call failed", cause);
   }
 }
