@@ -33,6 +33,11 @@ public final class Diversifier {
 
   /** The first {@code k} passages of a diversified ranking of {@code ranked}. */
   public List<Passage> diversify(List<Passage> ranked, int k) {
+    return diversify(ranked, k, new TermMemo());
+  }
+
+  /** As {@link #diversify(List, int)}, with the query's analysed texts. */
+  List<Passage> diversify(List<Passage> ranked, int k, TermMemo memo) {
     if (ranked.isEmpty()) {
       return ranked;
     }
@@ -41,7 +46,7 @@ public final class Diversifier {
     List<Passage> pool = new ArrayList<>(ranked);
     List<int[]> poolTerms = new ArrayList<>();
     for (Passage p : pool) {
-      poolTerms.add(lambda < 1 ? NearDuplicates.termSet(p.text()) : new int[0]);
+      poolTerms.add(lambda < 1 ? memo.distinct(p.text()) : new int[0]);
     }
     List<Passage> picked = new ArrayList<>();
     List<int[]> pickedTerms = new ArrayList<>();

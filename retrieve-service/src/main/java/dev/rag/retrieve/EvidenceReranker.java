@@ -36,7 +36,12 @@ public final class EvidenceReranker {
 
   /** Reranks candidates whose final scores are set. */
   public List<Passage> rerank(String query, List<Passage> candidates) {
-    Set<Long> queryPairs = pairs(LexicalEncoder.terms(query));
+    return rerank(query, candidates, new TermMemo());
+  }
+
+  /** As {@link #rerank(String, List)}, with the query's analysed texts. */
+  List<Passage> rerank(String query, List<Passage> candidates, TermMemo memo) {
+    Set<Long> queryPairs = pairs(memo.sequence(query));
     Map<String, List<Double>> byDocument = new HashMap<>();
     for (Passage p : candidates) {
       byDocument
@@ -57,8 +62,12 @@ public final class EvidenceReranker {
       }
       double proximity = 0;
       if (!queryPairs.isEmpty() && proximityWeight != 0) {
+        // The analyser keeps no state across tokens: the terms of the joined texts are the
+        // terms of each in turn.
         Set<Long> passagePairs =
-            pairs(LexicalEncoder.terms(p.title() + "\n" + p.section() + "\n" + p.text()));
+            pairs(
+                concat(
+                    memo.sequence(p.title()), memo.sequence(p.section()), memo.sequence(p.text())));
         int found = 0;
         for (long pair : queryPairs) {
           if (passagePairs.contains(pair)) {
@@ -75,13 +84,18 @@ public final class EvidenceReranker {
   }
 
   /** Adjacent term pairs, each packed into a long. */
-  static Set<Long> pairs(List<String> terms) {
+  static Set<Long> pairs(int[] termIds) {
     Set<Long> pairs = new HashSet<>();
-    for (int i = 1; i < terms.size(); i++) {
-      pairs.add(
-          ((long) LexicalEncoder.termId(terms.get(i - 1)) << 32)
-              | (LexicalEncoder.termId(terms.get(i)) & 0xffffffffL));
+    for (int i = 1; i < termIds.length; i++) {
+      pairs.add(((long) termIds[i - 1] << 32) | (termIds[i] & 0xffffffffL));
     }
     return pairs;
+  }
+
+  private static int[] concat(int[] a, int[] b, int[] c) {
+    int[] all = java.util.Arrays.copyOf(a, a.length + b.length + c.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    System.arraycopy(c, 0, all, a.length + b.length, c.length);
+    return all;
   }
 }

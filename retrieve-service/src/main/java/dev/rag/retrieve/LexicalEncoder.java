@@ -3,14 +3,13 @@ package dev.rag.retrieve;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.StringHelper;
 
@@ -59,13 +58,25 @@ public final class LexicalEncoder {
     return terms;
   }
 
-  /** The distinct term ids of a text, for overlap measures. */
-  public static Set<Integer> termIds(String text) {
-    Set<Integer> ids = new HashSet<>();
-    for (String t : terms(text)) {
-      ids.add(termId(t));
+  /** The ids of a text's analysed terms ({@link #termId}), in order, with repeats. */
+  public static int[] termIdSequence(String text) {
+    int[] ids = new int[16];
+    int n = 0;
+    try (TokenStream stream = ANALYZER.tokenStream("text", text)) {
+      // The term's UTF-8 bytes, hashed as termId hashes a term: no String per token.
+      TermToBytesRefAttribute term = stream.addAttribute(TermToBytesRefAttribute.class);
+      stream.reset();
+      while (stream.incrementToken()) {
+        if (n == ids.length) {
+          ids = java.util.Arrays.copyOf(ids, 2 * n);
+        }
+        ids[n++] = StringHelper.murmurhash3_x86_32(term.getBytesRef(), 0);
+      }
+      stream.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return ids;
+    return java.util.Arrays.copyOf(ids, n);
   }
 
   /** The stable id of an analysed term. */

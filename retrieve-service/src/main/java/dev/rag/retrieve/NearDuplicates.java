@@ -1,9 +1,7 @@
 package dev.rag.retrieve;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Collapses passages that say the same thing (the same paragraph stored in two sources, say): of a
@@ -20,13 +18,18 @@ public final class NearDuplicates {
    * bounded by {@code limit} per candidate.
    */
   public static List<Passage> collapse(List<Passage> ranked, double threshold, int limit) {
+    return collapse(ranked, threshold, limit, new TermMemo());
+  }
+
+  /** As {@link #collapse(List, double, int)}, with the query's analysed texts. */
+  static List<Passage> collapse(List<Passage> ranked, double threshold, int limit, TermMemo memo) {
     List<Passage> kept = new ArrayList<>();
     List<int[]> keptTerms = new ArrayList<>();
     for (Passage p : ranked) {
       if (kept.size() >= limit) {
         break;
       }
-      int[] terms = termSet(p.text());
+      int[] terms = memo.distinct(p.text());
       boolean duplicate = false;
       for (int[] other : keptTerms) {
         if (jaccard(terms, other) >= threshold) {
@@ -40,18 +43,6 @@ public final class NearDuplicates {
       }
     }
     return kept;
-  }
-
-  /** The sorted distinct term ids of a text. */
-  static int[] termSet(String text) {
-    Set<Integer> ids = LexicalEncoder.termIds(text);
-    int[] sorted = new int[ids.size()];
-    int i = 0;
-    for (int id : ids) {
-      sorted[i++] = id;
-    }
-    Arrays.sort(sorted);
-    return sorted;
   }
 
   /** Jaccard similarity of two sorted distinct arrays. */

@@ -159,8 +159,9 @@ public class RetrieveService {
     // Only the best candidates get their text: half again as many as kept, for duplicates to go.
     List<Passage> loaded =
         repository.load(modelId, fused.subList(0, Math.min(fused.size(), keep + keep / 2)));
+    TermMemo memo = new TermMemo();
     List<Passage> unique =
-        NearDuplicates.collapse(loaded, config.full().duplicateThreshold(), keep);
+        NearDuplicates.collapse(loaded, config.full().duplicateThreshold(), keep, memo);
     if (rerank) {
       double context =
           o == null || Double.isNaN(o.contextWeight()) ? r.contextWeight() : o.contextWeight();
@@ -168,9 +169,9 @@ public class RetrieveService {
           o == null || Double.isNaN(o.proximityWeight())
               ? r.proximityWeight()
               : o.proximityWeight();
-      unique = new EvidenceReranker(context, proximity).rerank(query.text(), unique);
+      unique = new EvidenceReranker(context, proximity).rerank(query.text(), unique, memo);
     }
-    return diversifier.diversify(unique, topK);
+    return diversifier.diversify(unique, topK, memo);
   }
 
   private static List<Passage> byFinal(

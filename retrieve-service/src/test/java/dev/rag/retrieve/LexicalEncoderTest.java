@@ -26,6 +26,31 @@ class LexicalEncoderTest {
   }
 
   @Test
+  void termIdSequencesHashTheSameTermsAsTheIndexDoes() {
+    String text = "The cell's membranes aren't permeable; naïve T-cells über-react (2024).";
+    int[] expected = LexicalEncoder.terms(text).stream().mapToInt(LexicalEncoder::termId).toArray();
+    assertThat(expected).isNotEmpty();
+    assertThat(LexicalEncoder.termIdSequence(text)).containsExactly(expected);
+  }
+
+  @Test
+  void theTermsOfJoinedTextsAreEachTextsTermsInTurn() {
+    // The reranker analyses title, section and text apart and joins their terms.
+    String title = "Vitamin D and the elderly";
+    String section = "Results / Bone density";
+    String text = "Supplementation didn't reduce fractures in women's cohorts.";
+    int[] joined = LexicalEncoder.termIdSequence(title + "\n" + section + "\n" + text);
+    int[] parts =
+        java.util.stream.IntStream.concat(
+                java.util.stream.IntStream.concat(
+                    java.util.Arrays.stream(LexicalEncoder.termIdSequence(title)),
+                    java.util.Arrays.stream(LexicalEncoder.termIdSequence(section))),
+                java.util.Arrays.stream(LexicalEncoder.termIdSequence(text)))
+            .toArray();
+    assertThat(parts).containsExactly(joined);
+  }
+
+  @Test
   void weighsPassageTermsWithBm25Saturation() {
     // 4 terms, average length 4: dl/avgdl = 1, so w = tf (k1 + 1) / (tf + k1).
     SparseVector v = encoder.encodePassage("kafka kafka broker log");

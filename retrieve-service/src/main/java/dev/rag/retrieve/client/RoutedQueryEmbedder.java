@@ -136,12 +136,12 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
     QueryVector v = remote.embed(query);
     if (!v.modelId().equals(model.modelId())) {
       // embed-service was restarted on another model: ask which at the next query.
-      knownAt = 0;
+      knownAt = System.nanoTime() - refreshNanos - 1;
     }
     return v;
   }
 
-  /** Whether queries for the current model are embedded in this process (for tests and health). */
+  /** Whether queries for the current model are embedded in this process. */
   boolean embedsLocally() {
     Local l = local;
     ModelInfo m = known;
@@ -165,7 +165,8 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
       return m;
     }
     if (System.nanoTime() - knownAt > refreshNanos && refreshing.compareAndSet(false, true)) {
-      background.execute(
+      inBackground(
+          refreshing,
           () -> {
             try {
               learned(remote.info());
@@ -189,7 +190,8 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
     }
     Local l = local;
     if ((l == null || !l.modelId().equals(m.modelId())) && preparing.compareAndSet(false, true)) {
-      background.execute(
+      inBackground(
+          preparing,
           () -> {
             try {
               prepare(m);
@@ -197,6 +199,15 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
               preparing.set(false);
             }
           });
+    }
+  }
+
+  /** Runs a task on the background thread; when shutting down, clears its flag instead. */
+  private void inBackground(AtomicBoolean flag, Runnable task) {
+    try {
+      background.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      flag.set(false);
     }
   }
 
@@ -289,7 +300,11 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
       local = null;
     }
     // Closing waits for inferences still running on it.
-    background.execute(() -> l.model().close());
+    try {
+      background.execute(() -> l.model().close());
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      l.model().close();
+    }
   }
 
   private void refuse(String modelId, String reason) {
