@@ -118,7 +118,9 @@ public class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--report",
-      description = "where to write the JSON report (default: .rag/eval/<name>-<split>.json)")
+      description =
+          "where to write the JSON report (default: $RAG_HOME/eval/<name>-<split>.json, RAG_HOME"
+              + " being .rag when unset)")
   Path report;
 
   @GrpcClient("retrieve")
@@ -429,7 +431,12 @@ public class EvalCommand implements Callable<Integer> {
   private void writeReport(BeirDataset data, List<String> sources, List<Figures> results)
       throws Exception {
     Path file =
-        report != null ? report : Path.of(".rag", "eval", data.name() + "-" + split + ".json");
+        report != null
+            ? report
+            : Path.of(
+                System.getenv().getOrDefault("RAG_HOME", ".rag"),
+                "eval",
+                data.name() + "-" + split + ".json");
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
