@@ -47,8 +47,13 @@ public class IngestCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       defaultValue = "300",
-      description = "give up waiting after this many seconds without progress")
+      description =
+          "give up waiting after this many seconds without progress: of these documents, or of"
+              + " the pipeline working through what was queued before them")
   int stallSeconds;
+
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rag.kafka.bootstrap")
+  java.util.Optional<String> kafkaBootstrap;
 
   @Option(names = "--ingest-url", defaultValue = "${env:RAG_INGEST_URL:-http://127.0.0.1:8081}")
   String ingestUrl;
@@ -145,9 +150,17 @@ public class IngestCommand implements Callable<Integer> {
 
   /** Polls the documents' status until each is indexed or failed, drawing a progress bar. */
   private Map<String, JsonNode> waitForIndexing(String base, List<Doc> docs) throws Exception {
+    try (PipelineProgress pipeline = kafkaBootstrap.map(PipelineProgress::new).orElse(null)) {
+      return waitForIndexing(base, docs, pipeline);
+    }
+  }
+
+  private Map<String, JsonNode> waitForIndexing(
+      String base, List<Doc> docs, PipelineProgress pipeline) throws Exception {
     Map<String, JsonNode> last = new LinkedHashMap<>();
     long lastProgress = System.nanoTime();
     int lastFinished = -1;
+    long lastCommitted = -1;
     boolean tty = System.console() != null;
     while (true) {
       for (int from = 0; from < docs.size(); from += 10_000) {
@@ -177,15 +190,31 @@ public class IngestCommand implements Callable<Integer> {
         failed += state.equals("failed") ? 1 : 0;
       }
       int finished = indexed + failed;
+      // Documents queued behind others make no progress of their own for a while; the pipeline
+      // working through the queue counts as progress too.
+      PipelineProgress.Snapshot position =
+          pipeline == null || finished >= docs.size() ? null : pipeline.snapshot();
+      String queue =
+          position == null || position.queued() == 0
+              ? ""
+              : String.format(", %d records queued in the pipeline", position.queued());
       String bar = bar(finished, docs.size());
       if (tty) {
-        System.err.printf("\r  %s %d/%d indexed, %d failed ", bar, indexed, docs.size(), failed);
+        System.err.printf(
+            "\r  %s %d/%d indexed, %d failed%s   ", bar, indexed, docs.size(), failed, queue);
       } else if (finished != lastFinished) {
-        System.err.printf("  %s %d/%d indexed, %d failed%n", bar, indexed, docs.size(), failed);
+        System.err.printf(
+            "  %s %d/%d indexed, %d failed%s%n", bar, indexed, docs.size(), failed, queue);
       }
       if (finished != lastFinished) {
         lastFinished = finished;
         lastProgress = System.nanoTime();
+      }
+      if (position != null && position.committed() > lastCommitted) {
+        if (lastCommitted >= 0) {
+          lastProgress = System.nanoTime();
+        }
+        lastCommitted = position.committed();
       }
       if (finished >= docs.size()) {
         break;
