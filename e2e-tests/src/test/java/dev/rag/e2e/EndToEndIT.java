@@ -107,15 +107,7 @@ class EndToEndIT {
   }
 
   private static JsonNode post(String url, Object body) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + ALICE)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = JsonHttp.send(ALICE, "POST", url, body);
     JsonNode json = JSON.readTree(response.body());
     if (response.statusCode() >= 300) {
       throw new AssertionError(
@@ -152,18 +144,9 @@ class EndToEndIT {
   }
 
   private static long countPoints(Map<String, Object> filter) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(qdrant.httpUrl() + "/collections/" + COLLECTION + "/points/count"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        JSON.writeValueAsString(Map.of("filter", filter, "exact", true))))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body()).path("result").path("count").asLong();
+    long count = JsonHttp.countPoints(qdrant.httpUrl(), COLLECTION, filter);
+    assertThat(count).as("Qdrant's count of " + filter).isNotNegative();
+    return count;
   }
 
   private static Map<String, Object> match(String key, String value) {
@@ -536,23 +519,6 @@ class EndToEndIT {
     }
   }
 
-  private static HttpResponse<String> call(String key, String method, String url, Object body)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   /**
    * Two tenants on one system: calls without a valid key are refused, and neither tenant's
    * questions, statuses or deletions reach the other's documents.
@@ -572,18 +538,22 @@ class EndToEndIT {
             "The quasar ledger records every telescope night of the observatory in Atacama.");
     String documents = ingest.baseUrl() + "/v1/documents";
     String chat = generate.baseUrl() + "/v1/chat/completions";
-    assertThat(call(null, "POST", documents, secret).statusCode()).isEqualTo(401);
-    assertThat(call(BOB + "x", "POST", documents, secret).statusCode()).isEqualTo(401);
-    assertThat(call(null, "POST", chat, Map.of("messages", List.of())).statusCode()).isEqualTo(401);
-    assertThat(call(BOB, "GET", ingest.baseUrl() + "/v1/admin/replays/x", null).statusCode())
+    assertThat(JsonHttp.send(null, "POST", documents, secret).statusCode()).isEqualTo(401);
+    assertThat(JsonHttp.send(BOB + "x", "POST", documents, secret).statusCode()).isEqualTo(401);
+    assertThat(JsonHttp.send(null, "POST", chat, Map.of("messages", List.of())).statusCode())
+        .isEqualTo(401);
+    assertThat(
+            JsonHttp.send(BOB, "GET", ingest.baseUrl() + "/v1/admin/replays/x", null).statusCode())
         .isEqualTo(403);
-    assertThat(call(BOB, "POST", documents, secret).statusCode()).isEqualTo(202);
+    assertThat(JsonHttp.send(BOB, "POST", documents, secret).statusCode()).isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () ->
-                JSON.readTree(call(BOB, "GET", documents + "/bob-secret?source=notes", null).body())
+                JSON.readTree(
+                        JsonHttp.send(BOB, "GET", documents + "/bob-secret?source=notes", null)
+                            .body())
                     .path("state")
                     .asText()
                     .equals("indexed"));
@@ -593,23 +563,25 @@ class EndToEndIT {
         Map.of(
             "messages",
             List.of(Map.of("role", "user", "content", "What does the quasar ledger record?")));
-    JsonNode alices = JSON.readTree(call(ALICE, "POST", chat, aboutQuasar).body());
+    JsonNode alices = JSON.readTree(JsonHttp.send(ALICE, "POST", chat, aboutQuasar).body());
     assertThat(alices.path("sources").findValuesAsText("document_id")).doesNotContain("bob-secret");
-    JsonNode bobs = JSON.readTree(call(BOB, "POST", chat, aboutQuasar).body());
+    JsonNode bobs = JSON.readTree(JsonHttp.send(BOB, "POST", chat, aboutQuasar).body());
     assertThat(bobs.path("sources").findValuesAsText("document_id")).containsExactly("bob-secret");
     Map<String, Object> aboutTides =
         Map.of("messages", List.of(Map.of("role", "user", "content", "What causes ocean tides?")));
-    JsonNode bobOnTides = JSON.readTree(call(BOB, "POST", chat, aboutTides).body());
+    JsonNode bobOnTides = JSON.readTree(JsonHttp.send(BOB, "POST", chat, aboutTides).body());
     assertThat(bobOnTides.path("sources").findValuesAsText("document_id"))
         .containsOnly("bob-secret");
 
     // Status and delete are scoped too: Alice cannot see Bob's document or delete it.
-    assertThat(call(ALICE, "GET", documents + "/bob-secret?source=notes", null).statusCode())
+    assertThat(
+            JsonHttp.send(ALICE, "GET", documents + "/bob-secret?source=notes", null).statusCode())
         .isEqualTo(404);
-    call(ALICE, "DELETE", documents + "/bob-secret?source=notes", null);
+    JsonHttp.send(ALICE, "DELETE", documents + "/bob-secret?source=notes", null);
     Thread.sleep(3000);
     assertThat(
-            JSON.readTree(call(BOB, "GET", documents + "/bob-secret?source=notes", null).body())
+            JSON.readTree(
+                    JsonHttp.send(BOB, "GET", documents + "/bob-secret?source=notes", null).body())
                 .path("state")
                 .asText())
         .isEqualTo("indexed");

@@ -120,21 +120,6 @@ class ReliabilityIT {
     return "http://127.0.0.1:" + services.get(service).port() + path;
   }
 
-  private static HttpResponse<String> send(String key, String method, String url, Object body)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   /**
    * Uploads documents {@code 0..count-1} of {@code source} with 4 clients; a client whose request
    * fails (service down, 5xx) retries the same document until it is accepted, as any careful client
@@ -186,7 +171,8 @@ class ReliabilityIT {
     long deadline = System.nanoTime() + RECOVERY.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        HttpResponse<String> response = send(ADMIN, "POST", url("ingest", "/v1/documents"), doc);
+        HttpResponse<String> response =
+            JsonHttp.send(ADMIN, "POST", url("ingest", "/v1/documents"), doc);
         int status = response.statusCode();
         if (status == 202 || status == 200) {
           return;
@@ -209,30 +195,12 @@ class ReliabilityIT {
     throw new IllegalStateException("doc-" + i + " of " + source + " was never accepted");
   }
 
+  /** Points of the source, or -1 while Qdrant is down or the collection not made yet. */
   private static long points(String source) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(qdrant.httpUrl() + "/collections/" + COLLECTION + "/points/count"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        JSON.writeValueAsString(
-                            Map.of(
-                                "exact",
-                                true,
-                                "filter",
-                                Map.of(
-                                    "must",
-                                    List.of(
-                                        Map.of(
-                                            "key", "source", "match", Map.of("value", source))))))))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      return -1; // Qdrant down, or the collection not made yet.
-    }
-    return JSON.readTree(response.body()).path("result").path("count").asLong();
+    return JsonHttp.countPoints(
+        qdrant.httpUrl(),
+        COLLECTION,
+        Map.of("must", List.of(Map.of("key", "source", "match", Map.of("value", source)))));
   }
 
   /** Document ids of the source's points, one entry per point. */
@@ -386,7 +354,8 @@ class ReliabilityIT {
           continue;
         }
         HttpResponse<String> r =
-            send(ADMIN, "GET", url("ingest", "/v1/documents/" + id + "?source=" + source), null);
+            JsonHttp.send(
+                ADMIN, "GET", url("ingest", "/v1/documents/" + id + "?source=" + source), null);
         String state =
             r.statusCode() == 200
                 ? JSON.readTree(r.body()).path("state").asText()
@@ -596,7 +565,7 @@ class ReliabilityIT {
                   long t = System.nanoTime();
                   try {
                     HttpResponse<String> r =
-                        send(
+                        JsonHttp.send(
                             key,
                             "POST",
                             url("generate", "/v1/chat/completions"),

@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,6 +68,15 @@ class LlmChatTest {
             .body());
   }
 
+  /** Posts a chat request to this service. */
+  private static ValidatableResponse chat(Object request) {
+    return given()
+        .contentType("application/json")
+        .body(request)
+        .post("/v1/chat/completions")
+        .then();
+  }
+
   private static Map<String, Object> ask(String question, boolean stream) {
     return Map.of(
         "model",
@@ -94,11 +104,7 @@ class LlmChatTest {
                 " across brokers [",
                 "7].",
                 " Done [2].")));
-    given()
-        .contentType("application/json")
-        .body(ask("How are Kafka partitions replicated?", false))
-        .post("/v1/chat/completions")
-        .then()
+    chat(ask("How are Kafka partitions replicated?", false))
         .statusCode(200)
         .body("model", equalTo("fake-llm"))
         .body(
@@ -129,11 +135,7 @@ class LlmChatTest {
   void theAnswerStreamsAsTheModelWritesIt() throws Exception {
     model(Map.of("mode", "stream", "pieces", List.of("Replicated", " across", " brokers [1].")));
     String body =
-        given()
-            .contentType("application/json")
-            .body(ask("How are Kafka partitions replicated?", true))
-            .post("/v1/chat/completions")
-            .then()
+        chat(ask("How are Kafka partitions replicated?", true))
             .statusCode(200)
             .header("Content-Type", startsWith("text/event-stream"))
             .extract()
@@ -172,17 +174,12 @@ class LlmChatTest {
             "how are Kafka partitions replicated across brokers",
             "pieces",
             List.of("They are replicated [1].")));
-    given()
-        .contentType("application/json")
-        .body(
-            Map.of(
-                "messages",
-                List.of(
-                    Map.of("role", "user", "content", "What does Kafka store records in?"),
-                    Map.of("role", "assistant", "content", "In partitions [1]."),
-                    Map.of("role", "user", "content", "And how are they replicated?"))))
-        .post("/v1/chat/completions")
-        .then()
+    chat(Map.of(
+            "messages",
+            List.of(
+                Map.of("role", "user", "content", "What does Kafka store records in?"),
+                Map.of("role", "assistant", "content", "In partitions [1]."),
+                Map.of("role", "user", "content", "And how are they replicated?"))))
         .statusCode(200)
         .body("choices[0].message.content", equalTo("They are replicated [1]."));
     assertThat(retriever.lastQuery())
@@ -207,11 +204,7 @@ class LlmChatTest {
             "fenced-reader",
             "pieces",
             List.of("Partitions are replicated across brokers [1].")));
-    given()
-        .contentType("application/json")
-        .body(ask("How are Kafka partitions replicated? (hostile)", false))
-        .post("/v1/chat/completions")
-        .then()
+    chat(ask("How are Kafka partitions replicated? (hostile)", false))
         .statusCode(200)
         .body("model", equalTo("fake-llm"))
         .body(
@@ -235,11 +228,7 @@ class LlmChatTest {
   @Order(5)
   void aModelThatGoesSilentMidwayEndsTheAnswerWithANote() throws Exception {
     model(Map.of("mode", "stall", "stallMillis", 3000, "pieces", List.of("Partitions are")));
-    given()
-        .contentType("application/json")
-        .body(ask("How are Kafka partitions replicated?", false))
-        .post("/v1/chat/completions")
-        .then()
+    chat(ask("How are Kafka partitions replicated?", false))
         .statusCode(200)
         .body("model", equalTo("fake-llm"))
         .body(
@@ -251,11 +240,7 @@ class LlmChatTest {
   @Order(6)
   void aFailingModelIsRetriedThenTheExtractiveAnswerStandsInAndTheBreakerOpens() throws Exception {
     model(Map.of("mode", "fail"));
-    given()
-        .contentType("application/json")
-        .body(ask("How are Kafka partitions replicated?", false))
-        .post("/v1/chat/completions")
-        .then()
+    chat(ask("How are Kafka partitions replicated?", false))
         .statusCode(200)
         .body("model", equalTo("rag-extractive"))
         .body("choices[0].message.content", startsWith(ChatService.FALLBACK_NOTE))
@@ -266,12 +251,7 @@ class LlmChatTest {
     // Failures keep coming: the breaker opens and later questions no longer wait on the model.
     int calls = 3;
     for (int i = 0; i < 3; i++) {
-      given()
-          .contentType("application/json")
-          .body(ask("How are Kafka partitions replicated?", true))
-          .post("/v1/chat/completions")
-          .then()
-          .statusCode(200);
+      chat(ask("How are Kafka partitions replicated?", true)).statusCode(200);
       int now = modelRequests().size();
       if (i == 2) {
         assertThat(now).as("calls to the model once the breaker is open").isEqualTo(calls);

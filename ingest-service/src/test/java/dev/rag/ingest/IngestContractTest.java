@@ -267,16 +267,7 @@ class IngestContractTest {
     // What came after the oversized record is still read.
     assertThat(chunksOf(afterKey, 1).get(0).getChunks(0).getText()).isEqualTo("Still read.");
     // The failure is visible in the document's status too.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                given()
-                    .queryParam("source", source)
-                    .get("/v1/documents/no-text")
-                    .then()
-                    .body("state", equalTo("failed"))
-                    .body("reason", org.hamcrest.Matchers.containsString("text is required")));
+    awaitFailed(source, "no-text", org.hamcrest.Matchers.containsString("text is required"));
   }
 
   @Test
@@ -335,17 +326,23 @@ class IngestContractTest {
         .post("/v1/files")
         .then()
         .statusCode(202);
+    awaitFailed(
+        source,
+        "title-only.md",
+        equalTo("nothing to index: the document has no text besides its title"));
+  }
+
+  /** Waits until the document's status is failed, with a reason the matcher accepts. */
+  private static void awaitFailed(String source, String id, org.hamcrest.Matcher<String> reason) {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
                 given()
                     .queryParam("source", source)
-                    .get("/v1/documents/title-only.md")
+                    .get("/v1/documents/" + id)
                     .then()
                     .body("state", equalTo("failed"))
-                    .body(
-                        "reason",
-                        equalTo("nothing to index: the document has no text besides its title")));
+                    .body("reason", reason));
   }
 }
