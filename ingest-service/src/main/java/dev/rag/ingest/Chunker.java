@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Splits a document into chunks by its structure: sections (Markdown headings), paragraphs and
@@ -21,8 +19,14 @@ import java.util.regex.Pattern;
  */
 public final class Chunker {
 
-  private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.+?)\\s*#*\\s*$");
-  private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~)");
+  /** Longest line read as a heading; a longer one is text (a section path repeats in chunks). */
+  static final int MAX_HEADING_CHARS = 300;
+
+  /**
+   * Characters that count as at least one token: a chunk holds at most this many characters per
+   * token of its budget (prose has four to six).
+   */
+  static final int CHARS_PER_TOKEN = 16;
 
   private final int maxTokens;
   private final int overlapTokens;
@@ -186,7 +190,7 @@ public final class Chunker {
         continue;
       }
       String sentence = body.substring(s, e);
-      int count = tokens.count(sentence);
+      int count = cost(sentence);
       if (count <= maxTokens) {
         units.add(new Unit(p.start + s, p.start + e, count));
       } else {
@@ -204,11 +208,25 @@ public final class Chunker {
     int pieceTokens = 0;
     int from = words.first();
     for (int to = words.next(); to != BreakIterator.DONE; from = to, to = words.next()) {
-      int t = tokens.count(body.substring(s + from, s + to));
+      int t = cost(body.substring(s + from, s + to));
+      if (t > maxTokens) {
+        // One word over the budget (a run of letters with no break): cut it into windows.
+        if (pieceTokens > 0) {
+          units.add(new Unit(base + s + pieceStart, base + s + pieceEnd, pieceTokens));
+          pieceTokens = 0;
+        }
+        cutWord(body, s + from, s + to, base, units);
+        pieceStart = to;
+        pieceEnd = to;
+        continue;
+      }
       if (pieceTokens + t > maxTokens && pieceTokens > 0) {
         units.add(new Unit(base + s + pieceStart, base + s + pieceEnd, pieceTokens));
         pieceStart = from;
         pieceTokens = 0;
+      }
+      if (pieceTokens == 0) {
+        pieceStart = from;
       }
       pieceTokens += t;
       pieceEnd = to;
@@ -216,6 +234,30 @@ public final class Chunker {
     if (pieceTokens > 0) {
       units.add(new Unit(base + s + pieceStart, base + s + pieceEnd, pieceTokens));
     }
+  }
+
+  /** Cuts one over-long word into windows that each fit the budget. */
+  private void cutWord(String body, int from, int to, int base, List<Unit> units) {
+    int pos = from;
+    while (pos < to) {
+      int length = Math.min(to - pos, maxTokens * CHARS_PER_TOKEN);
+      int t = cost(body.substring(pos, pos + length));
+      while (t > maxTokens && length > 1) {
+        length /= 2;
+        t = cost(body.substring(pos, pos + length));
+      }
+      units.add(new Unit(base + pos, base + pos + length, t));
+      pos += length;
+    }
+  }
+
+  /**
+   * What a piece of text costs in the budget: its tokens, or one per {@value #CHARS_PER_TOKEN}
+   * characters when that is more. A tokenizer reads an over-long word as one unknown token; the
+   * second measure keeps such text from making chunks of unbounded length.
+   */
+  private int cost(String text) {
+    return Math.max(tokens.count(text), text.length() / CHARS_PER_TOKEN);
   }
 
   /** Paragraphs with the section they belong to; Markdown headings set the section path. */
@@ -231,17 +273,17 @@ public final class Chunker {
       int lineStart = offset;
       int lineEnd = offset + line.length();
       offset = lineEnd + 1;
-      if (markdown && FENCE.matcher(line).find()) {
+      if (markdown && isFence(line)) {
         inFence = !inFence;
       }
-      Matcher heading = markdown && !inFence ? HEADING.matcher(line) : null;
-      if (heading != null && heading.matches()) {
+      Heading heading = markdown && !inFence ? Heading.of(line) : null;
+      if (heading != null) {
         if (paragraphStart >= 0) {
           result.add(new Paragraph(section, paragraphStart, paragraphEnd));
           paragraphStart = -1;
         }
-        int level = heading.group(1).length();
-        headings[level - 1] = heading.group(2).strip();
+        int level = heading.level();
+        headings[level - 1] = heading.text();
         for (int i = level; i < headings.length; i++) {
           headings[i] = null;
         }
@@ -274,6 +316,66 @@ public final class Chunker {
       }
     }
     return String.join(" > ", parts);
+  }
+
+  /** A fence line of a Markdown code block: optional blanks, then ``` or ~~~. */
+  private static boolean isFence(String line) {
+    int i = 0;
+    while (i < line.length() && isRegexSpace(line.charAt(i))) {
+      i++;
+    }
+    return line.startsWith("```", i) || line.startsWith("~~~", i);
+  }
+
+  /** The blanks a Markdown heading line may hold (what {@code \\s} means in Java patterns). */
+  static boolean isRegexSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+  }
+
+  /**
+   * An ATX heading: 1 to 6 '#', blanks, the text, optionally closing '#'s. Read by scanning the
+   * line once from each end (a pattern with a lazy body and optional closing marks backtracks in
+   * quadratic time over a run of '#' or blanks).
+   */
+  record Heading(int level, String text) {
+
+    /** The heading a line is, or null. */
+    static Heading of(String line) {
+      if (line.length() > MAX_HEADING_CHARS) {
+        return null;
+      }
+      int level = 0;
+      while (level < line.length() && line.charAt(level) == '#') {
+        level++;
+      }
+      if (level < 1 || level > 6 || level == line.length() || !isRegexSpace(line.charAt(level))) {
+        return null;
+      }
+      int start = level;
+      while (start < line.length() && isRegexSpace(line.charAt(start))) {
+        start++;
+      }
+      // Trailing blanks, closing '#'s, blanks before them; the text keeps at least one character.
+      int end = line.length();
+      while (end > start && isRegexSpace(line.charAt(end - 1))) {
+        end--;
+      }
+      while (end > start && line.charAt(end - 1) == '#') {
+        end--;
+      }
+      while (end > start && isRegexSpace(line.charAt(end - 1))) {
+        end--;
+      }
+      if (end == start) {
+        // Only closing marks after the blanks: the first of them is the text, as before.
+        if (start == line.length()) {
+          return null;
+        }
+        end = start + 1;
+      }
+      String text = line.substring(start, end).strip();
+      return text.isEmpty() ? null : new Heading(level, text);
+    }
   }
 
   private record Paragraph(String section, int start, int end) {}

@@ -166,7 +166,8 @@ public final class DocumentValidator {
     digest.update(bytes);
   }
 
-  private static int utf8Length(String s) {
+  /** Bytes of {@code s} in UTF-8, counted without encoding it. */
+  static int utf8Length(String s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -31,13 +31,15 @@ public class IngestService {
   private final StatusPublisher status;
   private final DocumentStatusStore statuses;
   private final TenantContext tenant;
+  private final TenantQuotas quotas;
 
   IngestService(
       IngestConfig config,
       DocumentPublisher publisher,
       StatusPublisher status,
       DocumentStatusStore statuses,
-      TenantContext tenant) {
+      TenantContext tenant,
+      TenantQuotas quotas) {
     IngestConfig.Limits l = config.limits();
     this.validator =
         new DocumentValidator(
@@ -52,6 +54,7 @@ public class IngestService {
     this.status = status;
     this.statuses = statuses;
     this.tenant = tenant;
+    this.quotas = quotas;
   }
 
   public DocumentValidator validator() {
@@ -62,8 +65,8 @@ public class IngestService {
    * Accepts one document for the caller's tenant.
    *
    * @return a receipt once the event is durable (or the version is known already); fails with
-   *     {@link InvalidDocumentException} when the document breaks the contract (nothing is then
-   *     published)
+   *     {@link InvalidDocumentException} when the document breaks the contract, or {@link
+   *     QuotaExceededException} when its tenant has no room for it (nothing is then published)
    */
   public Uni<AcceptedDocument> accept(DocumentSubmission submission) {
     return accept(tenant.current(), submission);
@@ -92,10 +95,15 @@ public class IngestService {
               new AcceptedDocument(
                   doc.id(), doc.source(), doc.version(), AcceptedDocument.UNCHANGED, -1, -1));
     }
+    try {
+      quotas.check(doc);
+    } catch (QuotaExceededException e) {
+      return Uni.createFrom().failure(e);
+    }
     // The status goes first, so that on the status topic "accepted" always precedes what the
     // pipeline reports about this version.
     return status
-        .publishAsync(doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "")
+        .publishAccepted(doc.key(), doc.version(), doc.textBytes())
         .invoke(
             s -> {
               if (s != null) {

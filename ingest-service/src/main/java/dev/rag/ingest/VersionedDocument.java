@@ -26,6 +26,11 @@ public record VersionedDocument(
     String version,
     long acceptedAtMillis) {
 
+  /** Size of the text in UTF-8 bytes. */
+  public long textBytes() {
+    return DocumentValidator.utf8Length(text);
+  }
+
   /** The Kafka record key shared by every event of this document. */
   public String key() {
     return dev.rag.common.Topics.documentKey(tenant, source, id);

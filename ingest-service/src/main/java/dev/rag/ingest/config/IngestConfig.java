@@ -2,6 +2,7 @@ package dev.rag.ingest.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Configuration of ingest-service, under {@code ingest.*}. */
 @ConfigMapping(prefix = "ingest")
@@ -14,8 +15,11 @@ public interface IngestConfig {
   @WithDefault("default")
   String tenant();
 
-  /** Limits on one document. */
+  /** Limits on one document and on one uploaded file. */
   Limits limits();
+
+  /** What one tenant may store. */
+  Quotas quotas();
 
   /** How documents are cut into chunks. */
   Chunking chunking();
@@ -52,6 +56,76 @@ public interface IngestConfig {
     /** Longest metadata value. */
     @WithDefault("4096")
     int maxMetadataValueLength();
+
+    /**
+     * Largest file of a format read whole (text, Markdown, HTML, paper listing), in bytes: 16 MiB.
+     * PDF and JSON Lines files are read in pieces and may be as large as {@link #maxFileBytes()}.
+     */
+    @WithDefault("16777216")
+    int maxTextFileBytes();
+
+    /** Most documents one file may hold (JSON Lines records, papers of a listing). */
+    @WithDefault("100000")
+    int maxDocumentsPerFile();
+
+    /** Most elements of an HTML page (each costs memory once parsed). */
+    @WithDefault("200000")
+    int maxHtmlElements();
+
+    /** Limits on reading a PDF. */
+    Pdf pdf();
+
+    /** How many files are parsed at once. */
+    Parses parses();
+  }
+
+  /** Limits on reading one PDF: its text is extracted within them, or the file is refused. */
+  interface Pdf {
+    /** Most pages. */
+    @WithDefault("2000")
+    int maxPages();
+
+    /**
+     * Largest decoded size of one stream (a page's content, a font, a form), in bytes: 32 MiB. A
+     * few kilobytes of compressed data can decode to gigabytes.
+     */
+    @WithDefault("33554432")
+    long maxStreamBytes();
+
+    /** Largest decoded size of all the streams text extraction reads together: 512 MiB. */
+    @WithDefault("536870912")
+    long maxDecodedBytes();
+
+    /** Longest time text extraction of one file may take. */
+    @WithDefault("60s")
+    Duration timeout();
+  }
+
+  /** Parsing of uploaded files at once; a file over either limit is refused with HTTP 429. */
+  interface Parses {
+    /** Files parsed at once by this instance. */
+    @WithDefault("2")
+    int maxConcurrent();
+
+    /** Files parsed at once for one API key. */
+    @WithDefault("1")
+    int maxConcurrentPerKey();
+  }
+
+  /**
+   * What one tenant may store; a document over a quota is refused (HTTP 403, gRPC
+   * RESOURCE_EXHAUSTED, a dead letter from Kafka). Counted from the status of the tenant's
+   * documents that are not deleted or failed, as this instance knows them: several instances agree
+   * within moments, so a burst across them may go slightly over.
+   */
+  interface Quotas {
+    /** Most documents per tenant. */
+    @WithDefault("1000000")
+    long maxDocuments();
+
+    /** Most bytes of text (UTF-8) per tenant: 16 GiB. */
+    @WithDefault("17179869184")
+    long maxBytes();
   }
 
   /** Chunking budget. */

@@ -36,6 +36,11 @@ final class ExceptionMapping {
               .addDetails(Any.pack(details))
               .build());
     }
+    if (failure instanceof dev.rag.ingest.QuotaExceededException quota) {
+      return io.grpc.Status.RESOURCE_EXHAUSTED
+          .withDescription(quota.getMessage())
+          .asRuntimeException();
+    }
     if (failure instanceof org.apache.kafka.common.KafkaException) {
       LOG.warn("Event log unavailable", failure);
       return io.grpc.Status.UNAVAILABLE

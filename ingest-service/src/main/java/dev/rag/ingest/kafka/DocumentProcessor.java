@@ -9,6 +9,8 @@ import dev.rag.ingest.Chunker;
 import dev.rag.ingest.DocumentSubmission;
 import dev.rag.ingest.IngestService;
 import dev.rag.ingest.InvalidDocumentException;
+import dev.rag.ingest.QuotaExceededException;
+import dev.rag.ingest.TenantQuotas;
 import dev.rag.ingest.TextChunk;
 import dev.rag.ingest.TextNormalizer;
 import dev.rag.ingest.TokenCounter;
@@ -17,6 +19,8 @@ import dev.rag.ingest.config.IngestConfig;
 import dev.rag.ingest.mapping.EventMapper;
 import dev.rag.ingest.parse.HtmlParser;
 import dev.rag.ingest.parse.ParsedDocument;
+import dev.rag.ingest.parse.UnreadableFileException;
+import dev.rag.ingest.status.DocumentStatusStore;
 import dev.rag.proto.v1.DocumentEvent;
 import dev.rag.proto.v1.DocumentHeader;
 import dev.rag.proto.v1.DocumentState;
@@ -52,13 +56,18 @@ public class DocumentProcessor {
   private final StatusPublisher status;
   private final IngestService ingest;
   private final String defaultTenant;
+  private final int maxHtmlElements;
+  private final TenantQuotas quotas;
+  private final DocumentStatusStore statuses;
 
   DocumentProcessor(
       IngestConfig config,
       ChunkPublisher publisher,
       StatusPublisher status,
       IngestService ingest,
-      TokenCounter tokens) {
+      TokenCounter tokens,
+      TenantQuotas quotas,
+      DocumentStatusStore statuses) {
     this.chunker =
         new Chunker(
             config.chunking().maxTokens(),
@@ -69,6 +78,9 @@ public class DocumentProcessor {
     this.status = status;
     this.ingest = ingest;
     this.defaultTenant = config.tenant();
+    this.maxHtmlElements = config.limits().maxHtmlElements();
+    this.quotas = quotas;
+    this.statuses = statuses;
   }
 
   /**
@@ -94,11 +106,30 @@ public class DocumentProcessor {
       }
       throw e;
     }
+    if (targetModel == null && !acceptedByThisService(doc)) {
+      // Produced straight to Kafka: the quotas the HTTP and gRPC doors apply, applied here.
+      try {
+        quotas.check(doc);
+      } catch (QuotaExceededException e) {
+        status.publish(
+            doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
     String text = doc.text();
     String contentType = doc.contentType();
     String title = doc.title();
     if ("text/html".equals(contentType)) {
-      ParsedDocument page = HtmlParser.parse(text);
+      ParsedDocument page;
+      try {
+        page = HtmlParser.parse(text, maxHtmlElements);
+      } catch (UnreadableFileException e) {
+        if (targetModel == null) {
+          status.publish(
+              doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
+        }
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
       text = TextNormalizer.normalise(page.text());
       contentType = page.contentType();
       title = title.isEmpty() ? TextNormalizer.normaliseLine(page.title()) : title;
@@ -121,6 +152,11 @@ public class DocumentProcessor {
           doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_CHUNKED, chunks.size(), "", "");
     }
     LOG.debugf("Chunked %s version %s into %d chunks", doc.key(), doc.version(), chunks.size());
+  }
+
+  /** Whether this version came through a door of the service, which checked its quotas. */
+  private boolean acceptedByThisService(VersionedDocument doc) {
+    return statuses.get(doc.key()).map(s -> s.getVersion().equals(doc.version())).orElse(false);
   }
 
   private VersionedDocument read(ConsumerRecord<String, byte[]> record) {

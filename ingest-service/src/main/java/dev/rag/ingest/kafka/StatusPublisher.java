@@ -64,6 +64,25 @@ public class StatusPublisher {
         .replaceWith(record);
   }
 
+  /**
+   * Publishes that a version was accepted, with its size (what tenant quotas count); completes with
+   * the record.
+   */
+  public io.smallrye.mutiny.Uni<DocumentStatus> publishAccepted(
+      String key, String version, long bytes) {
+    DocumentStatus record = record(key, version, DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "");
+    if (record == null) {
+      return io.smallrye.mutiny.Uni.createFrom().nullItem();
+    }
+    DocumentStatus sized = record.toBuilder().setBytes(bytes).build();
+    return send(key, sized)
+        .onFailure()
+        .invoke(e -> LOG.warnf("Could not publish status ACCEPTED of %s: %s", key, e.getMessage()))
+        .onFailure()
+        .recoverWithNull()
+        .replaceWith(sized);
+  }
+
   private io.smallrye.mutiny.Uni<Void> send(String key, DocumentStatus record) {
     return status.sendMessage(EventMessages.protobuf(key, record.toByteArray()));
   }

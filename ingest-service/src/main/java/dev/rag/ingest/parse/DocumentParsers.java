@@ -2,18 +2,17 @@ package dev.rag.ingest.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jsoup.Jsoup;
 
 /**
  * Reads an uploaded file into documents. The format comes from the declared content type, then the
@@ -68,7 +67,9 @@ public final class DocumentParsers {
           "application/x-www-form-urlencoded");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern FIRST_HEADING = Pattern.compile("(?m)^# +(.+?)\\s*#*$");
+
+  /** How much of a file detection reads: the first line of JSON Lines must fit. */
+  private static final int HEAD_BYTES = 1 << 20;
 
   private DocumentParsers() {}
 
@@ -78,41 +79,156 @@ public final class DocumentParsers {
   }
 
   /**
-   * Reads a file.
+   * Reads a file held in memory, within the default limits (tests, benchmarks): it is written to a
+   * temporary file and read as an upload is.
+   *
+   * @see #parse(String, String, Path, ParseLimits, DocumentSink)
+   */
+  public static ParseResult parse(String name, String declaredType, byte[] bytes) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("rag-parse-", ".bin");
+      Files.write(file, bytes);
+      return parse(name, declaredType, file, ParseLimits.DEFAULTS);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          // A temporary file left behind is removed with the temporary folder.
+        }
+      }
+    }
+  }
+
+  /** Reads a file into a list of its documents and problems. */
+  public static ParseResult parse(String name, String declaredType, Path file, ParseLimits limits) {
+    List<ParsedDocument> documents = new ArrayList<>();
+    List<ParseResult.Problem> problems = new ArrayList<>();
+    String format =
+        parse(
+            name,
+            declaredType,
+            file,
+            limits,
+            new DocumentSink() {
+              @Override
+              public void document(ParsedDocument document) {
+                documents.add(document);
+              }
+
+              @Override
+              public void format(String format) {
+                // Returned below.
+              }
+
+              @Override
+              public void problem(ParseResult.Problem problem) {
+                problems.add(problem);
+              }
+            });
+    return new ParseResult(format, documents, problems);
+  }
+
+  /**
+   * Reads a file, handing its documents to {@code sink} as they are read.
+   *
+   * <p>Within {@code limits}: a file over {@link ParseLimits#maxFileBytes()} (or, for a format read
+   * whole, {@link ParseLimits#maxTextFileBytes()}), or holding more documents than {@link
+   * ParseLimits#maxDocumentsPerFile()}, is refused with {@link FileTooLargeException} before any
+   * document is handed on; a PDF or page that breaks a limit on reading it, with {@link
+   * FileOverLimitException}.
    *
    * @param name the file name (for the extension and messages), may be null
    * @param declaredType the Content-Type the caller gave, may be null
+   * @return the format the file was read as
    * @throws UnreadableFileException when nothing can be read from it, with the reason
    */
-  public static ParseResult parse(String name, String declaredType, byte[] bytes) {
-    if (bytes.length == 0) {
+  public static String parse(
+      String name, String declaredType, Path file, ParseLimits limits, DocumentSink sink) {
+    long size;
+    byte[] head;
+    try {
+      size = Files.size(file);
+      try (var in = Files.newInputStream(file)) {
+        head = in.readNBytes(HEAD_BYTES);
+      }
+    } catch (IOException e) {
+      throw new UnreadableFileException("the file could not be read: " + e.getMessage(), e);
+    }
+    if (size == 0) {
       throw new UnreadableFileException("the file is empty");
     }
-    Format format = detect(name, declaredType, bytes);
-    return switch (format) {
-      case PDF -> single(format, PdfParser.parse(bytes));
-      case HTML -> single(format, html(bytes));
+    if (size > limits.maxFileBytes()) {
+      throw new FileTooLargeException(
+          "the file is "
+              + size
+              + " bytes, over the limit of "
+              + limits.maxFileBytes()
+              + " (ingest.limits.max-file-bytes)");
+    }
+    Format format = detect(name, declaredType, head);
+    String formatName = format.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    if (format != Format.PDF && format != Format.JSONL && size > limits.maxTextFileBytes()) {
+      throw new FileTooLargeException(
+          "the file is "
+              + size
+              + " bytes, over the limit of "
+              + limits.maxTextFileBytes()
+              + " for "
+              + formatName
+              + " files (ingest.limits.max-text-file-bytes)");
+    }
+    if (format == Format.TEXT) {
+      // Plain text may be a paper listing: known only once it is read.
+      String text = text(readAll(file));
+      if (PaperListingParser.looksLikeListing(text)) {
+        sink.format("paper-listing");
+        listing(PaperListingParser.parse(text), limits, sink);
+        return "paper-listing";
+      }
+      sink.format(formatName);
+      sink.document(new ParsedDocument(null, "", text, "text/plain", Map.of()));
+      return formatName;
+    }
+    sink.format(formatName);
+    switch (format) {
+      case PDF -> sink.document(PdfParser.parse(file, limits));
+      case HTML -> sink.document(HtmlParser.parse(file, limits.maxHtmlElements()));
+      case JSONL -> JsonLinesParser.parse(file, limits, sink);
       case MARKDOWN -> {
-        String text = text(bytes);
-        Matcher heading = FIRST_HEADING.matcher(text);
-        yield single(
-            format,
-            new ParsedDocument(
-                null,
-                heading.find() ? heading.group(1).strip() : "",
-                text,
-                "text/markdown",
-                Map.of()));
+        String text = text(readAll(file));
+        sink.document(
+            new ParsedDocument(null, firstHeading(text), text, "text/markdown", Map.of()));
       }
-      case JSONL -> JsonLinesParser.parse(text(bytes));
-      case PAPER_LISTING -> PaperListingParser.parse(text(bytes));
-      case TEXT -> {
-        String text = text(bytes);
-        yield PaperListingParser.looksLikeListing(text)
-            ? PaperListingParser.parse(text)
-            : single(format, new ParsedDocument(null, "", text, "text/plain", Map.of()));
-      }
-    };
+      case PAPER_LISTING -> listing(PaperListingParser.parse(text(readAll(file))), limits, sink);
+      case TEXT -> throw new IllegalStateException("read above");
+    }
+    return formatName;
+  }
+
+  /** Hands on a listing's papers, once their number is known to be within the limit. */
+  private static void listing(ParseResult listing, ParseLimits limits, DocumentSink sink) {
+    if (listing.documents().size() > limits.maxDocumentsPerFile()) {
+      throw new FileTooLargeException(
+          "the listing holds "
+              + listing.documents().size()
+              + " papers, over the limit of "
+              + limits.maxDocumentsPerFile()
+              + " documents per file (ingest.limits.max-documents-per-file); split it");
+    }
+    listing.problems().forEach(sink::problem);
+    listing.documents().forEach(sink::document);
+  }
+
+  private static byte[] readAll(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UnreadableFileException("the file could not be read: " + e.getMessage(), e);
+    }
   }
 
   /** The format of a file: declared type, then extension, then sniffing. */
@@ -182,18 +298,33 @@ public final class DocumentParsers {
     return otherwise;
   }
 
-  private static ParseResult single(Format format, ParsedDocument doc) {
-    return new ParseResult(
-        format.name().toLowerCase(Locale.ROOT).replace('_', '-'), List.of(doc), List.of());
-  }
-
-  private static ParsedDocument html(byte[] bytes) {
-    try {
-      // jsoup finds the charset from a byte-order mark or the page's meta tag, else UTF-8.
-      return HtmlParser.parse(Jsoup.parse(new ByteArrayInputStream(bytes), null, ""));
-    } catch (IOException e) {
-      throw new UnreadableFileException("not readable HTML: " + e.getMessage(), e);
+  /**
+   * The text of the first level-1 heading ({@code # Title}, optionally closed by '#'s), or empty.
+   * Plain scanning: a pattern with a lazy body before optional blanks and marks backtracks over
+   * them in quadratic time.
+   */
+  static String firstHeading(String text) {
+    int from = 0;
+    while (from < text.length()) {
+      int end = text.indexOf('\n', from);
+      end = end < 0 ? text.length() : end;
+      if (end - from > 2 && text.charAt(from) == '#' && text.charAt(from + 1) == ' ') {
+        int start = from + 1;
+        while (start < end && text.charAt(start) == ' ') {
+          start++;
+        }
+        int stop = end;
+        while (stop > start && text.charAt(stop - 1) == '#') {
+          stop--;
+        }
+        String heading = text.substring(start, stop).strip();
+        if (!heading.isEmpty()) {
+          return Titles.clip(heading);
+        }
+      }
+      from = end + 1;
     }
+    return "";
   }
 
   /**

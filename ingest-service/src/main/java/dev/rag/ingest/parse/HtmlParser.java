@@ -1,12 +1,16 @@
 package dev.rag.ingest.parse;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.jsoup.Jsoup;
+import org.jsoup.helper.DataUtil;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
+import org.jsoup.parser.Parser;
+import org.jsoup.parser.StreamParser;
 import org.jsoup.select.NodeFilter;
 
 /**
@@ -48,13 +52,44 @@ public final class HtmlParser {
 
   private HtmlParser() {}
 
-  /** Parses a page given as text. */
-  public static ParsedDocument parse(String html) {
-    return parse(Jsoup.parse(html));
+  /** Parses a page given as text, with at most {@code maxElements} elements. */
+  public static ParsedDocument parse(String html, int maxElements) {
+    try (StreamParser parser = new StreamParser(Parser.htmlParser()).parse(html, "")) {
+      return read(parser, maxElements);
+    }
+  }
+
+  /**
+   * Parses a page file, with at most {@code maxElements} elements; the charset comes from a
+   * byte-order mark or the page's meta tag, else UTF-8.
+   */
+  public static ParsedDocument parse(Path file, int maxElements) {
+    try (StreamParser parser = DataUtil.streamParser(file, null, "", Parser.htmlParser())) {
+      return read(parser, maxElements);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new UnreadableFileException("not readable HTML: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses element by element, counting: each element costs memory once parsed, so a page of
+   * millions of tiny elements is refused before it is whole.
+   */
+  private static ParsedDocument read(StreamParser parser, int maxElements) {
+    long elements = 0;
+    for (var it = parser.iterator(); it.hasNext(); it.next()) {
+      if (++elements > maxElements) {
+        throw new FileOverLimitException(
+            "the page has more than "
+                + maxElements
+                + " HTML elements (ingest.limits.max-html-elements)");
+      }
+    }
+    return parse(parser.document());
   }
 
   /** Reads a parsed page (it is changed: page furniture is removed). */
-  public static ParsedDocument parse(Document page) {
+  static ParsedDocument parse(Document page) {
     String title = page.title().strip();
     page.select(FURNITURE).remove();
     Element root = page.body();
@@ -70,7 +105,7 @@ public final class HtmlParser {
     }
     TextBuilder out = new TextBuilder();
     root.filter(out);
-    return new ParsedDocument(null, title, out.text(), "text/markdown", Map.of());
+    return new ParsedDocument(null, Titles.clip(title), out.text(), "text/markdown", Map.of());
   }
 
   /** Collects text in document order, breaking lines and paragraphs at block boundaries. */

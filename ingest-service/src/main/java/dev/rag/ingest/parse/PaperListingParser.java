@@ -1,6 +1,7 @@
 package dev.rag.ingest.parse;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,6 @@ public final class PaperListingParser {
   private static final String SEPARATOR = "\u00B7";
   private static final Pattern DATE =
       Pattern.compile("^([A-Z][a-z]{2,8}\\.? \\d{1,2}(?:, (\\d{4}))?)(?:\\s+(\\d+))?$");
-  private static final Pattern AUTHORS = Pattern.compile("^[\u2022*-]\\s*(.+)$");
   private static final int PARAGRAPH_CHARS = 200;
 
   private PaperListingParser() {}
@@ -46,7 +46,7 @@ public final class PaperListingParser {
     List<String> lines = nonEmptyLines(text);
     List<ParsedDocument> papers = new ArrayList<>();
     List<ParseResult.Problem> problems = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
+    Ids ids = new Ids();
     int blockStart = 0;
     for (int i = 0; i < lines.size(); i++) {
       if (!lines.get(i).equals(SEPARATOR)) {
@@ -66,7 +66,7 @@ public final class PaperListingParser {
     return new ParseResult("paper-listing", papers, problems);
   }
 
-  private static ParsedDocument paper(List<String> block, String date, Set<String> ids) {
+  private static ParsedDocument paper(List<String> block, String date, Ids ids) {
     if (block.size() < 2) {
       throw new IllegalArgumentException(
           "expected a title and an abstract before '" + SEPARATOR + "'");
@@ -94,8 +94,11 @@ public final class PaperListingParser {
     Map<String, String> metadata = new LinkedHashMap<>();
     String byline = String.join(" ", block.subList(to, block.size())).strip();
     if (!byline.isEmpty()) {
-      Matcher authors = AUTHORS.matcher(byline);
-      metadata.put("authors", authors.matches() ? authors.group(1).strip() : byline);
+      // "• 5 authors", "* Org", "- Name": the list mark is not part of the byline.
+      char mark = byline.charAt(0);
+      String authors =
+          (mark == '\u2022' || mark == '*' || mark == '-') ? byline.substring(1).strip() : byline;
+      metadata.put("authors", authors.isEmpty() ? byline : authors);
     }
     Matcher d = DATE.matcher(date);
     if (d.matches()) {
@@ -104,17 +107,58 @@ public final class PaperListingParser {
         metadata.put("year", d.group(2));
       }
     }
-    String id = slug(title);
-    for (int n = 2; !ids.add(id); n++) {
-      id = slug(title) + "-" + n;
-    }
-    return new ParsedDocument(id, title, abstractText, "text/plain", metadata);
+    return new ParsedDocument(
+        ids.next(slug(title)), Titles.clip(title), abstractText, "text/plain", metadata);
   }
 
-  private static String slug(String title) {
-    String s = title.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "-");
-    s = s.replaceAll("^-+|-+$", "");
-    return s.length() > 120 ? s.substring(0, 120).replaceAll("-+$", "") : s;
+  /**
+   * Ids made unique within one listing: a repeated title gets "-2", "-3", ... Each title remembers
+   * the next number to try, so a listing that repeats one title many times stays linear.
+   */
+  private static final class Ids {
+    private final Set<String> used = new HashSet<>();
+    private final Map<String, Integer> next = new HashMap<>();
+
+    String next(String base) {
+      if (used.add(base)) {
+        return base;
+      }
+      int n = next.getOrDefault(base, 2);
+      String id = base + "-" + n;
+      while (!used.add(id)) {
+        id = base + "-" + ++n;
+      }
+      next.put(base, n + 1);
+      return id;
+    }
+  }
+
+  /** Lower-case letters and digits, runs of anything else as one '-', at most 120 characters. */
+  static String slug(String title) {
+    StringBuilder s = new StringBuilder(Math.min(title.length(), 128));
+    String lower = title.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < lower.length() && s.length() < 120; ) {
+      int c = lower.codePointAt(i);
+      i += Character.charCount(c);
+      if (isLetterOrNumber(c)) {
+        s.appendCodePoint(c);
+      } else if (!s.isEmpty() && s.charAt(s.length() - 1) != '-') {
+        s.append('-');
+      }
+    }
+    while (!s.isEmpty() && s.charAt(s.length() - 1) == '-') {
+      s.setLength(s.length() - 1);
+    }
+    return s.toString();
+  }
+
+  /** What {@code [\\p{L}\\p{N}]} matches: letters and numbers of every kind. */
+  private static boolean isLetterOrNumber(int c) {
+    int type = Character.getType(c);
+    return Character.isLetter(c)
+        || type == Character.DECIMAL_DIGIT_NUMBER
+        || type == Character.LETTER_NUMBER
+        || type == Character.OTHER_NUMBER;
   }
 
   private static List<String> nonEmptyLines(String text) {

@@ -21,6 +21,12 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
+  public Response quotaExceeded(dev.rag.ingest.QuotaExceededException e) {
+    return problem(
+        new Problem("urn:rag:problem:quota-exceeded", "Quota exceeded", 403, e.getMessage(), null));
+  }
+
+  @ServerExceptionMapper
   public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
     return unauthorized();
   }

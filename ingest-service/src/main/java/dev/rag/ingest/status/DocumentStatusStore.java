@@ -35,6 +35,7 @@ public class DocumentStatusStore {
 
   private final String bootstrapServers;
   private final Map<String, DocumentStatus> statuses = new ConcurrentHashMap<>();
+  private final Map<String, Usage> usage = new ConcurrentHashMap<>();
   private volatile boolean caughtUp;
   private volatile boolean stopping;
   private volatile String error;
@@ -70,7 +71,48 @@ public class DocumentStatusStore {
   /** Applies a status record, keeping the newest truth about the document. */
   public void apply(DocumentStatus update) {
     String key = Topics.documentKey(update.getTenant(), update.getSource(), update.getDocumentId());
-    statuses.compute(key, (k, current) -> merge(current, update));
+    statuses.compute(
+        key,
+        (k, current) -> {
+          DocumentStatus merged = merge(current, update);
+          count(current, merged);
+          return merged;
+        });
+  }
+
+  /**
+   * What a tenant stores: its documents that are neither deleted nor failed, and their text.
+   *
+   * @param documents how many
+   * @param bytes their text in UTF-8 bytes
+   */
+  public record Usage(long documents, long bytes) {
+    static final Usage NONE = new Usage(0, 0);
+  }
+
+  /** What {@code tenant} stores, as far as this instance has read the status topic. */
+  public Usage usage(String tenant) {
+    return usage.getOrDefault(tenant, Usage.NONE);
+  }
+
+  /** Moves a tenant's usage from what {@code before} counted to what {@code after} counts. */
+  private void count(DocumentStatus before, DocumentStatus after) {
+    long documents = (counts(after) ? 1 : 0) - (counts(before) ? 1 : 0);
+    long bytes = (counts(after) ? after.getBytes() : 0) - (counts(before) ? before.getBytes() : 0);
+    if (documents == 0 && bytes == 0) {
+      return;
+    }
+    String tenant = after != null ? after.getTenant() : before.getTenant();
+    usage.merge(
+        tenant,
+        new Usage(documents, bytes),
+        (a, b) -> new Usage(a.documents() + b.documents(), a.bytes() + b.bytes()));
+  }
+
+  private static boolean counts(DocumentStatus s) {
+    return s != null
+        && s.getState() != DocumentState.DOCUMENT_STATE_DELETED
+        && s.getState() != DocumentState.DOCUMENT_STATE_FAILED;
   }
 
   static DocumentStatus merge(DocumentStatus current, DocumentStatus update) {
@@ -96,6 +138,9 @@ public class DocumentStatusStore {
     DocumentStatus.Builder merged = update.toBuilder().setVersion(current.getVersion());
     if (update.getChunks() == 0) {
       merged.setChunks(current.getChunks());
+    }
+    if (update.getBytes() == 0) {
+      merged.setBytes(current.getBytes());
     }
     return merged.build();
   }
@@ -126,7 +171,10 @@ public class DocumentStatusStore {
         while (!stopping) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
             if (record.value() == null) {
-              statuses.remove(record.key());
+              DocumentStatus removed = statuses.remove(record.key());
+              if (removed != null) {
+                count(removed, null);
+              }
               continue;
             }
             try {
