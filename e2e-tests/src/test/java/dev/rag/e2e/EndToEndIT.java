@@ -70,6 +70,9 @@ class EndToEndIT {
   /** The services' own key. */
   private static final String SERVICES = ApiKeys.newKey();
 
+  /** A platform operator (replays), of no tenant's documents. */
+  private static final String OPS = ApiKeys.newKey();
+
   @BeforeAll
   static void startSystem() {
     root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
@@ -87,7 +90,8 @@ class EndToEndIT {
             List.of(
                 "alice " + ApiKeys.digest(ALICE) + " default admin",
                 "bob " + ApiKeys.digest(BOB) + " other-lab ingest,query",
-                "services " + ApiKeys.digest(SERVICES) + " default service"),
+                "services " + ApiKeys.digest(SERVICES) + " default service",
+                "ops " + ApiKeys.digest(OPS) + " default operator"),
             SERVICES);
     Map<String, ServiceProcess> started = RagSystem.start(root, common, embedPort, retrievePort);
     services.addAll(started.values());
@@ -542,9 +546,15 @@ class EndToEndIT {
     assertThat(JsonHttp.send(BOB + "x", "POST", documents, secret).statusCode()).isEqualTo(401);
     assertThat(JsonHttp.send(null, "POST", chat, Map.of("messages", List.of())).statusCode())
         .isEqualTo(401);
-    assertThat(
-            JsonHttp.send(BOB, "GET", ingest.baseUrl() + "/v1/admin/replays/x", null).statusCode())
-        .isEqualTo(403);
+    String replays = ingest.baseUrl() + "/v1/admin/replays";
+    assertThat(JsonHttp.send(BOB, "GET", replays + "/x", null).statusCode()).isEqualTo(403);
+    // Replays read every tenant's documents: a tenant's admin may not start one, an operator may,
+    // but never into the model embed-service serves live (as its Info says).
+    Map<String, Object> intoLive = Map.of("targetModel", "bge-small-en-v1.5-int8");
+    assertThat(JsonHttp.send(ALICE, "POST", replays, intoLive).statusCode()).isEqualTo(403);
+    var refused = JsonHttp.send(OPS, "POST", replays, intoLive);
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("live pipeline");
     assertThat(JsonHttp.send(BOB, "POST", documents, secret).statusCode()).isEqualTo(202);
     await()
         .atMost(Duration.ofSeconds(120))

@@ -140,6 +140,14 @@ class DocumentIngestTest {
         .then()
         .statusCode(400)
         .body("field", equalTo("targetModel"));
+    // The model the live pipeline embeds with (as embed-service's Info says) is refused.
+    given()
+        .contentType("application/json")
+        .body(Map.of("targetModel", LiveModelInfo.LIVE_MODEL))
+        .post("/v1/admin/replays")
+        .then()
+        .statusCode(409)
+        .body("type", equalTo("urn:rag:problem:replay-refused"));
     given().get("/v1/admin/replays/nope").then().statusCode(404);
   }
 

@@ -12,6 +12,9 @@ public final class Roles {
   /** Everything a tenant may do, operations included. */
   public static final String ADMIN = "admin";
 
+  /** Platform actions across every tenant (replays); not a tenant role: admin lacks it. */
+  public static final String OPERATOR = "operator";
+
   /** A service calling another on behalf of any tenant. */
   public static final String SERVICE = "service";
 

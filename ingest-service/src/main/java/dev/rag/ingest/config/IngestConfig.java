@@ -21,6 +21,16 @@ public interface IngestConfig {
   /** What one tenant may store. */
   Quotas quotas();
 
+  /** Replays of the documents topic for another model. */
+  Replays replays();
+
+  /** Replays ({@code POST /v1/admin/replays}, operator role). */
+  interface Replays {
+    /** How long a finished replay's progress can still be read. */
+    @WithDefault("1h")
+    Duration retention();
+  }
+
   /** How documents are cut into chunks. */
   Chunking chunking();
 

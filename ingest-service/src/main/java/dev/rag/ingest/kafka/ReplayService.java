@@ -1,8 +1,11 @@
 package dev.rag.ingest.kafka;
 
 import dev.rag.common.Topics;
+import dev.rag.ingest.client.EmbedClient;
+import dev.rag.ingest.config.IngestConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +28,11 @@ import org.jboss.logging.Logger;
  * Replays the compacted documents topic, from its start to where it ended when the replay began,
  * into chunk events addressed to one embedding model: how an index for a new model is built from
  * nothing but the topic. The live consumer is not involved and keeps its position.
+ *
+ * <p>A replay reads every tenant's documents and costs an embedding of each, so it is an operator
+ * action (see {@code ReplayResource}), one at a time per instance, never into the model the live
+ * pipeline embeds with (its index is kept by the live path), and a finished replay is forgotten
+ * after {@code ingest.replays.retention}.
  */
 @ApplicationScoped
 public class ReplayService {
@@ -40,6 +49,7 @@ public class ReplayService {
     volatile long total = -1;
     volatile String state = "running";
     volatile String error;
+    volatile long endedAt;
 
     Replay(String id, String targetModel) {
       this.id = id;
@@ -59,16 +69,51 @@ public class ReplayService {
     }
   }
 
-  private final DocumentProcessor processor;
+  /** Refused: the replay would do harm or cannot start now; the message says why. */
+  public static final class RefusedException extends RuntimeException {
+    private final boolean conflict;
+
+    RefusedException(String message, boolean conflict) {
+      super(message);
+      this.conflict = conflict;
+    }
+
+    /** Whether it conflicts with the service's state (409) rather than a dependency (503). */
+    public boolean conflict() {
+      return conflict;
+    }
+  }
+
+  /** Turns one record into chunk events for the target model (the documents processor). */
+  interface RecordProcessor {
+    void process(ConsumerRecord<String, byte[]> record, String targetModel);
+  }
+
+  private final RecordProcessor processor;
+  private final Supplier<String> liveModel;
   private final String bootstrapServers;
+  private final Duration retention;
   private final Map<String, Replay> replays = new ConcurrentHashMap<>();
   private volatile boolean stopping;
 
+  @Inject
   ReplayService(
       DocumentProcessor processor,
+      EmbedClient embed,
+      IngestConfig config,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    this(processor::process, embed::liveModel, config.replays().retention(), bootstrapServers);
+  }
+
+  ReplayService(
+      RecordProcessor processor,
+      Supplier<String> liveModel,
+      Duration retention,
+      String bootstrapServers) {
     this.processor = processor;
+    this.liveModel = liveModel;
     this.bootstrapServers = bootstrapServers;
+    this.retention = retention;
   }
 
   @PreDestroy
@@ -80,10 +125,32 @@ public class ReplayService {
    * Starts a replay in the background.
    *
    * @throws IllegalArgumentException when the model id is malformed
+   * @throws RefusedException when a replay is running, the model is the live one, or embed-service
+   *     cannot say which model is live
    */
-  public Replay start(String targetModel) {
+  public synchronized Replay start(String targetModel) {
     if (targetModel == null || !MODEL_ID.matcher(targetModel).matches()) {
       throw new IllegalArgumentException("targetModel must be a model id such as e5-small-v2-int8");
+    }
+    forgetFinished();
+    for (Replay r : replays.values()) {
+      if (r.state.equals("running")) {
+        throw new RefusedException(
+            "replay " + r.id + " for " + r.targetModel + " is running; one runs at a time", true);
+      }
+    }
+    String live;
+    try {
+      live = liveModel.get();
+    } catch (EmbedClient.UnavailableException e) {
+      throw new RefusedException(e.getMessage() + "; the replay was not started", false);
+    }
+    if (live.equals(targetModel)) {
+      throw new RefusedException(
+          targetModel
+              + " is the model the live pipeline embeds with; its index is kept up to date"
+              + " already",
+          true);
     }
     Replay replay = new Replay(UUID.randomUUID().toString(), targetModel);
     replays.put(replay.id, replay);
@@ -94,7 +161,14 @@ public class ReplayService {
   }
 
   public Optional<Replay> get(String id) {
+    forgetFinished();
     return Optional.ofNullable(replays.get(id));
+  }
+
+  /** Drops replays that ended longer than the retention ago. */
+  private void forgetFinished() {
+    long now = System.currentTimeMillis();
+    replays.values().removeIf(r -> r.endedAt > 0 && now - r.endedAt > retention.toMillis());
   }
 
   private void run(Replay replay) {
@@ -134,9 +208,11 @@ public class ReplayService {
           replay.processed.incrementAndGet();
         }
       }
+      replay.endedAt = System.currentTimeMillis();
       replay.state = stopping ? "stopped" : "done";
       LOG.infof("Replay %s %s: %d records", replay.id, replay.state, replay.processed.get());
     } catch (RuntimeException e) {
+      replay.endedAt = System.currentTimeMillis();
       replay.state = "failed";
       replay.error = e.getMessage();
       LOG.errorf(e, "Replay %s failed", replay.id);

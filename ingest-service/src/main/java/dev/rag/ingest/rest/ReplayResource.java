@@ -11,11 +11,14 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
- * Replays of the documents topic for a new embedding model ({@code ./rag reindex}). Operators only.
+ * Replays of the documents topic for a new embedding model ({@code ./rag reindex}). A replay reads
+ * every tenant's documents, so it needs the operator role, which no tenant role (admin included)
+ * carries. 409 while another replay runs or for the live model, 503 when embed-service cannot say
+ * which model is live.
  */
 @Path("/v1/admin/replays")
 @Produces(MediaType.APPLICATION_JSON)
-@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.ADMIN)
+@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.OPERATOR)
 public class ReplayResource {
 
   private final ReplayService replays;
@@ -34,6 +37,18 @@ public class ReplayResource {
     try {
       var replay = replays.start(request == null ? null : request.targetModel());
       return Response.accepted(replay.view()).build();
+    } catch (ReplayService.RefusedException e) {
+      int status = e.conflict() ? 409 : 503;
+      return Response.status(status)
+          .type(Problem.MEDIA_TYPE)
+          .entity(
+              new Problem(
+                  "urn:rag:problem:replay-refused",
+                  "Replay refused",
+                  status,
+                  e.getMessage(),
+                  "targetModel"))
+          .build();
     } catch (IllegalArgumentException e) {
       return Response.status(400)
           .type(Problem.MEDIA_TYPE)

@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
  * <p>One key per line (from a file, e.g. a mounted Kubernetes Secret, or inline entries separated
  * by {@code ;}): {@code <id> <sha256-hex> <tenant> <role>[,<role>...]}, with {@code #} comments.
  * Roles: {@code ingest} (add, delete and read the status of documents), {@code query} (ask and
- * search), {@code admin} (all of the tenant's operations) and {@code service} (one service calling
- * another on behalf of any tenant; never give it to a person).
+ * search), {@code admin} (all of the tenant's operations), {@code operator} (platform actions that
+ * span every tenant, such as replaying the documents topic for a new model; not a tenant role, so
+ * admin does not include it) and {@code service} (one service calling another on behalf of any
+ * tenant; never give it to a person).
  */
 public final class ApiKeys {
 
@@ -37,6 +39,7 @@ public final class ApiKeys {
     INGEST,
     QUERY,
     ADMIN,
+    OPERATOR,
     SERVICE
   }
 
@@ -53,10 +56,15 @@ public final class ApiKeys {
       roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
     }
 
-    /** Whether the caller may act in {@code role}: admin covers all but service. */
+    /**
+     * Whether the caller may act in {@code role}: admin (and service) cover the tenant roles;
+     * operator and service are only ever given.
+     */
     public boolean may(Role role) {
       return roles.contains(role)
-          || (role != Role.SERVICE && (roles.contains(Role.ADMIN) || roles.contains(Role.SERVICE)));
+          || (role != Role.SERVICE
+              && role != Role.OPERATOR
+              && (roles.contains(Role.ADMIN) || roles.contains(Role.SERVICE)));
     }
 
     /** Whether the caller is a service that may name the tenant it acts for. */

@@ -29,9 +29,24 @@ class ApiKeysTest {
     ApiKeys.Caller b = keys.authenticate(bob).orElseThrow();
     assertThat(b.may(Role.INGEST)).isTrue();
     assertThat(b.may(Role.SERVICE)).isFalse();
+    // Operator spans every tenant: no tenant role implies it, not even admin.
+    assertThat(b.may(Role.OPERATOR)).isFalse();
     assertThat(keys.authenticate(alice + "x")).isEmpty();
     assertThat(keys.authenticate("")).isEmpty();
     assertThat(keys.authenticate(null)).isEmpty();
+  }
+
+  @Test
+  void anOperatorKeyMayRunPlatformActionsButAServiceKeyMayNot() {
+    String ops = ApiKeys.newKey();
+    String svc = ApiKeys.newKey();
+    ApiKeys keys =
+        ApiKeys.parse(
+            List.of(
+                "ops " + ApiKeys.digest(ops) + " default operator",
+                "svc " + ApiKeys.digest(svc) + " default service"));
+    assertThat(keys.authenticate(ops).orElseThrow().may(Role.OPERATOR)).isTrue();
+    assertThat(keys.authenticate(svc).orElseThrow().may(Role.OPERATOR)).isFalse();
   }
 
   @Test
