@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       EvalCommand.class,
       BenchCommand.class,
-      ReindexCommand.class
+      ReindexCommand.class,
+      DlqCommand.class
     })
 public class RagCommand {}

@@ -36,6 +36,13 @@ public interface EmbedConfig {
   /** Topic provisioning. */
   Topics topics();
 
+  /**
+   * How long the chunks consumer waits for the broker to acknowledge a batch's embeddings events;
+   * past it they are sent again with backoff (never dead-lettered for that).
+   */
+  @WithDefault("60s")
+  java.time.Duration publishTimeout();
+
   /** Inference batches: inputs sorted by length, padded per batch. */
   interface Batch {
     /** Most padded tokens in one inference batch; 0 chooses by device (8192 CPU, 16384 GPU). */

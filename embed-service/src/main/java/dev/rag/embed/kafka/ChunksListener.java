@@ -3,14 +3,17 @@ package dev.rag.embed.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
 import dev.rag.embed.EmbeddingService;
+import dev.rag.embed.config.EmbedConfig;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,22 +35,30 @@ import org.jboss.logging.Logger;
 public class ChunksListener {
 
   private static final Logger LOG = Logger.getLogger(ChunksListener.class);
-  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+  private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   private final EmbeddingService embeddings;
   private final EmbeddingPublisher publisher;
   private final DeadLetterPublisher deadLetters;
   private final StatusPublisher status;
+  private final Duration publishTimeout;
+  private volatile boolean stopping;
 
   ChunksListener(
       EmbeddingService embeddings,
       EmbeddingPublisher publisher,
       DeadLetterPublisher deadLetters,
-      StatusPublisher status) {
+      StatusPublisher status,
+      EmbedConfig config) {
+    this.publishTimeout = config.publishTimeout();
     this.embeddings = embeddings;
     this.publisher = publisher;
     this.deadLetters = deadLetters;
     this.status = status;
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stopping = true;
   }
 
   @Incoming("chunks-in")
@@ -78,17 +89,12 @@ public class ChunksListener {
         reasons.add(e.getMessage());
       }
     }
-    List<String> texts = new ArrayList<>();
-    for (ChunksEvent event : events) {
-      if (!event.getDeleted()) {
-        for (Chunk c : event.getChunksList()) {
-          texts.add(c.getEmbeddingText().isEmpty() ? c.getText() : c.getEmbeddingText());
-        }
-      }
-    }
-    List<float[]> vectors = texts.isEmpty() ? List.of() : embeddings.embedPassages(texts);
-    int next = 0;
+    List<float[][]> vectors = embed(events, accepted, failed, reasons, sends);
+    List<Uni<Void>> outputs = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
+      if (vectors.get(i) == null) {
+        continue;
+      }
       ChunksEvent event = events.get(i);
       EmbeddingsEvent.Builder out =
           EmbeddingsEvent.newBuilder()
@@ -100,26 +106,28 @@ public class ChunksListener {
               .setTotalChunks(event.getTotalChunks())
               .setDeleted(event.getDeleted());
       if (!event.getDeleted()) {
+        int next = 0;
         for (Chunk c : event.getChunksList()) {
           EmbeddedChunk.Builder embedded = EmbeddedChunk.newBuilder().setChunk(c);
-          for (float x : vectors.get(next++)) {
+          for (float x : vectors.get(i)[next++]) {
             embedded.addVector(x);
           }
           out.addChunks(embedded);
         }
       }
-      sends.add(publisher.publish(accepted.get(i).key(), out.build()));
+      String key = accepted.get(i).key();
+      EmbeddingsEvent built = out.build();
+      outputs.add(Uni.createFrom().deferred(() -> publisher.publish(key, built)));
     }
-    if (!sends.isEmpty()) {
-      Uni.join().all(sends).andFailFast().await().atMost(PUBLISH_TIMEOUT);
-    }
+    awaitWithRetries(sends, outputs);
     for (int i = 0; i < failed.size(); i++) {
       status.publish(
           failed.get(i).key(), "", DocumentState.DOCUMENT_STATE_FAILED, 0, "", reasons.get(i));
     }
     for (int i = 0; i < events.size(); i++) {
       ChunksEvent event = events.get(i);
-      if (!event.getDeleted()
+      if (vectors.get(i) != null
+          && !event.getDeleted()
           && event.getPart() == event.getPartCount() - 1
           && !accepted.get(i).headers().headers(Topics.TARGET_MODEL_HEADER).iterator().hasNext()) {
         status.publish(
@@ -129,6 +137,96 @@ public class ChunksListener {
             event.getTotalChunks(),
             embeddings.modelId(),
             "");
+      }
+    }
+  }
+
+  /**
+   * The vectors of each event's chunks (empty for a deletion), embedded together. When the batch
+   * cannot be embedded, each event is tried alone, so one event that breaks the model goes to the
+   * dead-letter topic with the reason (its vectors null) and the others carry on.
+   */
+  private List<float[][]> embed(
+      List<ChunksEvent> events,
+      List<ConsumerRecord<String, byte[]>> accepted,
+      List<ConsumerRecord<String, byte[]>> failed,
+      List<String> reasons,
+      List<Uni<Void>> deadLetterSends) {
+    List<float[][]> result = new ArrayList<>(events.size());
+    try {
+      List<String> texts = new ArrayList<>();
+      events.forEach(e -> texts.addAll(texts(e)));
+      List<float[]> vectors = texts.isEmpty() ? List.of() : embeddings.embedPassages(texts);
+      int next = 0;
+      for (ChunksEvent event : events) {
+        int n = texts(event).size();
+        result.add(vectors.subList(next, next + n).toArray(new float[0][]));
+        next += n;
+      }
+      return result;
+    } catch (RuntimeException batch) {
+      LOG.warnf(
+          "A batch of %d chunk events could not be embedded (%s); trying each alone",
+          events.size(), batch.toString());
+    }
+    result.clear();
+    for (int i = 0; i < events.size(); i++) {
+      List<String> texts = texts(events.get(i));
+      try {
+        result.add(
+            texts.isEmpty()
+                ? new float[0][]
+                : embeddings.embedPassages(texts).toArray(new float[0][]));
+      } catch (RuntimeException e) {
+        String reason = "the chunks could not be embedded: " + e;
+        ConsumerRecord<String, byte[]> record = accepted.get(i);
+        LOG.warnf("Chunk event %s to the dead-letter topic: %s", record.key(), reason);
+        deadLetterSends.add(deadLetters.send(record, reason));
+        failed.add(record);
+        reasons.add(reason);
+        result.add(null);
+      }
+    }
+    return result;
+  }
+
+  private static List<String> texts(ChunksEvent event) {
+    List<String> texts = new ArrayList<>();
+    if (!event.getDeleted()) {
+      for (Chunk c : event.getChunksList()) {
+        texts.add(c.getEmbeddingText().isEmpty() ? c.getText() : c.getEmbeddingText());
+      }
+    }
+    return texts;
+  }
+
+  /**
+   * Waits until the broker acknowledges every dead letter and output of the batch. A broker that is
+   * slow or away is waited for with backoff, sending again what was not acknowledged (outputs are
+   * idempotent downstream); nothing is dead-lettered for it.
+   */
+  private void awaitWithRetries(List<Uni<Void>> deadLetterSends, List<Uni<Void>> outputs) {
+    long backoff = 250;
+    List<Uni<Void>> all = new ArrayList<>(deadLetterSends);
+    all.addAll(outputs);
+    while (!all.isEmpty()) {
+      try {
+        Uni.join().all(all).andCollectFailures().await().atMost(publishTimeout);
+        return;
+      } catch (RuntimeException e) {
+        if (stopping) {
+          throw e;
+        }
+        LOG.warnf("Publishing embeddings delayed: %s; retrying in %d ms", e.toString(), backoff);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        // Everything is sent again (a dead letter may then be written twice; an output is
+        // idempotent downstream).
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
       }
     }
   }

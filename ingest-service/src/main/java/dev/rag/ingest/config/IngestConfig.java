@@ -24,6 +24,13 @@ public interface IngestConfig {
   /** Replays of the documents topic for another model. */
   Replays replays();
 
+  /**
+   * How long the documents consumer waits for the broker to acknowledge a document's chunk events;
+   * past it the document is tried again with backoff (never dead-lettered for that).
+   */
+  @WithDefault("60s")
+  Duration publishTimeout();
+
   /** Replays ({@code POST /v1/admin/replays}, operator role). */
   interface Replays {
     /** How long a finished replay's progress can still be read. */

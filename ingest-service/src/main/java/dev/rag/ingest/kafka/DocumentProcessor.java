@@ -46,7 +46,6 @@ import org.jboss.logging.Logger;
 public class DocumentProcessor {
 
   private static final Logger LOG = Logger.getLogger(DocumentProcessor.class);
-  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> JSON_FIELDS =
       Set.of("tenant", "id", "source", "title", "text", "contentType", "metadata");
@@ -57,6 +56,7 @@ public class DocumentProcessor {
   private final IngestService ingest;
   private final String defaultTenant;
   private final int maxHtmlElements;
+  private final Duration publishTimeout;
   private final TenantQuotas quotas;
   private final DocumentStatusStore statuses;
 
@@ -79,6 +79,7 @@ public class DocumentProcessor {
     this.ingest = ingest;
     this.defaultTenant = config.tenant();
     this.maxHtmlElements = config.limits().maxHtmlElements();
+    this.publishTimeout = config.publishTimeout();
     this.quotas = quotas;
     this.statuses = statuses;
   }
@@ -146,7 +147,7 @@ public class DocumentProcessor {
       }
       throw new IllegalArgumentException(reason);
     }
-    publisher.publish(doc, chunks, targetModel).await().atMost(PUBLISH_TIMEOUT);
+    publisher.publish(doc, chunks, targetModel).await().atMost(publishTimeout);
     if (targetModel == null) {
       status.publish(
           doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_CHUNKED, chunks.size(), "", "");
@@ -282,7 +283,7 @@ public class DocumentProcessor {
             .setSource(parts[1])
             .setDocumentId(parts[2])
             .build();
-    publisher.publishDeletion(key, header, targetModel).await().atMost(PUBLISH_TIMEOUT);
+    publisher.publishDeletion(key, header, targetModel).await().atMost(publishTimeout);
     LOG.debugf("Deleted %s", key);
   }
 }
