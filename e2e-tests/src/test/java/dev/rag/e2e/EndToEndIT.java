@@ -637,4 +637,26 @@ class EndToEndIT {
     assertThat(process.exitValue()).as(output).isNotZero();
     assertThat(output).contains("PERMISSION_DENIED");
   }
+
+  /**
+   * The fast cases of the adversarial suite ({@link AdversarialIT} has them all): one tenant sends
+   * hostile inputs, each refused with its reason or indexed within the limits, while the other
+   * tenant's documents keep being indexed and no service dies.
+   */
+  @Test
+  @Order(7)
+  void hostileInputsNeitherStopNorStarveThePlatform() throws Exception {
+    HostileInputRunner runner =
+        new HostileInputRunner(ingest, services, kafka.bootstrapServers(), BOB, "other-lab", ALICE);
+    var results = runner.run(HostileInputs.fast("hostile"), "hostile");
+    HostileInputRunner.write(root.resolve("e2e-tests/target/adversarial-smoke.md"), results);
+    assertThat(results)
+        .filteredOn(r -> r.hostile().name().equals("pdf-flate-bomb"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.outcome()).contains("ingest.limits.pdf.max-stream-bytes"));
+    assertThat(results)
+        .filteredOn(r -> r.hostile().name().equals("jsonl-million-tiny-records"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.outcome()).contains("max-documents-per-file"));
+  }
 }

@@ -450,14 +450,16 @@ class ReliabilityIT {
         "broker-restart",
         "Kafka broker restarted (down 10 s)",
         () -> kafka.restart(Duration.ofSeconds(10)));
-    assertThat(deadLetters()).as("dead letters written while the broker was away").isEqualTo(
-        deadLetters);
+    assertThat(deadLetters())
+        .as("dead letters written while the broker was away")
+        .isEqualTo(deadLetters);
   }
 
   /** Records on the three dead-letter topics. */
   private static long deadLetters() {
     long n = 0;
-    for (String topic : List.of("rag.documents.v1.dlq", "rag.chunks.v1.dlq", "rag.embeddings.v1.dlq")) {
+    for (String topic :
+        List.of("rag.documents.v1.dlq", "rag.chunks.v1.dlq", "rag.embeddings.v1.dlq")) {
       n += TopicReader.endOffsetSum(kafka.bootstrapServers(), topic);
     }
     return n;

@@ -82,6 +82,11 @@ final class ServiceProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.add("-XX:+UseSerialGC");
+    // An out-of-memory error ends the process (as a container's would be restarted), and every
+    // collection is logged, so a test can tell the heap's peak.
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add(
+        "-Xlog:gc:file=" + root.resolve("e2e-tests/target/e2e-logs").resolve(logName + "-gc.log"));
     command.add("-Dquarkus.http.port=" + port);
     config.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-jar");
@@ -105,6 +110,44 @@ final class ServiceProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** Whether the process (or, after a restart, its successor) is running. */
+  boolean isAlive() {
+    return successor != null ? successor.isAlive() : process.isAlive();
+  }
+
+  /** Where the heap's peak is counted from: the collections logged so far. */
+  int gcMark() {
+    return gcLines().size();
+  }
+
+  /**
+   * The most heap in use, in MiB, at any collection logged after {@code mark} (what was in use when
+   * the collection began), or 0 when none was.
+   */
+  long peakHeapMiBSince(int mark) {
+    List<String> lines = gcLines();
+    long peak = 0;
+    for (String line : lines.subList(Math.min(mark, lines.size()), lines.size())) {
+      java.util.regex.Matcher m = GC_LINE.matcher(line);
+      if (m.find()) {
+        peak = Math.max(peak, Long.parseLong(m.group(1)));
+      }
+    }
+    return peak;
+  }
+
+  private static final java.util.regex.Pattern GC_LINE =
+      java.util.regex.Pattern.compile(" (\\d+)M->\\d+M\\(");
+
+  private List<String> gcLines() {
+    Path gc = log.resolveSibling(log.getFileName().toString().replace(".log", "-gc.log"));
+    try {
+      return Files.exists(gc) ? Files.readAllLines(gc) : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   String baseUrl() {

@@ -64,6 +64,19 @@ public final class Chunker {
    * carries the pages it spans.
    */
   public List<TextChunk> chunk(String title, String text, String contentType) {
+    return chunk(title, text, contentType, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Chunks a document, giving up as soon as it is known to make more than {@code maxChunks} chunks:
+   * the list returned then holds more than {@code maxChunks} (the rest of the text is not read), so
+   * a document over the limit costs no more than the limit to refuse.
+   */
+  public List<TextChunk> chunk(String title, String text, String contentType, int maxChunks) {
+    // Every chunk holds at most maxTokens of new text: past this many tokens the limit is broken.
+    Budget budget =
+        new Budget(
+            maxChunks == Integer.MAX_VALUE ? Long.MAX_VALUE : (maxChunks + 1L) * maxTokens + 1);
     boolean markdown = "text/markdown".equals(contentType);
     int[] pages = pageBreaks(text);
     List<Paragraph> paragraphs = paragraphs(text, markdown, title);
@@ -78,7 +91,10 @@ public final class Chunker {
         currentTokens = 0;
         currentSection = paragraph.section;
       }
-      List<Unit> units = units(text, paragraph);
+      if (budget.spent()) {
+        break;
+      }
+      List<Unit> units = units(text, paragraph, budget);
       int paragraphTokens = units.stream().mapToInt(u -> u.tokens).sum();
       if (!current.isEmpty()
           && currentTokens + paragraphTokens > maxTokens
@@ -170,14 +186,16 @@ public final class Chunker {
   }
 
   /** Sentences of a paragraph (or word windows of an over-long sentence). */
-  private List<Unit> units(String text, Paragraph p) {
+  private List<Unit> units(String text, Paragraph p, Budget budget) {
     List<Unit> units = new ArrayList<>();
     // Line breaks inside a paragraph are wrapping, not sentence ends; same length keeps offsets.
     String body = text.substring(p.start, p.end).replace('\n', ' ');
     BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
     sentences.setText(body);
     int from = sentences.first();
-    for (int to = sentences.next(); to != BreakIterator.DONE; from = to, to = sentences.next()) {
+    for (int to = sentences.next();
+        to != BreakIterator.DONE && !budget.spent();
+        from = to, to = sentences.next()) {
       int s = from;
       int e = to;
       while (s < e && Character.isWhitespace(body.charAt(s))) {
@@ -193,29 +211,34 @@ public final class Chunker {
       int count = cost(sentence);
       if (count <= maxTokens) {
         units.add(new Unit(p.start + s, p.start + e, count));
+        budget.spend(count);
       } else {
-        splitLongSentence(body, s, e, p.start, units);
+        splitLongSentence(body, s, e, p.start, units, budget);
       }
     }
     return units;
   }
 
-  private void splitLongSentence(String body, int s, int e, int base, List<Unit> units) {
+  private void splitLongSentence(
+      String body, int s, int e, int base, List<Unit> units, Budget budget) {
     BreakIterator words = BreakIterator.getWordInstance(Locale.ROOT);
     words.setText(body.substring(s, e));
     int pieceStart = 0;
     int pieceEnd = 0;
     int pieceTokens = 0;
     int from = words.first();
-    for (int to = words.next(); to != BreakIterator.DONE; from = to, to = words.next()) {
+    for (int to = words.next();
+        to != BreakIterator.DONE && !budget.spent();
+        from = to, to = words.next()) {
       int t = cost(body.substring(s + from, s + to));
+      budget.spend(t);
       if (t > maxTokens) {
         // One word over the budget (a run of letters with no break): cut it into windows.
         if (pieceTokens > 0) {
           units.add(new Unit(base + s + pieceStart, base + s + pieceEnd, pieceTokens));
           pieceTokens = 0;
         }
-        cutWord(body, s + from, s + to, base, units);
+        cutWord(body, s + from, s + to, base, units, budget);
         pieceStart = to;
         pieceEnd = to;
         continue;
@@ -237,9 +260,9 @@ public final class Chunker {
   }
 
   /** Cuts one over-long word into windows that each fit the budget. */
-  private void cutWord(String body, int from, int to, int base, List<Unit> units) {
+  private void cutWord(String body, int from, int to, int base, List<Unit> units, Budget budget) {
     int pos = from;
-    while (pos < to) {
+    while (pos < to && !budget.spent()) {
       int length = Math.min(to - pos, maxTokens * CHARS_PER_TOKEN);
       int t = cost(body.substring(pos, pos + length));
       while (t > maxTokens && length > 1) {
@@ -375,6 +398,23 @@ public final class Chunker {
       }
       String text = line.substring(start, end).strip();
       return text.isEmpty() ? null : new Heading(level, text);
+    }
+  }
+
+  /** Tokens that may still be read before the chunk limit is known to be broken. */
+  private static final class Budget {
+    private long left;
+
+    Budget(long tokens) {
+      this.left = tokens;
+    }
+
+    void spend(long tokens) {
+      left -= tokens;
+    }
+
+    boolean spent() {
+      return left <= 0;
     }
   }
 

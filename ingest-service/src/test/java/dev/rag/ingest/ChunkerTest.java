@@ -120,4 +120,16 @@ class ChunkerTest {
     assertThat(chunks).extracting(TextChunk::section).containsOnly("Doc");
     assertThat(chunks.get(0).text()).contains("# not a heading");
   }
+
+  @Test
+  void stopsReadingOnceADocumentIsKnownToMakeMoreChunksThanAllowed() {
+    String text =
+        IntStream.range(0, 2000).mapToObj(ChunkerTest::sentence).collect(Collectors.joining(" "));
+    int all = new Chunker(64, 16, tokens).chunk("", text, "text/plain").size();
+    List<TextChunk> limited = new Chunker(64, 16, tokens).chunk("", text, "text/plain", 10);
+    assertThat(all).isGreaterThan(100);
+    // Over the limit, and far fewer than the whole: the rest of the text was not read.
+    assertThat(limited.size()).isGreaterThan(10).isLessThan(all / 4);
+    assertThat(new Chunker(64, 16, tokens).chunk("", sentence(1), "text/plain", 10)).hasSize(1);
+  }
 }

@@ -62,7 +62,8 @@ class UploadLimitsTest {
           "ingest.limits.pdf.max-stream-bytes", Integer.toString(1 << 20),
           // Every PDF text extraction is past its deadline at once: the limit, made certain.
           "ingest.limits.pdf.timeout", "0s",
-          "ingest.limits.parses.max-concurrent-per-key", "1");
+          "ingest.limits.parses.max-concurrent-per-key", "1",
+          "ingest.limits.max-chunks-per-document", "5");
     }
   }
 
@@ -209,6 +210,30 @@ class UploadLimitsTest {
                     .then()
                     .body("state", equalTo("failed"))
                     .body("reason", containsString("max-html-elements")));
+  }
+
+  @Test
+  void aDocumentThatMakesMoreChunksThanAllowedFailsWithTheLimitNamed() {
+    String source = "chunks-" + UUID.randomUUID();
+    // Punctuation costs a token a character: a few kilobytes make many full chunks.
+    given()
+        .contentType("text/plain")
+        .queryParam("name", "dots.txt")
+        .queryParam("source", source)
+        .body("#".repeat(8 * 384))
+        .post("/v1/files")
+        .then()
+        .statusCode(202);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .queryParam("source", source)
+                    .get("/v1/documents/dots.txt")
+                    .then()
+                    .body("state", equalTo("failed"))
+                    .body("reason", containsString("ingest.limits.max-chunks-per-document")));
   }
 
   @Test

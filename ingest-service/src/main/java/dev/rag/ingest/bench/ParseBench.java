@@ -9,8 +9,10 @@ import dev.rag.ingest.TokenCounter;
 import dev.rag.ingest.parse.DocumentParsers;
 import dev.rag.ingest.parse.ParseResult;
 import dev.rag.ingest.parse.ParsedDocument;
+import dev.rag.ingest.parse.UnreadableFileException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,15 +38,21 @@ public final class ParseBench {
   public static void main(String[] args) throws Exception {
     Path dir = null;
     int pages = 300;
+    boolean adversarial = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--dir" -> dir = Path.of(args[++i]);
         case "--pages" -> pages = Integer.parseInt(args[++i]);
+        case "--adversarial" -> adversarial = true;
         default -> {
-          System.err.println("usage: ./rag bench parse --dir BEIR_DIR [--pages N]");
+          System.err.println("usage: ./rag bench parse --dir BEIR_DIR [--pages N] | --adversarial");
           System.exit(2);
         }
       }
+    }
+    if (adversarial) {
+      adversarial();
+      return;
     }
     if (dir == null || !Files.isRegularFile(dir.resolve("corpus.jsonl"))) {
       System.err.println("usage: ./rag bench parse --dir BEIR_DIR (a folder with corpus.jsonl)");
@@ -79,6 +87,78 @@ public final class ParseBench {
   }
 
   private record Result(long documents, long chunks, long pages) {}
+
+  /** Hostile shapes, each grown from 1 KB to 8 MB. */
+  private record Shape(String name, String file, java.util.function.IntFunction<String> make) {}
+
+  private static final List<Shape> SHAPES =
+      List.of(
+          new Shape("md heading + '#' run", "a.md", n -> "# x" + "#".repeat(n) + "y\n\nBody."),
+          new Shape("md first heading + blanks", "a.md", n -> "# t" + " ".repeat(n) + "x\n\nBody."),
+          new Shape("text one huge token", "a.txt", n -> "x".repeat(n)),
+          new Shape("text blank runs", "a.txt", n -> "a" + " \n\f".repeat(n / 3) + "b"),
+          new Shape("text one long sentence", "a.txt", n -> "word ".repeat(n / 5)),
+          new Shape(
+              "listing, one title repeated",
+              "a.txt",
+              n ->
+                  ("Same title\nAn abstract long enough to be the longest line of its block.\n"
+                          + "\u00B7\nNov 3, 2025\n")
+                      .repeat(Math.max(2, n / 80))),
+          new Shape("html tiny elements", "a.html", n -> "<p>".repeat(n / 3)),
+          new Shape("jsonl tiny records", "a.jsonl", n -> "{}\n".repeat(n / 3)));
+
+  /**
+   * Parse and chunk time per MB for each hostile shape at growing sizes: linear code gives a flat
+   * figure (the first sizes carry fixed costs); a quadratic path grows with the size.
+   */
+  private static void adversarial() {
+    try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelCatalog.BGE_SMALL_EN_V15)) {
+      TokenCounter tokens = tokenizer::count;
+      Chunker chunker = new Chunker(384, 48, tokens);
+      int[] sizes = {1 << 10, 16 << 10, 256 << 10, 1 << 20, 4 << 20, 8 << 20};
+      System.out.printf("%-30s", "shape \\ size");
+      for (int size : sizes) {
+        System.out.printf("%12s", size < (1 << 20) ? (size >> 10) + " KB" : (size >> 20) + " MB");
+      }
+      System.out.println("   (median seconds per MB of 3 runs; parse + normalise + chunk)");
+      for (Shape shape : SHAPES) {
+        runAdversarial(shape, 1 << 12, chunker); // warm-up
+        System.out.printf("%-30s", shape.name());
+        for (int size : sizes) {
+          List<Double> seconds = new ArrayList<>();
+          String outcome = "";
+          for (int r = 0; r < 3; r++) {
+            long start = System.nanoTime();
+            outcome = runAdversarial(shape, size, chunker);
+            seconds.add((System.nanoTime() - start) / 1e9);
+          }
+          Collections.sort(seconds);
+          double perMb = seconds.get(1) / (size / (double) (1 << 20));
+          System.out.printf("%11.3f%s", perMb, outcome.isEmpty() ? " " : "*");
+        }
+        System.out.println();
+      }
+      System.out.println(
+          "* refused by a limit (the time is the time to refuse): max-html-elements,"
+              + " max-documents-per-file");
+    }
+  }
+
+  /** Parses and chunks one input; returns "" or the limit that refused it. */
+  private static String runAdversarial(Shape shape, int size, Chunker chunker) {
+    try {
+      ParseResult parsed =
+          DocumentParsers.parse(
+              shape.file(), null, shape.make().apply(size).getBytes(StandardCharsets.UTF_8));
+      for (ParsedDocument d : parsed.documents()) {
+        chunker.chunk(d.title(), TextNormalizer.normalise(d.text()), d.contentType());
+      }
+      return "";
+    } catch (UnreadableFileException e) {
+      return e.getMessage();
+    }
+  }
 
   private static Result run(byte[] bytes, Chunker chunker) {
     ParseResult parsed = DocumentParsers.parse(null, null, bytes);

@@ -85,6 +85,13 @@ public interface IngestConfig {
     @WithDefault("100000")
     int maxDocumentsPerFile();
 
+    /**
+     * Most chunks of one document: each costs an embedding, so this bounds what one document can
+     * cost the pipeline (2,000 chunks of 384 tokens is a book of some 1,500 pages).
+     */
+    @WithDefault("2000")
+    int maxChunksPerDocument();
+
     /** Most elements of an HTML page (each costs memory once parsed). */
     @WithDefault("200000")
     int maxHtmlElements();

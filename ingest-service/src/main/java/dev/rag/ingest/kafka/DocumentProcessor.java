@@ -57,6 +57,7 @@ public class DocumentProcessor {
   private final String defaultTenant;
   private final int maxHtmlElements;
   private final Duration publishTimeout;
+  private final int maxChunks;
   private final TenantQuotas quotas;
   private final DocumentStatusStore statuses;
 
@@ -80,6 +81,7 @@ public class DocumentProcessor {
     this.defaultTenant = config.tenant();
     this.maxHtmlElements = config.limits().maxHtmlElements();
     this.publishTimeout = config.publishTimeout();
+    this.maxChunks = config.limits().maxChunksPerDocument();
     this.quotas = quotas;
     this.statuses = statuses;
   }
@@ -135,12 +137,23 @@ public class DocumentProcessor {
       contentType = page.contentType();
       title = title.isEmpty() ? TextNormalizer.normaliseLine(page.title()) : title;
     }
-    List<TextChunk> chunks = chunker.chunk(title, text, contentType);
+    List<TextChunk> chunks = chunker.chunk(title, text, contentType, maxChunks);
     if (chunks.isEmpty()) {
       // Nothing would ever be indexed: say so instead of leaving the document "chunked" forever.
       String reason =
           "nothing to index: the document has no text"
               + (title.isEmpty() ? "" : " besides its title");
+      if (targetModel == null) {
+        status.publish(
+            doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", reason);
+      }
+      throw new IllegalArgumentException(reason);
+    }
+    if (chunks.size() > maxChunks) {
+      String reason =
+          "the document makes more than "
+              + maxChunks
+              + " chunks (ingest.limits.max-chunks-per-document); split it";
       if (targetModel == null) {
         status.publish(
             doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", reason);

@@ -39,18 +39,4 @@ public record ParseLimits(
           32L << 20,
           512L << 20,
           Duration.ofSeconds(60));
-
-  /** These limits with another HTML element cap. */
-  public ParseLimits withMaxHtmlElements(int elements) {
-    return new ParseLimits(
-        maxFileBytes,
-        maxTextFileBytes,
-        maxDocumentBytes,
-        maxDocumentsPerFile,
-        elements,
-        maxPdfPages,
-        maxPdfStreamBytes,
-        maxPdfDecodedBytes,
-        pdfTimeout);
-  }
 }
