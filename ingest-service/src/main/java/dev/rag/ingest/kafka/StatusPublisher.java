@@ -37,7 +37,22 @@ public class StatusPublisher {
    */
   public DocumentStatus publish(
       String key, String version, DocumentState state, int chunks, String modelId, String reason) {
-    DocumentStatus record = record(key, version, state, chunks, modelId, reason);
+    return publish(key, version, state, chunks, modelId, reason, null);
+  }
+
+  /**
+   * Publishes a state of the document's record at {@code sequence} (its offset on the documents
+   * topic; null when unknown), without waiting for the broker.
+   */
+  public DocumentStatus publish(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      Long sequence) {
+    DocumentStatus record = record(key, version, state, chunks, modelId, reason, sequence);
     if (record == null) {
       return null;
     }
@@ -52,7 +67,22 @@ public class StatusPublisher {
   /** Publishes without blocking; completes with the record (null for a malformed key). */
   public io.smallrye.mutiny.Uni<DocumentStatus> publishAsync(
       String key, String version, DocumentState state, int chunks, String modelId, String reason) {
-    DocumentStatus record = record(key, version, state, chunks, modelId, reason);
+    return publishAsync(key, version, state, chunks, modelId, reason, null);
+  }
+
+  /**
+   * Publishes a state of the document's record at {@code sequence} (null when unknown); completes
+   * with the record once the broker has it (null for a malformed key).
+   */
+  public io.smallrye.mutiny.Uni<DocumentStatus> publishAsync(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      Long sequence) {
+    DocumentStatus record = record(key, version, state, chunks, modelId, reason, sequence);
     if (record == null) {
       return io.smallrye.mutiny.Uni.createFrom().nullItem();
     }
@@ -69,12 +99,22 @@ public class StatusPublisher {
   }
 
   private static DocumentStatus record(
-      String key, String version, DocumentState state, int chunks, String modelId, String reason) {
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      Long sequence) {
     String[] parts = key == null ? new String[0] : key.split("/", 3);
     if (parts.length != 3) {
       return null;
     }
-    return DocumentStatus.newBuilder()
+    DocumentStatus.Builder record = DocumentStatus.newBuilder();
+    if (sequence != null) {
+      record.setSequence(sequence);
+    }
+    return record
         .setTenant(parts[0])
         .setSource(parts[1])
         .setDocumentId(parts[2])
