@@ -130,6 +130,13 @@ public interface RetrieveConfig {
     /** Expected passage length in analysed terms (title and section included). */
     @WithDefault("120")
     double averageLength();
+
+    /**
+     * How long a tenant's document frequency of a term (counted by Qdrant) is reused; 0 counts at
+     * every query.
+     */
+    @WithDefault("30s")
+    java.time.Duration statisticsTtl();
   }
 
   /** Hybrid search defaults; a request may override them. */

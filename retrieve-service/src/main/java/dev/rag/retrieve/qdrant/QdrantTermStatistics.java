@@ -5,26 +5,51 @@ import static io.qdrant.client.ConditionFactory.match;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 
 import dev.rag.retrieve.TermStatistics;
+import dev.rag.retrieve.config.RetrieveConfig;
 import io.qdrant.client.grpc.Common.Filter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Document frequencies counted by Qdrant among one tenant's points, from the indexed {@value
  * QdrantCollections#TERMS} payload: one exact count per query term and one for the tenant's
- * passages, all at once. Nothing is kept between queries, so deletions, redeliveries and other
- * replicas' writes are reflected as soon as Qdrant has them, and there is no state to rebuild.
- * (Counting with a source filter as well would give per-source statistics.)
+ * passages, all at once. Derived from the points themselves, the counts follow deletions,
+ * redeliveries and other replicas' writes with no state to rebuild. A count is reused for {@code
+ * retrieve.lexical.statistics-ttl} (a common term's count costs milliseconds in a large tenant;
+ * statistics that lag the tenant's own writes by seconds do not change its rankings noticeably).
+ * Counting with a source filter as well would give per-source statistics.
  */
 @ApplicationScoped
 public class QdrantTermStatistics implements TermStatistics {
 
-  private final QdrantCollections collections;
+  /** The term id under which a tenant's passage count is kept. */
+  private static final long PASSAGES = -1;
 
-  QdrantTermStatistics(QdrantCollections collections) {
+  private record Key(String collection, String tenant, long term) {}
+
+  private record Count(long value, long countedAt) {}
+
+  private final QdrantCollections collections;
+  private final long ttlNanos;
+
+  /** Recent counts; the least recently used go first. */
+  private final Map<Key, Count> recent =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Count> eldest) {
+              return size() > 200_000;
+            }
+          });
+
+  QdrantTermStatistics(QdrantCollections collections, RetrieveConfig config) {
     this.collections = collections;
+    this.ttlNanos = config.lexical().statisticsTtl().toNanos();
+    collections.onForget(recent::clear);
   }
 
   @Override
@@ -35,7 +60,7 @@ public class QdrantTermStatistics implements TermStatistics {
     }
     CompletableFuture<Long> passages =
         count(
-            collection,
+            new Key(collection, tenant, PASSAGES),
             Filter.newBuilder()
                 .addMust(matchKeyword(QdrantCollections.TENANT, tenant))
                 .addMustNot(isEmpty(QdrantCollections.TERMS))
@@ -44,7 +69,7 @@ public class QdrantTermStatistics implements TermStatistics {
     for (int id : termIds) {
       frequencies.add(
           count(
-              collection,
+              new Key(collection, tenant, Integer.toUnsignedLong(id)),
               Filter.newBuilder()
                   .addMust(matchKeyword(QdrantCollections.TENANT, tenant))
                   .addMust(match(QdrantCollections.TERMS, Integer.toUnsignedLong(id)))
@@ -62,10 +87,22 @@ public class QdrantTermStatistics implements TermStatistics {
             });
   }
 
-  private CompletableFuture<Long> count(String collection, Filter filter) {
+  private CompletableFuture<Long> count(Key key, Filter filter) {
+    Count known = recent.get(key);
+    long now = System.nanoTime();
+    if (known != null && now - known.countedAt() < ttlNanos) {
+      return CompletableFuture.completedFuture(known.value());
+    }
     return collections
         .completable(
-            collections.client().countAsync(collection, filter, true, collections.timeout()))
+            collections.client().countAsync(key.collection(), filter, true, collections.timeout()))
+        .thenApply(
+            n -> {
+              if (ttlNanos > 0) {
+                recent.put(key, new Count(n, now));
+              }
+              return n;
+            })
         .exceptionally(
             e -> {
               if (QdrantCollections.notFound(e)) {
