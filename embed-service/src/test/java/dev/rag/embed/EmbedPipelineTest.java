@@ -65,6 +65,7 @@ class EmbedPipelineTest {
             .setDocumentId(id)
             .setVersion("v1")
             .setTitle("Title")
+            .setSequence(42)
             .build();
     ChunksEvent event =
         ChunksEvent.newBuilder()

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Accepting a document: validate it, give it a version, and make it durable on the documents topic.
  * Chunking happens later, in the topic's consumer, so every door takes the same path. A version
- * that is already indexed (or on its way) is not published again.
+ * that is already indexed (or on its way) is not published again, unless the document was deleted
+ * since.
  */
 @ApplicationScoped
 public class IngestService {
@@ -83,34 +84,61 @@ public class IngestService {
     } catch (InvalidDocumentException e) {
       return Uni.createFrom().failure(e);
     }
-    Optional<DocumentStatus> known = statuses.get(doc.key());
-    // A no-op only when the pipeline has this version already: "accepted" alone does not prove the
-    // document reached the documents topic (a crash between the status and the document leaves
-    // exactly that), so it is published again; same version, same point ids, no duplicates.
-    if (known.isPresent()
-        && known.get().getVersion().equals(doc.version())
-        && PAST_THE_DOCUMENTS_TOPIC.contains(known.get().getState())) {
-      return Uni.createFrom()
-          .item(
-              new AcceptedDocument(
-                  doc.id(), doc.source(), doc.version(), AcceptedDocument.UNCHANGED, -1, -1));
+    if (!unchangedCandidate(doc)) {
+      return publish(doc);
     }
+    // The local status may lag a deletion made through another instance: read the status topic up
+    // to where it ends now before calling the version unchanged.
+    return statuses
+        .caughtUpWith(doc.key())
+        .chain(
+            current ->
+                current && unchangedCandidate(doc)
+                    ? Uni.createFrom()
+                        .item(
+                            new AcceptedDocument(
+                                doc.id(),
+                                doc.source(),
+                                doc.version(),
+                                AcceptedDocument.UNCHANGED,
+                                -1,
+                                -1))
+                    : publish(doc));
+  }
+
+  /**
+   * Whether the status says the pipeline has this version already. "Accepted" alone does not count
+   * (the pipeline has not read it yet), nor does anything after a deletion: a deletion's status
+   * ("deleting", "deleted") has no version.
+   */
+  private boolean unchangedCandidate(VersionedDocument doc) {
+    Optional<DocumentStatus> known = statuses.get(doc.key());
+    return known.isPresent()
+        && known.get().getVersion().equals(doc.version())
+        && PAST_THE_DOCUMENTS_TOPIC.contains(known.get().getState());
+  }
+
+  /**
+   * Makes the version durable on the documents topic, then records it as accepted under the
+   * record's offset, the sequence every later status of this version carries.
+   */
+  private Uni<AcceptedDocument> publish(VersionedDocument doc) {
     try {
       quotas.check(doc);
     } catch (QuotaExceededException e) {
       return Uni.createFrom().failure(e);
     }
-    // The status goes first, so that on the status topic "accepted" always precedes what the
-    // pipeline reports about this version.
-    return status
-        .publishAccepted(doc.key(), doc.version(), doc.textBytes())
-        .invoke(
-            s -> {
-              if (s != null) {
-                statuses.apply(s);
-              }
-            })
-        .chain(() -> publisher.publish(doc))
+    return publisher
+        .publish(doc)
+        .call(
+            receipt ->
+                status
+                    .publishAccepted(
+                        doc.key(),
+                        doc.version(),
+                        doc.textBytes(),
+                        receipt.offset() < 0 ? null : receipt.offset())
+                    .invoke(this::remember))
         .onFailure()
         .call(
             e ->
@@ -122,22 +150,40 @@ public class IngestService {
                         0,
                         "",
                         "not stored on the documents topic: " + e.getMessage())
-                    .invoke(
-                        s -> {
-                          if (s != null) {
-                            statuses.apply(s);
-                          }
-                        }));
+                    .invoke(this::remember));
   }
 
-  /** Deletes a document of the caller's tenant: a tombstone on the documents topic. */
+  private void remember(DocumentStatus s) {
+    if (s != null) {
+      statuses.apply(s);
+    }
+  }
+
+  /**
+   * Deletes a document of the caller's tenant: a tombstone on the documents topic. Completes once
+   * the tombstone and its "deleting" status are durable, so that the same content sent again right
+   * after is a new version, never "unchanged".
+   */
   public Uni<Void> delete(String source, String id) {
     String key =
         Topics.documentKey(
             tenant.current(),
             source == null || source.isBlank() ? DocumentValidator.DEFAULT_SOURCE : source,
             id);
-    return publisher.publishDeletion(key);
+    return publisher
+        .publishDeletion(key)
+        .chain(
+            offset ->
+                status.publishAsync(
+                    key,
+                    "",
+                    DocumentState.DOCUMENT_STATE_DELETING,
+                    0,
+                    "",
+                    "",
+                    offset < 0 ? null : offset))
+        .invoke(this::remember)
+        .replaceWithVoid();
   }
 
   /** The status of a document of the caller's tenant. */

@@ -304,7 +304,7 @@ class IngestContractTest {
                 .await()
                 .atMost(Duration.ofSeconds(30))
                 .getState())
-        .isIn(DocumentState.DOCUMENT_STATE_ACCEPTED, DocumentState.DOCUMENT_STATE_CHUNKED);
+        .isEqualTo(DocumentState.DOCUMENT_STATE_DELETING);
     assertThatThrownBy(
             () ->
                 grpc.getStatus(GetStatusRequest.newBuilder().setDocumentId("missing").build())

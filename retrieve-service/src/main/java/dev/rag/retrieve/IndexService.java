@@ -1,32 +1,81 @@
 package dev.rag.retrieve;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Indexing a document version: store its chunks and, once its last part is stored, remove every
  * point of its earlier versions. Until then the old version stays searchable, so a document never
  * disappears while it is being replaced.
+ *
+ * <p>Events are applied in the order of their sequence (the offset of their record on the documents
+ * topic), not of their arrival: an event older than the newest one the model's index applied for
+ * the document is ignored, so a replay racing live updates neither brings back an old version nor
+ * undoes a deletion. The newest event is recorded ({@link IndexedVersionRepository}) before the
+ * points change, so a crash in between leaves a record that the redelivered event matches (equal
+ * sequences are applied again, which is idempotent).
  */
-@ApplicationScoped
+@jakarta.enterprise.context.ApplicationScoped
 public class IndexService {
 
   private static final Logger LOG = Logger.getLogger(IndexService.class);
 
+  /** What became of an event. */
+  public enum Outcome {
+    /** Applied: the index holds what the event says. */
+    APPLIED,
+    /** Ignored: the index holds a newer version or deletion of the document. */
+    SUPERSEDED
+  }
+
   private final PassageRepository repository;
+  private final IndexedVersionRepository versions;
   private final LexicalEncoder lexical;
 
-  IndexService(PassageRepository repository, LexicalEncoder lexical) {
+  IndexService(
+      PassageRepository repository, IndexedVersionRepository versions, LexicalEncoder lexical) {
     this.repository = repository;
+    this.versions = versions;
     this.lexical = lexical;
   }
 
-  public void apply(EmbeddingBatch batch) {
+  /** Whether the store answers at all: a failure while it does not is never the event's fault. */
+  public boolean storeAvailable() {
+    return repository.healthy();
+  }
+
+  public Outcome apply(EmbeddingBatch batch) {
     DocumentVersion doc = batch.document();
+    boolean ordered = doc.ordered() && !batch.modelId().isBlank();
+    Optional<IndexedVersion> held =
+        ordered
+            ? versions.find(batch.modelId(), doc.tenant(), doc.source(), doc.documentId())
+            : Optional.empty();
+    if (held.isPresent() && doc.sequence() < held.get().sequence()) {
+      LOG.debugf(
+          "Ignored %s of %s/%s/%s at sequence %d: the index holds sequence %d%s",
+          batch.deleted() ? "a deletion" : "version " + doc.version(),
+          doc.tenant(),
+          doc.source(),
+          doc.documentId(),
+          doc.sequence(),
+          held.get().sequence(),
+          held.get().deleted() ? " (a deletion)" : "");
+      return Outcome.SUPERSEDED;
+    }
+    if (ordered && (held.isEmpty() || doc.sequence() > held.get().sequence())) {
+      versions.save(
+          batch.modelId(),
+          batch.dimension(),
+          doc.tenant(),
+          doc.source(),
+          doc.documentId(),
+          new IndexedVersion(doc.sequence(), batch.deleted()));
+    }
     if (batch.deleted()) {
       repository.deleteDocument(batch.modelId(), doc.tenant(), doc.source(), doc.documentId());
       LOG.debugf("Deleted %s/%s/%s", doc.tenant(), doc.source(), doc.documentId());
-      return;
+      return Outcome.APPLIED;
     }
     if (!batch.chunks().isEmpty()) {
       repository.upsert(withLexicalVectors(batch));
@@ -43,6 +92,7 @@ public class IndexService {
         doc.version(),
         batch.part() + 1,
         batch.partCount());
+    return Outcome.APPLIED;
   }
 
   private EmbeddingBatch withLexicalVectors(EmbeddingBatch batch) {

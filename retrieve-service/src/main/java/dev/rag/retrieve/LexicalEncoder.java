@@ -20,8 +20,9 @@ import org.apache.lucene.util.StringHelper;
  * English stop words, Porter stemming). Each term's id is the MurmurHash3 (x86, 32-bit, seed 0) of
  * its UTF-8 bytes, so ids are stable across processes and versions. A passage's term weight is
  * BM25's term-frequency saturation {@code tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl))}; a
- * query's is 1 per distinct term. The IDF factor is left to Qdrant's sparse-vector IDF modifier,
- * which knows the collection's document frequencies, so the dot product Qdrant computes is BM25.
+ * query's is each distinct term's IDF ({@link #weighQuery}), computed from the document frequencies
+ * among the searching tenant's own passages, so the dot product the store computes is BM25 over
+ * that tenant's corpus alone: no other tenant's documents move its scores.
  */
 public final class LexicalEncoder {
 
@@ -95,6 +96,25 @@ public final class LexicalEncoder {
   /** A query's vector: weight 1 per distinct term. */
   public SparseVector encodeQuery(String text) {
     return toVector(counts(terms(text)), f -> 1f);
+  }
+
+  /**
+   * The query's terms weighted by their IDF among the passages counted, {@code ln(1 + (n - df +
+   * 0.5) / (df + 0.5))}: the formula of Qdrant's IDF modifier and of Lucene's BM25.
+   *
+   * @param query a vector from {@link #encodeQuery}
+   * @param counts document frequencies of the query's terms, in the vector's order
+   */
+  public static SparseVector weighQuery(SparseVector query, TermStatistics.TermCounts counts) {
+    float[] weights = new float[query.indices().length];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = (float) idf(counts.passages(), counts.documentFrequencies()[i]);
+    }
+    return new SparseVector(query.indices(), weights);
+  }
+
+  static double idf(long passages, long documentFrequency) {
+    return Math.log(1 + (passages - documentFrequency + 0.5) / (documentFrequency + 0.5));
   }
 
   private static TreeMap<Long, Integer> counts(List<String> terms) {

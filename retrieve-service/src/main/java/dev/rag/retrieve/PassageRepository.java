@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 /** Where passages are stored and searched. Every read and delete is scoped to one tenant. */
 public interface PassageRepository {
 
+  /** Whether the store answers at all (its health check). */
+  boolean healthy();
+
   /** Stores the batch's chunks; idempotent. */
   void upsert(EmbeddingBatch batch);
 

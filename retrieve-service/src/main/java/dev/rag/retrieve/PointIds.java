@@ -31,6 +31,14 @@ public final class PointIds {
     return v5(NAMESPACE, name);
   }
 
+  /**
+   * The id of the point that remembers which event of a document a model's index applied last
+   * ({@link IndexedVersion}); it cannot equal a passage's id (another name space of names).
+   */
+  public static UUID marker(String tenant, String source, String documentId) {
+    return v5(NAMESPACE, String.join("\u0000", "indexed-version", tenant, source, documentId));
+  }
+
   static UUID v5(UUID namespace, String name) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");

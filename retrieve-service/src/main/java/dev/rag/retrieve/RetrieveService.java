@@ -21,16 +21,19 @@ public class RetrieveService {
   private final QueryEmbedder embedder;
   private final PassageRepository repository;
   private final LexicalEncoder lexical;
+  private final TermStatistics statistics;
   private final RetrieveConfig config;
   private final Diversifier diversifier;
 
   RetrieveService(
       QueryEmbedder embedder,
       PassageRepository repository,
+      TermStatistics statistics,
       LexicalEncoder lexical,
       RetrieveConfig config) {
     this.embedder = embedder;
     this.repository = repository;
+    this.statistics = statistics;
     this.lexical = lexical;
     this.config = config;
     this.diversifier =
@@ -116,7 +119,10 @@ public class RetrieveService {
         list -> list.stream().map(s -> new SearchScope(s, List.of(s))).toList());
   }
 
-  /** One signal's search once the scopes are known; null when the signal is not used. */
+  /**
+   * One signal's search once the scopes are known; null when the signal is not used. The lexical
+   * query's terms are first weighted by their IDF among the tenant's own passages.
+   */
   private CompletableFuture<List<List<Passage>>> search(
       String tenant,
       CompletableFuture<List<SearchScope>> scopes,
@@ -128,8 +134,22 @@ public class RetrieveService {
     if (dense == null && sparse == null) {
       return null;
     }
-    QueryVectors vectors = new QueryVectors(modelId, dense, sparse);
-    return scopes.thenCompose(list -> repository.searchAsync(tenant, list, filter, vectors, depth));
+    CompletableFuture<SparseVector> weighed =
+        sparse == null
+            ? CompletableFuture.completedFuture(null)
+            : statistics
+                .count(tenant, modelId, sparse.indices())
+                .thenApply(counts -> LexicalEncoder.weighQuery(sparse, counts));
+    return weighed.thenCompose(
+        lexicalQuery ->
+            scopes.thenCompose(
+                list ->
+                    repository.searchAsync(
+                        tenant,
+                        list,
+                        filter,
+                        new QueryVectors(modelId, dense, lexicalQuery),
+                        depth)));
   }
 
   private List<Passage> full(

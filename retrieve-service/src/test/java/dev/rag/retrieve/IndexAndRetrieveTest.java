@@ -420,6 +420,26 @@ class IndexAndRetrieveTest {
             Duration.ofSeconds(30));
     assertThat(dead).hasSize(1);
     assertThat(TopicReader.deadLetterReason(dead.get(0))).contains("expected 7");
+    // ...and the document's status says why, for whoever waits for it to be indexed.
+    var failed =
+        TopicReader.await(
+            KafkaBroker.shared().bootstrapServers(),
+            Topics.STATUS,
+            r -> key.equals(r.key()) && failedStatus(r.value()),
+            1,
+            Duration.ofSeconds(30));
+    assertThat(failed).hasSize(1);
+    assertThat(dev.rag.proto.v1.DocumentStatus.parseFrom(failed.get(0).value()).getReason())
+        .contains("expected 7");
+  }
+
+  private static boolean failedStatus(byte[] value) {
+    try {
+      return dev.rag.proto.v1.DocumentStatus.parseFrom(value).getState()
+          == dev.rag.proto.v1.DocumentState.DOCUMENT_STATE_FAILED;
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return false;
+    }
   }
 
   @Test

@@ -61,6 +61,42 @@ public final class TopicReader {
     return matched;
   }
 
+  /**
+   * The records matching {@code filter} among those on the topic when this is called: it reads
+   * every partition from its start to its end offset of now, so a record that is not returned was
+   * not there (no waiting for one that might come).
+   */
+  public static List<ConsumerRecord<String, byte[]>> readToEnd(
+      String bootstrapServers, String topic, Predicate<ConsumerRecord<String, byte[]>> filter) {
+    List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))
+              && filter.test(r)) {
+            matched.add(r);
+          }
+        }
+      }
+    }
+    return matched;
+  }
+
   /** Decodes a record value; may throw, e.g. a protobuf parse error. */
   @FunctionalInterface
   public interface ValueParser<T> {

@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
  * and publishes one embeddings event per chunk event to {@value Topics#EMBEDDINGS}, deletions
  * passed through. The batch's offsets are committed after every output is acknowledged by the
  * broker. A record that cannot be read goes to {@code rag.chunks.v1.dlq} with the reason, and the
- * rest of its batch carries on. Events replayed for another model ({@value
- * Topics#TARGET_MODEL_HEADER}) are passed by.
+ * rest of its batch carries on. The header (with its sequence, the order of versions) passes
+ * through unchanged. Events replayed for another model ({@value Topics#TARGET_MODEL_HEADER}) are
+ * passed by.
  */
 @ApplicationScoped
 public class ChunksListener {
@@ -136,7 +137,8 @@ public class ChunksListener {
             DocumentState.DOCUMENT_STATE_EMBEDDED,
             event.getTotalChunks(),
             embeddings.modelId(),
-            "");
+            "",
+            event.getHeader().hasSequence() ? event.getHeader().getSequence() : null);
       }
     }
   }

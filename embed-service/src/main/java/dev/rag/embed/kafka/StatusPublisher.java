@@ -36,11 +36,26 @@ public class StatusPublisher {
    */
   public void publish(
       String key, String version, DocumentState state, int chunks, String modelId, String reason) {
+    publish(key, version, state, chunks, modelId, reason, null);
+  }
+
+  /**
+   * Publishes a state of the document's record at {@code sequence} (its offset on the documents
+   * topic, from the event's header; null when unknown).
+   */
+  public void publish(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      Long sequence) {
     String[] parts = key == null ? new String[0] : key.split("/", 3);
     if (parts.length != 3) {
       return;
     }
-    DocumentStatus record =
+    DocumentStatus.Builder record =
         DocumentStatus.newBuilder()
             .setTenant(parts[0])
             .setSource(parts[1])
@@ -51,10 +66,12 @@ public class StatusPublisher {
             .setModelId(modelId == null ? "" : modelId)
             .setReason(reason == null ? "" : reason)
             .setStage(STAGE)
-            .setUpdatedAtMs(System.currentTimeMillis())
-            .build();
+            .setUpdatedAtMs(System.currentTimeMillis());
+    if (sequence != null) {
+      record.setSequence(sequence);
+    }
     status
-        .sendMessage(EventMessages.protobuf(key, record.toByteArray()))
+        .sendMessage(EventMessages.protobuf(key, record.build().toByteArray()))
         .subscribe()
         .with(
             ok -> {},

@@ -38,9 +38,12 @@ public class ChunkPublisher {
    * Publishes every part; completes when the broker has acknowledged all of them.
    *
    * @param targetModel the embedding model a replay is for, or null for every model
+   * @param sequence the offset of the version's record on the documents topic, carried by every
+   *     part so that each sink can tell a newer version from an older one
    */
-  public Uni<Void> publish(VersionedDocument doc, List<TextChunk> textChunks, String targetModel) {
-    DocumentHeader header = EventMapper.header(doc);
+  public Uni<Void> publish(
+      VersionedDocument doc, List<TextChunk> textChunks, String targetModel, long sequence) {
+    DocumentHeader header = EventMapper.header(doc, sequence);
     List<List<TextChunk>> parts = split(textChunks);
     List<Uni<Void>> sends = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
@@ -56,7 +59,10 @@ public class ChunkPublisher {
     return Uni.join().all(sends).andFailFast().replaceWithVoid();
   }
 
-  /** Publishes the deletion of every chunk of a document. */
+  /**
+   * Publishes the deletion of every chunk of a document; the header carries the tombstone's offset
+   * on the documents topic as its sequence.
+   */
   public Uni<Void> publishDeletion(String key, DocumentHeader header, String targetModel) {
     return send(
         key,

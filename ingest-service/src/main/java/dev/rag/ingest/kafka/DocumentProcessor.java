@@ -96,7 +96,7 @@ public class DocumentProcessor {
    */
   public void process(ConsumerRecord<String, byte[]> record, String targetModel) {
     if (record.value() == null) {
-      onTombstone(record.key(), targetModel);
+      onTombstone(record.key(), targetModel, record.offset());
       return;
     }
     VersionedDocument doc;
@@ -105,7 +105,13 @@ public class DocumentProcessor {
     } catch (IllegalArgumentException e) {
       if (targetModel == null) {
         status.publish(
-            record.key(), "", DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
+            record.key(),
+            "",
+            DocumentState.DOCUMENT_STATE_FAILED,
+            0,
+            "",
+            e.getMessage(),
+            record.offset());
       }
       throw e;
     }
@@ -115,7 +121,13 @@ public class DocumentProcessor {
         quotas.check(doc);
       } catch (QuotaExceededException e) {
         status.publish(
-            doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
+            doc.key(),
+            doc.version(),
+            DocumentState.DOCUMENT_STATE_FAILED,
+            0,
+            "",
+            e.getMessage(),
+            record.offset());
         throw new IllegalArgumentException(e.getMessage(), e);
       }
     }
@@ -129,7 +141,13 @@ public class DocumentProcessor {
       } catch (UnreadableFileException e) {
         if (targetModel == null) {
           status.publish(
-              doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
+              doc.key(),
+              doc.version(),
+              DocumentState.DOCUMENT_STATE_FAILED,
+              0,
+              "",
+              e.getMessage(),
+              record.offset());
         }
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -145,7 +163,13 @@ public class DocumentProcessor {
               + (title.isEmpty() ? "" : " besides its title");
       if (targetModel == null) {
         status.publish(
-            doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", reason);
+            doc.key(),
+            doc.version(),
+            DocumentState.DOCUMENT_STATE_FAILED,
+            0,
+            "",
+            reason,
+            record.offset());
       }
       throw new IllegalArgumentException(reason);
     }
@@ -156,14 +180,26 @@ public class DocumentProcessor {
               + " chunks (ingest.limits.max-chunks-per-document); split it";
       if (targetModel == null) {
         status.publish(
-            doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_FAILED, 0, "", reason);
+            doc.key(),
+            doc.version(),
+            DocumentState.DOCUMENT_STATE_FAILED,
+            0,
+            "",
+            reason,
+            record.offset());
       }
       throw new IllegalArgumentException(reason);
     }
-    publisher.publish(doc, chunks, targetModel).await().atMost(publishTimeout);
+    publisher.publish(doc, chunks, targetModel, record.offset()).await().atMost(publishTimeout);
     if (targetModel == null) {
       status.publish(
-          doc.key(), doc.version(), DocumentState.DOCUMENT_STATE_CHUNKED, chunks.size(), "", "");
+          doc.key(),
+          doc.version(),
+          DocumentState.DOCUMENT_STATE_CHUNKED,
+          chunks.size(),
+          "",
+          "",
+          record.offset());
     }
     LOG.debugf("Chunked %s version %s into %d chunks", doc.key(), doc.version(), chunks.size());
   }
@@ -284,7 +320,7 @@ public class DocumentProcessor {
     return v.asText();
   }
 
-  private void onTombstone(String key, String targetModel) {
+  private void onTombstone(String key, String targetModel, long offset) {
     String[] parts = key == null ? new String[0] : key.split("/", 3);
     if (parts.length != 3) {
       throw new IllegalArgumentException(
@@ -295,8 +331,13 @@ public class DocumentProcessor {
             .setTenant(parts[0])
             .setSource(parts[1])
             .setDocumentId(parts[2])
+            .setSequence(offset)
             .build();
     publisher.publishDeletion(key, header, targetModel).await().atMost(publishTimeout);
+    if (targetModel == null) {
+      // A tombstone from any producer: from now on a re-upload is a new version, not "unchanged".
+      status.publish(key, "", DocumentState.DOCUMENT_STATE_DELETING, 0, "", "", offset);
+    }
     LOG.debugf("Deleted %s", key);
   }
 }

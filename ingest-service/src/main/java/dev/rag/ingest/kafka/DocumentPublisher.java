@@ -23,15 +23,22 @@ public class DocumentPublisher {
     this.documents = documents;
   }
 
-  /** Publishes a tombstone: the document and all its points go. Completes when acknowledged. */
-  public Uni<Void> publishDeletion(String key) {
-    return documents.sendMessage(
-        Message.<byte[]>of(null)
-            .addMetadata(
-                io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata
-                    .<String>builder()
-                    .withKey(key)
-                    .build()));
+  /**
+   * Publishes a tombstone: the document and all its points go. Completes when acknowledged, with
+   * the tombstone's offset (-1 when the broker did not say).
+   */
+  public Uni<Long> publishDeletion(String key) {
+    OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
+    return documents
+        .sendMessage(
+            Message.<byte[]>of(null)
+                .addMetadata(
+                    io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata
+                        .<String>builder()
+                        .withKey(key)
+                        .build())
+                .addMetadata(result))
+        .map(ignored -> result.getResult() == null ? -1L : result.getResult().offset());
   }
 
   /** Completes once the broker has acknowledged the event (acks=all). */

@@ -37,7 +37,22 @@ public class StatusPublisher {
    */
   public DocumentStatus publish(
       String key, String version, DocumentState state, int chunks, String modelId, String reason) {
-    DocumentStatus record = record(key, version, state, chunks, modelId, reason);
+    return publish(key, version, state, chunks, modelId, reason, null);
+  }
+
+  /**
+   * Publishes a state of the document's record at {@code sequence} (its offset on the documents
+   * topic; null when unknown), without waiting for the broker.
+   */
+  public DocumentStatus publish(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      Long sequence) {
+    DocumentStatus record = record(key, version, state, chunks, modelId, reason, sequence);
     if (record == null) {
       return null;
     }
@@ -52,7 +67,22 @@ public class StatusPublisher {
   /** Publishes without blocking; completes with the record (null for a malformed key). */
   public io.smallrye.mutiny.Uni<DocumentStatus> publishAsync(
       String key, String version, DocumentState state, int chunks, String modelId, String reason) {
-    DocumentStatus record = record(key, version, state, chunks, modelId, reason);
+    return publishAsync(key, version, state, chunks, modelId, reason, null);
+  }
+
+  /**
+   * Publishes a state of the document's record at {@code sequence} (null when unknown); completes
+   * with the record once the broker has it (null for a malformed key).
+   */
+  public io.smallrye.mutiny.Uni<DocumentStatus> publishAsync(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      Long sequence) {
+    DocumentStatus record = record(key, version, state, chunks, modelId, reason, sequence);
     if (record == null) {
       return io.smallrye.mutiny.Uni.createFrom().nullItem();
     }
@@ -65,12 +95,13 @@ public class StatusPublisher {
   }
 
   /**
-   * Publishes that a version was accepted, with its size (what tenant quotas count); completes with
-   * the record.
+   * Publishes that a version was accepted, with its size (what tenant quotas count) and the
+   * sequence of its record (null when unknown); completes with the record.
    */
   public io.smallrye.mutiny.Uni<DocumentStatus> publishAccepted(
-      String key, String version, long bytes) {
-    DocumentStatus record = record(key, version, DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "");
+      String key, String version, long bytes, Long sequence) {
+    DocumentStatus record =
+        record(key, version, DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "", sequence);
     if (record == null) {
       return io.smallrye.mutiny.Uni.createFrom().nullItem();
     }
@@ -88,12 +119,22 @@ public class StatusPublisher {
   }
 
   private static DocumentStatus record(
-      String key, String version, DocumentState state, int chunks, String modelId, String reason) {
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      Long sequence) {
     String[] parts = key == null ? new String[0] : key.split("/", 3);
     if (parts.length != 3) {
       return null;
     }
-    return DocumentStatus.newBuilder()
+    DocumentStatus.Builder record = DocumentStatus.newBuilder();
+    if (sequence != null) {
+      record.setSequence(sequence);
+    }
+    return record
         .setTenant(parts[0])
         .setSource(parts[1])
         .setDocumentId(parts[2])

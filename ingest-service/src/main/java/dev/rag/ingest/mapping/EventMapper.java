@@ -42,8 +42,14 @@ public final class EventMapper {
         event.getAcceptedAtMs());
   }
 
-  public static DocumentHeader header(VersionedDocument doc) {
+  /**
+   * The header of every event about the version.
+   *
+   * @param sequence the offset of the version's record on the documents topic
+   */
+  public static DocumentHeader header(VersionedDocument doc, long sequence) {
     return DocumentHeader.newBuilder()
+        .setSequence(sequence)
         .setTenant(doc.tenant())
         .setSource(doc.source())
         .setDocumentId(doc.id())

@@ -6,27 +6,36 @@ import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The status of every document, read from the compacted {@value Topics#STATUS} topic into memory
- * (every instance reads all partitions, so any instance can answer for any document). A record
- * about an older version than the one last accepted is ignored, and a version never moves back to
- * an earlier state, so late or repeated records cannot make a status lie.
+ * (every instance reads all partitions, so any instance can answer for any document). Records are
+ * ordered by the sequence of the documents-topic record they are about ({@link #merge}), so late or
+ * repeated records cannot make a status lie, and a caller can wait until the store has read what
+ * other instances wrote ({@link #caughtUpWith}).
  */
 @ApplicationScoped
 public class DocumentStatusStore {
@@ -40,6 +49,17 @@ public class DocumentStatusStore {
   private volatile boolean stopping;
   private volatile String error;
 
+  /** The longest {@link #caughtUpWith} waits. */
+  static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The reader's position on each partition of the status topic, after its last poll. */
+  private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
+
+  private final java.util.Queue<CatchUp> catchUps =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private volatile int partitionCount;
+  private Admin admin;
+
   DocumentStatusStore(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     this.bootstrapServers = bootstrapServers;
   }
@@ -52,6 +72,11 @@ public class DocumentStatusStore {
 
   void stop(@Observes ShutdownEvent event) {
     stopping = true;
+    synchronized (this) {
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(5));
+      }
+    }
   }
 
   /** True once the topic was read up to where it ended at startup. */
@@ -115,19 +140,138 @@ public class DocumentStatusStore {
         && s.getState() != DocumentState.DOCUMENT_STATE_FAILED;
   }
 
+  /**
+   * Completes with true once this store has read the status topic, on the key's partition, up to
+   * where that partition ended when asked: every status any instance had written for the document
+   * by then is applied. False when that takes longer than {@link #CATCH_UP_TIMEOUT} or the topic
+   * cannot be asked (the caller then does not rely on the status).
+   */
+  public Uni<Boolean> caughtUpWith(String key) {
+    int partitions = partitionCount;
+    if (!caughtUp || partitions == 0) {
+      return Uni.createFrom().item(false);
+    }
+    TopicPartition partition =
+        new TopicPartition(
+            Topics.STATUS,
+            Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    admin()
+        .listOffsets(Map.of(partition, OffsetSpec.latest()))
+        .partitionResult(partition)
+        .whenComplete(
+            (end, e) -> {
+              if (e != null) {
+                done.complete(false);
+              } else {
+                waitFor(new CatchUp(partition.partition(), end.offset(), done));
+              }
+            });
+    return Uni.createFrom()
+        .completionStage(
+            done.completeOnTimeout(false, CATCH_UP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private record CatchUp(int partition, long offset, CompletableFuture<Boolean> done) {}
+
+  private void waitFor(CatchUp catchUp) {
+    catchUps.add(catchUp);
+    releaseCaughtUp();
+  }
+
+  /** Completes the waits the reader's positions satisfy (and forgets those that timed out). */
+  private void releaseCaughtUp() {
+    catchUps.removeIf(
+        c -> {
+          if (c.done().isDone()) {
+            return true;
+          }
+          if (positions.getOrDefault(c.partition(), -1L) >= c.offset()) {
+            c.done().complete(true);
+            return true;
+          }
+          return false;
+        });
+  }
+
+  private synchronized Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+    return admin;
+  }
+
+  /**
+   * The newer of two status records of one document. Records carry the sequence (the offset on the
+   * documents topic) of the version or deletion they are about: a higher sequence wins, so a late
+   * report about an earlier version or deletion never replaces a later one; within one sequence a
+   * state never moves back (a failure is always taken). Records without a sequence (written by
+   * older instances) are ordered by version as before.
+   */
   static DocumentStatus merge(DocumentStatus current, DocumentStatus update) {
     if (current == null) {
       return update;
     }
+    if (update.hasSequence() && current.hasSequence()) {
+      if (update.getSequence() != current.getSequence()) {
+        return update.getSequence() > current.getSequence() ? update : current;
+      }
+      return progress(current, update);
+    }
+    if (update.hasSequence()) {
+      return update;
+    }
+    return mergeUnordered(current, update);
+  }
+
+  /** Two reports about the same record of the documents topic. */
+  private static DocumentStatus progress(DocumentStatus current, DocumentStatus update) {
+    if (update.getState() != DocumentState.DOCUMENT_STATE_FAILED
+        && current.getState() != DocumentState.DOCUMENT_STATE_FAILED
+        && rank(update.getState()) < rank(current.getState())) {
+      // A late "accepted" still brings the version's size, which later states do not carry.
+      return current.getBytes() == 0 && update.getBytes() != 0
+          ? current.toBuilder().setBytes(update.getBytes()).build()
+          : current;
+    }
+    DocumentStatus.Builder merged = update.toBuilder();
+    if (update.getVersion().isEmpty()) {
+      merged.setVersion(current.getVersion());
+    }
+    if (update.getChunks() == 0) {
+      merged.setChunks(current.getChunks());
+    }
+    if (update.getBytes() == 0) {
+      merged.setBytes(current.getBytes());
+    }
+    return merged.build();
+  }
+
+  /** How far along its record's way a state is (a version's and a deletion's are apart). */
+  private static int rank(DocumentState state) {
+    return switch (state) {
+      case DOCUMENT_STATE_ACCEPTED, DOCUMENT_STATE_DELETING -> 1;
+      case DOCUMENT_STATE_CHUNKED, DOCUMENT_STATE_DELETED -> 2;
+      case DOCUMENT_STATE_EMBEDDED -> 3;
+      case DOCUMENT_STATE_INDEXED -> 4;
+      default -> 0;
+    };
+  }
+
+  /** A record without a sequence: ordered by the version it names, as before sequences. */
+  private static DocumentStatus mergeUnordered(DocumentStatus current, DocumentStatus update) {
     DocumentState state = update.getState();
     if (state == DocumentState.DOCUMENT_STATE_ACCEPTED
-        || state == DocumentState.DOCUMENT_STATE_DELETED) {
+        || state == DocumentState.DOCUMENT_STATE_DELETED
+        || state == DocumentState.DOCUMENT_STATE_DELETING) {
       // A new version (or the same one submitted again) starts over; a deletion ends it.
       return update;
     }
     boolean sameVersion =
         update.getVersion().isEmpty() || update.getVersion().equals(current.getVersion());
-    if (!sameVersion || current.getState() == DocumentState.DOCUMENT_STATE_DELETED) {
+    if (!sameVersion
+        || current.getState() == DocumentState.DOCUMENT_STATE_DELETED
+        || current.getState() == DocumentState.DOCUMENT_STATE_DELETING) {
       return current;
     }
     if (state != DocumentState.DOCUMENT_STATE_FAILED
@@ -136,6 +280,9 @@ public class DocumentStatusStore {
       return current;
     }
     DocumentStatus.Builder merged = update.toBuilder().setVersion(current.getVersion());
+    if (current.hasSequence()) {
+      merged.setSequence(current.getSequence());
+    }
     if (update.getChunks() == 0) {
       merged.setChunks(current.getChunks());
     }
@@ -168,6 +315,7 @@ public class DocumentStatusStore {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        partitionCount = partitions.size();
         while (!stopping) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
             if (record.value() == null) {
@@ -183,6 +331,10 @@ public class DocumentStatusStore {
               LOG.warnf("Status record %s is not a rag.v1.DocumentStatus; ignored", record.key());
             }
           }
+          for (TopicPartition p : partitions) {
+            positions.put(p.partition(), consumer.position(p));
+          }
+          releaseCaughtUp();
           if (!caughtUp && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
             caughtUp = true;
             error = null;

@@ -80,6 +80,29 @@ public interface RetrieveConfig {
   /** Topic provisioning. */
   Topics topics();
 
+  /** Indexing the embeddings topic. */
+  Indexing indexing();
+
+  /**
+   * How indexing retries. A failure that says Qdrant cannot take writes now (down, overloaded,
+   * rate-limited, writes refused) is retried for as long as it lasts; one that says the event is
+   * malformed goes to the dead-letter topic at once; any other failure is retried, and counted only
+   * while Qdrant answers its health check, up to {@link #maxAttempts()}.
+   */
+  interface Indexing {
+    /** Attempts at an event that fails for no known reason while Qdrant is up. */
+    @WithDefault("8")
+    int maxAttempts();
+
+    /** Wait before the first retry; it doubles with each retry. */
+    @WithDefault("250ms")
+    Duration initialBackoff();
+
+    /** Longest wait between retries. */
+    @WithDefault("30s")
+    Duration maxBackoff();
+  }
+
   /** Request limits. */
   interface Limits {
     /** Longest query in characters. */
@@ -91,7 +114,10 @@ public interface RetrieveConfig {
     int maxTopK();
   }
 
-  /** Lexical vectors: BM25 term-frequency saturation; Qdrant applies the IDF. */
+  /**
+   * Lexical vectors: BM25 term-frequency saturation; the IDF comes from the searching tenant's own
+   * passages at query time.
+   */
   interface Lexical {
     /** Term-frequency saturation. */
     @WithDefault("1.2")
@@ -104,6 +130,13 @@ public interface RetrieveConfig {
     /** Expected passage length in analysed terms (title and section included). */
     @WithDefault("120")
     double averageLength();
+
+    /**
+     * How long a tenant's document frequency of a term (counted by Qdrant) is reused; 0 counts at
+     * every query.
+     */
+    @WithDefault("30s")
+    java.time.Duration statisticsTtl();
   }
 
   /** Hybrid search defaults; a request may override them. */

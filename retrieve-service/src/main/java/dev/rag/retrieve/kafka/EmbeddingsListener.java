@@ -11,86 +11,180 @@ import dev.rag.retrieve.EmbeddingBatch;
 import dev.rag.retrieve.IndexService;
 import dev.rag.retrieve.IndexedChunk;
 import dev.rag.retrieve.InvalidEventException;
+import dev.rag.retrieve.StoreRejectedException;
+import dev.rag.retrieve.config.RetrieveConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Consumes {@value Topics#EMBEDDINGS} and indexes each event. The offset is committed only after
- * Qdrant has applied the write (upserts and deletes wait for it). While Qdrant is unreachable the
- * event is retried with backoff, so an outage delays indexing but loses nothing; an event that can
- * never be indexed goes to {@code rag.embeddings.v1.dlq} with the reason.
+ * Qdrant has applied the write (upserts and deletes wait for it). A failure that says Qdrant cannot
+ * take writes now is retried with backoff for as long as it lasts, so an outage delays indexing but
+ * loses nothing; an event that can never be indexed (malformed, refused as malformed, or failing
+ * {@code retrieve.indexing.max-attempts} times while Qdrant is up) goes to {@code
+ * rag.embeddings.v1.dlq} with the reason, and the document's status says {@code failed} with the
+ * same reason. While an event waits, {@link #stall()} says which and why (the wellness check).
  */
 @ApplicationScoped
 public class EmbeddingsListener {
 
   private static final Logger LOG = Logger.getLogger(EmbeddingsListener.class);
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
+
+  /** The event indexing waits on, and why. */
+  public record Stall(String key, String reason, int attempts, Instant since) {}
 
   private final IndexService index;
   private final StatusPublisher status;
+  private final RetrieveConfig.Indexing retries;
+  private final AtomicReference<Stall> stall = new AtomicReference<>();
   private volatile boolean stopping;
 
-  EmbeddingsListener(IndexService index, StatusPublisher status) {
+  EmbeddingsListener(IndexService index, StatusPublisher status, RetrieveConfig config) {
     this.index = index;
     this.status = status;
+    this.retries = config.indexing();
   }
 
   void onStop(@Observes ShutdownEvent event) {
     stopping = true;
   }
 
+  /** The event indexing is retrying now, if any. */
+  public Optional<Stall> stall() {
+    return Optional.ofNullable(stall.get());
+  }
+
   @Incoming("embeddings-in")
   @Blocking
-  public void onEmbeddings(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+  public CompletionStage<Void> onEmbeddings(KafkaRecord<String, byte[]> record) {
+    String key = record.getKey();
     EmbeddingBatch batch;
     try {
-      batch = parse(record);
+      batch = parse(record.getPayload());
     } catch (InvalidEventException e) {
-      status.publish(record.key(), "", DocumentState.DOCUMENT_STATE_FAILED, 0, "", e.getMessage());
-      throw e;
+      return deadLetter(record, null, e);
     }
-    long backoff = 250;
-    while (true) {
-      try {
-        index.apply(batch);
-        if (batch.deleted()) {
-          status.publish(record.key(), "", DocumentState.DOCUMENT_STATE_DELETED, 0, "", "");
-        } else if (batch.lastPart()) {
-          status.publish(
-              record.key(),
-              batch.document().version(),
-              DocumentState.DOCUMENT_STATE_INDEXED,
-              0,
-              batch.modelId(),
-              "");
+    Duration backoff = retries.initialBackoff();
+    int attempts = 0;
+    Instant since = Instant.now();
+    try {
+      while (true) {
+        RuntimeException failure;
+        try {
+          IndexService.Outcome outcome = index.apply(batch);
+          stall.set(null);
+          report(key, batch, outcome);
+          return record.ack();
+        } catch (InvalidEventException | StoreRejectedException e) {
+          stall.set(null);
+          return deadLetter(record, batch, e);
+        } catch (DependencyUnavailableException e) {
+          // Qdrant cannot take it now, whatever the event: never the event's fault.
+          failure = e;
+          attempts++;
+        } catch (RuntimeException e) {
+          failure = e;
+          // Counted only while Qdrant is up: an outage must not use up the event's attempts.
+          if (index.storeAvailable() && ++attempts >= retries.maxAttempts()) {
+            stall.set(null);
+            return deadLetter(
+                record,
+                batch,
+                new IllegalStateException(
+                    e.getMessage() + " (" + attempts + " attempts while Qdrant was up)", e));
+          }
         }
-        return;
-      } catch (DependencyUnavailableException e) {
         if (stopping) {
-          throw e;
+          return unsettled(key);
         }
+        stall.set(new Stall(key, String.valueOf(failure.getMessage()), attempts, since));
         LOG.warnf(
-            "Indexing %s delayed: %s; retrying in %d ms", record.key(), e.getMessage(), backoff);
-        Thread.sleep(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            "Indexing %s delayed: %s; retrying in %d ms",
+            key, failure.getMessage(), backoff.toMillis());
+        Thread.sleep(backoff.toMillis());
+        backoff = min(backoff.multipliedBy(2), retries.maxBackoff());
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unsettled(key);
     }
   }
 
-  static EmbeddingBatch parse(ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
+  /**
+   * Neither acknowledged nor dead-lettered: the application is stopping while the event waits, so
+   * its offset is not committed and the next consumer gets it again.
+   */
+  private CompletionStage<Void> unsettled(String key) {
+    stall.set(null);
+    LOG.infof("Stopping: %s is left for the next consumer", key);
+    return new CompletableFuture<>();
+  }
+
+  private CompletionStage<Void> deadLetter(
+      KafkaRecord<String, byte[]> record, EmbeddingBatch batch, RuntimeException reason) {
+    var where = record.getMetadata(IncomingKafkaRecordMetadata.class);
+    LOG.warnf(
+        "Embedding event %s to the dead-letter topic: %s",
+        where
+            .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset())
+            .orElse(record.getKey()),
+        reason.getMessage());
+    status.publish(
+        record.getKey(),
+        batch == null ? "" : batch.document().version(),
+        DocumentState.DOCUMENT_STATE_FAILED,
+        0,
+        batch == null ? "" : batch.modelId(),
+        reason.getMessage(),
+        batch == null ? DocumentVersion.UNORDERED : batch.document().sequence());
+    return record.nack(reason);
+  }
+
+  private void report(String key, EmbeddingBatch batch, IndexService.Outcome outcome) {
+    if (outcome == IndexService.Outcome.SUPERSEDED) {
+      // The index holds a newer version or deletion, whose status stands.
+      return;
+    }
+    DocumentVersion doc = batch.document();
+    if (batch.deleted()) {
+      status.publish(key, "", DocumentState.DOCUMENT_STATE_DELETED, 0, "", "", doc.sequence());
+    } else if (batch.lastPart()) {
+      status.publish(
+          key,
+          doc.version(),
+          DocumentState.DOCUMENT_STATE_INDEXED,
+          0,
+          batch.modelId(),
+          "",
+          doc.sequence());
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  static EmbeddingBatch parse(byte[] value) {
+    if (value == null) {
       throw new InvalidEventException("null value: embedding events are never tombstones");
     }
     EmbeddingsEvent event;
     try {
-      event = EmbeddingsEvent.parseFrom(record.value());
+      event = EmbeddingsEvent.parseFrom(value);
     } catch (InvalidProtocolBufferException e) {
       throw new InvalidEventException(
           "value is not a protobuf rag.v1.EmbeddingsEvent: " + e.getMessage());
@@ -101,6 +195,9 @@ public class EmbeddingsListener {
     }
     if (!event.getDeleted() && (event.getModelId().isEmpty() || event.getDimension() <= 0)) {
       throw new InvalidEventException("event lacks a model id or dimension");
+    }
+    if (h.hasSequence() && h.getSequence() < 0) {
+      throw new InvalidEventException("event header has a negative sequence");
     }
     List<IndexedChunk> chunks = new ArrayList<>(event.getChunksCount());
     for (EmbeddedChunk c : event.getChunksList()) {
@@ -128,7 +225,8 @@ public class EmbeddingsListener {
             h.getVersion(),
             h.getTitle(),
             h.getMetadataMap(),
-            h.getAcceptedAtMs()),
+            h.getAcceptedAtMs(),
+            h.hasSequence() ? h.getSequence() : DocumentVersion.UNORDERED),
         event.getModelId(),
         event.getDimension(),
         chunks,

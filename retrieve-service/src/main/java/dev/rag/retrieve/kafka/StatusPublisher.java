@@ -4,6 +4,7 @@ import dev.rag.common.EventMessages;
 import dev.rag.common.Topics;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
+import dev.rag.retrieve.DocumentVersion;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -36,11 +37,26 @@ public class StatusPublisher {
    */
   public void publish(
       String key, String version, DocumentState state, int chunks, String modelId, String reason) {
+    publish(key, version, state, chunks, modelId, reason, DocumentVersion.UNORDERED);
+  }
+
+  /**
+   * Publishes a state of the document's record at {@code sequence} (its offset on the documents
+   * topic; {@link DocumentVersion#UNORDERED} when unknown).
+   */
+  public void publish(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      String modelId,
+      String reason,
+      long sequence) {
     String[] parts = key == null ? new String[0] : key.split("/", 3);
     if (parts.length != 3) {
       return;
     }
-    DocumentStatus record =
+    DocumentStatus.Builder record =
         DocumentStatus.newBuilder()
             .setTenant(parts[0])
             .setSource(parts[1])
@@ -51,10 +67,12 @@ public class StatusPublisher {
             .setModelId(modelId == null ? "" : modelId)
             .setReason(reason == null ? "" : reason)
             .setStage(STAGE)
-            .setUpdatedAtMs(System.currentTimeMillis())
-            .build();
+            .setUpdatedAtMs(System.currentTimeMillis());
+    if (sequence >= 0) {
+      record.setSequence(sequence);
+    }
     status
-        .sendMessage(EventMessages.protobuf(key, record.toByteArray()))
+        .sendMessage(EventMessages.protobuf(key, record.build().toByteArray()))
         .subscribe()
         .with(
             ok -> {},

@@ -10,11 +10,7 @@ import static io.qdrant.client.VectorFactory.vector;
 import static io.qdrant.client.VectorsFactory.namedVectors;
 import static io.qdrant.client.WithPayloadSelectorFactory.enable;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
-import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.DocumentVersion;
 import dev.rag.retrieve.EmbeddingBatch;
 import dev.rag.retrieve.IndexedChunk;
@@ -25,24 +21,8 @@ import dev.rag.retrieve.PassageRepository;
 import dev.rag.retrieve.PointIds;
 import dev.rag.retrieve.Scores;
 import dev.rag.retrieve.SparseVector;
-import dev.rag.retrieve.config.RetrieveConfig;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qdrant.client.QdrantClient;
-import io.qdrant.client.QdrantGrpcClient;
-import io.qdrant.client.grpc.Collections.CollectionInfo;
-import io.qdrant.client.grpc.Collections.CreateCollection;
-import io.qdrant.client.grpc.Collections.Distance;
-import io.qdrant.client.grpc.Collections.IntegerIndexParams;
-import io.qdrant.client.grpc.Collections.KeywordIndexParams;
-import io.qdrant.client.grpc.Collections.Modifier;
-import io.qdrant.client.grpc.Collections.PayloadIndexParams;
-import io.qdrant.client.grpc.Collections.PayloadSchemaType;
-import io.qdrant.client.grpc.Collections.SparseVectorConfig;
-import io.qdrant.client.grpc.Collections.SparseVectorParams;
-import io.qdrant.client.grpc.Collections.VectorParams;
-import io.qdrant.client.grpc.Collections.VectorParamsMap;
-import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.BatchResult;
@@ -54,7 +34,6 @@ import io.qdrant.client.grpc.Points.PointsSelector;
 import io.qdrant.client.grpc.Points.QueryPoints;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import io.qdrant.client.grpc.Points.UpsertPoints;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,32 +41,29 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The only class that talks to Qdrant. One collection holds every tenant's passages; each point
- * carries its tenant in an indexed payload field, and every read and delete filters on it. Each
- * embedding model has its own named dense vector, so vectors of two models never mix; beside them
- * the sparse vector {@value #LEXICAL} holds BM25 term weights, with Qdrant's IDF modifier.
+ * Passages in Qdrant. One collection per model ({@link QdrantCollections}) holds every tenant's
+ * passages; each point carries its tenant in an indexed payload field, and every read and delete
+ * filters on it. Beside the model's dense vector, the sparse vector {@value #LEXICAL} holds BM25
+ * term-frequency weights and the payload {@value QdrantCollections#TERMS} the passage's distinct
+ * term ids, from which {@link QdrantTermStatistics} counts a tenant's own document frequencies.
  */
 @ApplicationScoped
 public class QdrantPassageRepository implements PassageRepository {
 
   private static final Logger LOG = Logger.getLogger(QdrantPassageRepository.class);
 
-  static final String TENANT = "tenant";
-  static final String SOURCE = "source";
-  static final String DOCUMENT_ID = "document_id";
-  static final String VERSION = "version";
-  static final String CHUNK_INDEX = "chunk_index";
+  static final String TENANT = QdrantCollections.TENANT;
+  static final String SOURCE = QdrantCollections.SOURCE;
+  static final String DOCUMENT_ID = QdrantCollections.DOCUMENT_ID;
+  static final String VERSION = QdrantCollections.VERSION;
+  static final String CHUNK_INDEX = QdrantCollections.CHUNK_INDEX;
+  static final String TERMS = QdrantCollections.TERMS;
   static final String TITLE = "title";
   static final String SECTION = "section";
   static final String TEXT = "text";
@@ -103,20 +79,11 @@ public class QdrantPassageRepository implements PassageRepository {
           List.of("source", "document_id", "tenant"));
 
   /** Name of the lexical sparse vector. */
-  public static final String LEXICAL = "lexical";
+  public static final String LEXICAL = QdrantCollections.LEXICAL;
 
+  private final QdrantCollections collections;
   private final QdrantClient client;
-  private final String collectionPrefix;
-  private final int shardNumber;
-  private final int replicationFactor;
   private final Duration timeout;
-  private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
-
-  /**
-   * Collections seen to exist: this service never deletes one, so a query need not ask again (a
-   * round trip per query). One deleted behind its back is forgotten at the first NOT_FOUND.
-   */
-  private final Set<String> existing = ConcurrentHashMap.newKeySet();
 
   /**
    * How long a tenant's list of sources is used as it is. Listing them counts the tenant's points
@@ -138,50 +105,21 @@ public class QdrantPassageRepository implements PassageRepository {
             }
           });
 
-  QdrantPassageRepository(RetrieveConfig config) {
-    RetrieveConfig.Qdrant q = config.qdrant();
-    io.grpc.ManagedChannelBuilder<?> channel =
-        io.grpc.ManagedChannelBuilder.forAddress(q.host(), q.port());
-    if (q.tls()) {
-      channel.useTransportSecurity();
-    } else {
-      channel.usePlaintext();
-    }
-    if (!q.compression()) {
-      // Qdrant gzips its answers when the client says it can read gzip; say it cannot.
-      channel.decompressorRegistry(io.grpc.DecompressorRegistry.emptyInstance());
-    }
-    QdrantGrpcClient.Builder grpc =
-        QdrantGrpcClient.newBuilder(channel.build(), true, false).withTimeout(q.timeout());
-    q.apiKey().ifPresent(grpc::withApiKey);
-    this.client = new QdrantClient(grpc.build());
-    this.collectionPrefix = q.collection();
-    this.timeout = q.timeout();
-    this.shardNumber = q.shardNumber();
-    this.replicationFactor = q.replicationFactor();
+  QdrantPassageRepository(QdrantCollections collections) {
+    this.collections = collections;
+    this.client = collections.client();
+    this.timeout = collections.timeout();
+    collections.onForget(knownSources::clear);
   }
 
-  /**
-   * The collection of a model's passages: each model has its own, so switching models never mixes
-   * vector spaces, and a reindex builds the new one while the old one keeps serving.
-   */
+  /** The collection of a model's passages ({@link QdrantCollections#name}). */
   public String collection(String modelId) {
-    return collectionPrefix + "__" + modelId.replaceAll("[^A-Za-z0-9]", "_");
+    return collections.name(modelId);
   }
 
-  @PreDestroy
-  void close() {
-    client.close();
-  }
-
-  /** Whether Qdrant answers its health check. */
+  @Override
   public boolean healthy() {
-    try {
-      await(client.healthCheckAsync(timeout));
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return collections.healthy();
   }
 
   @Override
@@ -200,7 +138,7 @@ public class QdrantPassageRepository implements PassageRepository {
                 + batch.dimension());
       }
     }
-    ensureVector(batch.modelId(), batch.dimension());
+    collections.ensure(batch.modelId(), batch.dimension());
     DocumentVersion doc = batch.document();
     List<PointStruct> points = new ArrayList<>(batch.chunks().size());
     for (IndexedChunk chunk : batch.chunks()) {
@@ -219,6 +157,7 @@ public class QdrantPassageRepository implements PassageRepository {
       }
       payload.put(ACCEPTED_AT, value(doc.acceptedAtMillis()));
       payload.put(MODEL, value(batch.modelId()));
+      payload.put(TERMS, terms(chunk.lexical()));
       Map<String, Value> metadata = new HashMap<>();
       doc.metadata().forEach((k, v) -> metadata.put(k, value(v)));
       payload.put(METADATA, value(metadata));
@@ -246,11 +185,11 @@ public class QdrantPassageRepository implements PassageRepository {
     try {
       await(client.upsertAsync(upsert, timeout));
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+      if (!QdrantCollections.notFound(e)) {
         throw e;
       }
       // The collection was deleted behind this service's back: make it again, once.
-      ensureVector(batch.modelId(), batch.dimension());
+      collections.ensure(batch.modelId(), batch.dimension());
       await(client.upsertAsync(upsert, timeout));
     }
     KnownSources known = knownSources.get(sourcesKey(collection, doc.tenant()));
@@ -271,7 +210,18 @@ public class QdrantPassageRepository implements PassageRepository {
     return vectors;
   }
 
-  private static List<Float> floats(float[] values) {
+  /** A passage's distinct term ids (unsigned), counted by {@link QdrantTermStatistics}. */
+  private static Value terms(SparseVector lexical) {
+    List<Value> ids = new ArrayList<>(lexical == null ? 0 : lexical.indices().length);
+    if (lexical != null) {
+      for (int id : lexical.indices()) {
+        ids.add(value(Integer.toUnsignedLong(id)));
+      }
+    }
+    return io.qdrant.client.ValueFactory.list(ids);
+  }
+
+  static List<Float> floats(float[] values) {
     List<Float> list = new ArrayList<>(values.length);
     for (float v : values) {
       list.add(v);
@@ -279,7 +229,7 @@ public class QdrantPassageRepository implements PassageRepository {
     return list;
   }
 
-  private static List<Integer> ints(int[] values) {
+  static List<Integer> ints(int[] values) {
     List<Integer> list = new ArrayList<>(values.length);
     for (int v : values) {
       list.add(v);
@@ -312,15 +262,13 @@ public class QdrantPassageRepository implements PassageRepository {
       return;
     }
     // A deletion that names no model removes the document from every model's index.
-    for (String collection : await(client.listCollectionsAsync(timeout))) {
-      if (collection.startsWith(collectionPrefix + "__")) {
-        delete(collection, filter);
-      }
+    for (String collection : collections.all()) {
+      delete(collection, filter);
     }
   }
 
   private void delete(String collection, Filter filter) {
-    if (!collectionExists(collection)) {
+    if (!collections.exists(collection)) {
       return;
     }
     await(
@@ -343,7 +291,7 @@ public class QdrantPassageRepository implements PassageRepository {
     boolean dense = query.dense() != null;
     List<List<Passage>> nothing = scopes.stream().map(sc -> List.<Passage>of()).toList();
     String collection = collection(query.model());
-    if (scopes.isEmpty() || !collectionExists(collection)) {
+    if (scopes.isEmpty() || !collections.exists(collection)) {
       // Nothing indexed yet.
       return CompletableFuture.completedFuture(nothing);
     }
@@ -363,7 +311,8 @@ public class QdrantPassageRepository implements PassageRepository {
       }
       queries.add(q.build());
     }
-    return completable(client.queryBatchAsync(collection, queries, null, timeout))
+    return collections
+        .completable(client.queryBatchAsync(collection, queries, null, timeout))
         .thenApply(
             results -> {
               List<List<Passage>> hits = new ArrayList<>(results.size());
@@ -374,8 +323,7 @@ public class QdrantPassageRepository implements PassageRepository {
             })
         .exceptionally(
             e -> {
-              if (cause(e) instanceof StatusRuntimeException s
-                  && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+              if (QdrantCollections.notFound(e)) {
                 // The collection was deleted by someone else: nothing indexed.
                 return nothing;
               }
@@ -444,7 +392,7 @@ public class QdrantPassageRepository implements PassageRepository {
   @Override
   public CompletableFuture<List<String>> sourcesAsync(String tenant, String modelId) {
     String collection = collection(modelId);
-    if (!collectionExists(collection)) {
+    if (!collections.exists(collection)) {
       return CompletableFuture.completedFuture(List.of());
     }
     String key = sourcesKey(collection, tenant);
@@ -460,7 +408,8 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   private CompletableFuture<List<String>> listSources(String collection, String tenant) {
-    return completable(client.facetAsync(facetRequest(collection, tenantOnly(tenant)), timeout))
+    return collections
+        .completable(client.facetAsync(facetRequest(collection, tenantOnly(tenant)), timeout))
         .thenApply(
             hits -> {
               List<String> sources =
@@ -472,8 +421,7 @@ public class QdrantPassageRepository implements PassageRepository {
             })
         .exceptionally(
             e -> {
-              if (cause(e) instanceof StatusRuntimeException s
-                  && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+              if (QdrantCollections.notFound(e)) {
                 // The collection was deleted by someone else: no sources.
                 return List.of();
               }
@@ -488,7 +436,7 @@ public class QdrantPassageRepository implements PassageRepository {
   @Override
   public List<SourceCount> stats(String tenant, String modelId) {
     String collection = collection(modelId);
-    if (!collectionExists(collection)) {
+    if (!collections.exists(collection)) {
       return List.of();
     }
     Map<String, Long> passages = new java.util.TreeMap<>();
@@ -534,7 +482,7 @@ public class QdrantPassageRepository implements PassageRepository {
   /** Number of points of a document, all versions (for tests and status). */
   public long countPoints(String modelId, String tenant, String source, String documentId) {
     String collection = collection(modelId);
-    if (!collectionExists(collection)) {
+    if (!collections.exists(collection)) {
       return 0;
     }
     return await(
@@ -586,199 +534,7 @@ public class QdrantPassageRepository implements PassageRepository {
     return v == null ? "" : v.getStringValue();
   }
 
-  private boolean collectionExists(String collection) {
-    if (existing.contains(collection)) {
-      return true;
-    }
-    boolean exists = await(client.collectionExistsAsync(collection, timeout));
-    if (exists) {
-      existing.add(collection);
-    }
-    return exists;
-  }
-
-  /** Makes sure the collection exists with a named vector for the model. */
-  private void ensureVector(String modelId, int dimension) {
-    String collection = collection(modelId);
-    if (knownVectors.contains(modelId)) {
-      return;
-    }
-    synchronized (this) {
-      if (knownVectors.contains(modelId)) {
-        return;
-      }
-      if (!collectionExists(collection)) {
-        createCollection(collection, modelId, dimension);
-      }
-      CollectionInfo info = await(client.getCollectionInfoAsync(collection, timeout));
-      VectorParamsMap vectors = info.getConfig().getParams().getVectorsConfig().getParamsMap();
-      VectorParams params = vectors.getMapMap().get(modelId);
-      if (params == null) {
-        throw new InvalidEventException(
-            "collection '"
-                + collection
-                + "' has no vector for model '"
-                + modelId
-                + "' (it has "
-                + vectors.getMapMap().keySet()
-                + "); reindex into a collection for the new model");
-      }
-      if (params.getSize() != dimension) {
-        throw new InvalidEventException(
-            "model '"
-                + modelId
-                + "' vectors have dimension "
-                + dimension
-                + " but the collection expects "
-                + params.getSize());
-      }
-      if (!info.getConfig().getParams().getSparseVectorsConfig().getMapMap().containsKey(LEXICAL)) {
-        throw new InvalidEventException(
-            "collection '"
-                + collection
-                + "' was created without the '"
-                + LEXICAL
-                + "' sparse vector; delete it (or set retrieve.qdrant.collection) and replay the"
-                + " documents topic");
-      }
-      knownVectors.add(modelId);
-    }
-  }
-
-  private void createCollection(String collection, String modelId, int dimension) {
-    try {
-      await(
-          client.createCollectionAsync(
-              CreateCollection.newBuilder()
-                  .setCollectionName(collection)
-                  .setVectorsConfig(
-                      VectorsConfig.newBuilder()
-                          .setParamsMap(
-                              VectorParamsMap.newBuilder()
-                                  .putMap(
-                                      modelId,
-                                      VectorParams.newBuilder()
-                                          .setSize(dimension)
-                                          .setDistance(Distance.Cosine)
-                                          .build())))
-                  .setSparseVectorsConfig(
-                      SparseVectorConfig.newBuilder()
-                          .putMap(
-                              LEXICAL,
-                              SparseVectorParams.newBuilder().setModifier(Modifier.Idf).build()))
-                  .setShardNumber(shardNumber)
-                  .setReplicationFactor(replicationFactor)
-                  .build(),
-              timeout));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS
-          && !String.valueOf(e.getStatus().getDescription()).contains("already exists")) {
-        throw e;
-      }
-      return;
-    }
-    index(
-        collection,
-        TENANT,
-        PayloadIndexParams.newBuilder()
-            .setKeywordIndexParams(KeywordIndexParams.newBuilder().setIsTenant(true))
-            .build());
-    for (String field : List.of(SOURCE, DOCUMENT_ID, VERSION)) {
-      index(
-          collection,
-          field,
-          PayloadIndexParams.newBuilder()
-              .setKeywordIndexParams(KeywordIndexParams.getDefaultInstance())
-              .build());
-    }
-    await(
-        client.createPayloadIndexAsync(
-            collection,
-            CHUNK_INDEX,
-            PayloadSchemaType.Integer,
-            PayloadIndexParams.newBuilder()
-                .setIntegerIndexParams(
-                    IntegerIndexParams.newBuilder().setLookup(true).setRange(false))
-                .build(),
-            true,
-            null,
-            timeout));
-    LOG.infof("Created Qdrant collection %s with vector %s (%d)", collection, modelId, dimension);
-  }
-
-  private void index(String collection, String field, PayloadIndexParams params) {
-    await(
-        client.createPayloadIndexAsync(
-            collection, field, PayloadSchemaType.Keyword, params, true, null, timeout));
-  }
-
   private <T> T await(ListenableFuture<T> future) {
-    try {
-      return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw translate(e.getCause());
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new DependencyUnavailableException("Qdrant did not answer within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DependencyUnavailableException("interrupted while waiting for Qdrant", e);
-    }
-  }
-
-  /**
-   * The call as a future that completes within the timeout, failing with what {@link #await} would
-   * throw.
-   */
-  private <T> CompletableFuture<T> completable(ListenableFuture<T> future) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Futures.addCallback(
-        future,
-        new FutureCallback<T>() {
-          @Override
-          public void onSuccess(T value) {
-            result.complete(value);
-          }
-
-          @Override
-          public void onFailure(Throwable t) {
-            result.completeExceptionally(translate(t));
-          }
-        },
-        MoreExecutors.directExecutor());
-    return result
-        .orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(
-            e -> {
-              if (cause(e) instanceof TimeoutException t) {
-                future.cancel(true);
-                return CompletableFuture.failedFuture(
-                    new DependencyUnavailableException(
-                        "Qdrant did not answer within " + timeout, t));
-              }
-              return CompletableFuture.failedFuture(cause(e));
-            });
-  }
-
-  private static Throwable cause(Throwable e) {
-    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-  }
-
-  /** A failed call as this service reports it. */
-  private RuntimeException translate(Throwable cause) {
-    if (cause instanceof StatusRuntimeException s) {
-      Status.Code code = s.getStatus().getCode();
-      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-        return new DependencyUnavailableException("Qdrant is unavailable: " + s.getStatus(), s);
-      }
-      if (code == Status.Code.NOT_FOUND) {
-        // A collection deleted behind this service's back: check again from now on.
-        existing.clear();
-        knownVectors.clear();
-        knownSources.clear();
-      }
-      return s;
-    }
-    return new IllegalStateException("Qdrant call failed", cause);
+    return collections.await(future);
   }
 }

@@ -1,0 +1,400 @@
+package dev.rag.retrieve.qdrant;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.rag.retrieve.DependencyUnavailableException;
+import dev.rag.retrieve.InvalidEventException;
+import dev.rag.retrieve.StoreRejectedException;
+import dev.rag.retrieve.config.RetrieveConfig;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.grpc.Collections.CollectionInfo;
+import io.qdrant.client.grpc.Collections.CreateCollection;
+import io.qdrant.client.grpc.Collections.Distance;
+import io.qdrant.client.grpc.Collections.IntegerIndexParams;
+import io.qdrant.client.grpc.Collections.KeywordIndexParams;
+import io.qdrant.client.grpc.Collections.Modifier;
+import io.qdrant.client.grpc.Collections.PayloadIndexParams;
+import io.qdrant.client.grpc.Collections.PayloadSchemaType;
+import io.qdrant.client.grpc.Collections.SparseVectorConfig;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
+import io.qdrant.client.grpc.Collections.VectorParams;
+import io.qdrant.client.grpc.Collections.VectorParamsMap;
+import io.qdrant.client.grpc.Collections.VectorsConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * The Qdrant client and the collections this service keeps there: one per embedding model, {@code
+ * <prefix>__<model>}, with the model's dense vector, the sparse vector {@value #LEXICAL} (BM25 term
+ * weights, no IDF modifier: {@link QdrantTermStatistics} weighs query terms by the tenant's own
+ * statistics) and payload indexes. Every call waits at most the configured timeout, and a failed
+ * call is reported as this service's exceptions ({@link #translate}).
+ */
+@ApplicationScoped
+public class QdrantCollections {
+
+  private static final Logger LOG = Logger.getLogger(QdrantCollections.class);
+
+  /** Name of the lexical sparse vector. */
+  public static final String LEXICAL = "lexical";
+
+  static final String TENANT = "tenant";
+  static final String SOURCE = "source";
+  static final String DOCUMENT_ID = "document_id";
+  static final String VERSION = "version";
+  static final String CHUNK_INDEX = "chunk_index";
+
+  /** The distinct lexical term ids of a passage: what tenant-local document frequencies count. */
+  static final String TERMS = "terms";
+
+  private final QdrantClient client;
+  private final String prefix;
+  private final int shardNumber;
+  private final int replicationFactor;
+  private final Duration timeout;
+  private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Collections seen to exist in the current format: this service never deletes one, so a query
+   * need not ask again (a round trip per query). One deleted behind its back is forgotten at the
+   * first NOT_FOUND.
+   */
+  private final Set<String> existing = ConcurrentHashMap.newKeySet();
+
+  private final List<Runnable> onForget = new CopyOnWriteArrayList<>();
+  private final LexicalStatisticsMigration migration;
+
+  QdrantCollections(RetrieveConfig config) {
+    RetrieveConfig.Qdrant q = config.qdrant();
+    io.grpc.ManagedChannelBuilder<?> channel =
+        io.grpc.ManagedChannelBuilder.forAddress(q.host(), q.port());
+    if (q.tls()) {
+      channel.useTransportSecurity();
+    } else {
+      channel.usePlaintext();
+    }
+    if (!q.compression()) {
+      // Qdrant gzips its answers when the client says it can read gzip; say it cannot.
+      channel.decompressorRegistry(io.grpc.DecompressorRegistry.emptyInstance());
+    }
+    QdrantGrpcClient.Builder grpc =
+        QdrantGrpcClient.newBuilder(channel.build(), true, false).withTimeout(q.timeout());
+    q.apiKey().ifPresent(grpc::withApiKey);
+    this.client = new QdrantClient(grpc.build());
+    this.prefix = q.collection();
+    this.timeout = q.timeout();
+    this.shardNumber = q.shardNumber();
+    this.replicationFactor = q.replicationFactor();
+    this.migration = new LexicalStatisticsMigration(this);
+  }
+
+  @PreDestroy
+  void close() {
+    client.close();
+  }
+
+  QdrantClient client() {
+    return client;
+  }
+
+  /** The deadline of each call. */
+  Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * The collection of a model's passages: each model has its own, so switching models never mixes
+   * vector spaces, and a reindex builds the new one while the old one keeps serving.
+   */
+  public String name(String modelId) {
+    return prefix + "__" + modelId.replaceAll("[^A-Za-z0-9]", "_");
+  }
+
+  /** Every collection of passages this service made, whatever the model. */
+  List<String> all() {
+    return await(client.listCollectionsAsync(timeout)).stream()
+        .filter(c -> c.startsWith(prefix + "__"))
+        .toList();
+  }
+
+  /** Runs when collections are forgotten (one was deleted behind this service's back). */
+  void onForget(Runnable action) {
+    onForget.add(action);
+  }
+
+  /** Whether Qdrant answers its health check. */
+  boolean healthy() {
+    try {
+      await(client.healthCheckAsync(timeout));
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the collection exists; one made by an earlier version of this service is brought to the
+   * current format first ({@link LexicalStatisticsMigration}).
+   */
+  boolean exists(String collection) {
+    if (existing.contains(collection)) {
+      return true;
+    }
+    boolean exists = await(client.collectionExistsAsync(collection, timeout));
+    if (exists) {
+      synchronized (this) {
+        if (!existing.contains(collection)) {
+          migration.migrate(collection);
+          existing.add(collection);
+        }
+      }
+    }
+    return exists;
+  }
+
+  /** Makes sure the collection of the model exists with a dense vector of this dimension. */
+  void ensure(String modelId, int dimension) {
+    String collection = name(modelId);
+    if (knownVectors.contains(modelId)) {
+      return;
+    }
+    synchronized (this) {
+      if (knownVectors.contains(modelId)) {
+        return;
+      }
+      if (!exists(collection)) {
+        create(collection, modelId, dimension);
+        exists(collection);
+      }
+      CollectionInfo info = await(client.getCollectionInfoAsync(collection, timeout));
+      VectorParamsMap vectors = info.getConfig().getParams().getVectorsConfig().getParamsMap();
+      VectorParams params = vectors.getMapMap().get(modelId);
+      if (params == null) {
+        throw new InvalidEventException(
+            "collection '"
+                + collection
+                + "' has no vector for model '"
+                + modelId
+                + "' (it has "
+                + vectors.getMapMap().keySet()
+                + "); reindex into a collection for the new model");
+      }
+      if (params.getSize() != dimension) {
+        throw new InvalidEventException(
+            "model '"
+                + modelId
+                + "' vectors have dimension "
+                + dimension
+                + " but the collection expects "
+                + params.getSize());
+      }
+      if (!info.getConfig().getParams().getSparseVectorsConfig().getMapMap().containsKey(LEXICAL)) {
+        throw new InvalidEventException(
+            "collection '"
+                + collection
+                + "' was created without the '"
+                + LEXICAL
+                + "' sparse vector; delete it (or set retrieve.qdrant.collection) and replay the"
+                + " documents topic");
+      }
+      knownVectors.add(modelId);
+    }
+  }
+
+  private void create(String collection, String modelId, int dimension) {
+    try {
+      await(
+          client.createCollectionAsync(
+              CreateCollection.newBuilder()
+                  .setCollectionName(collection)
+                  .setVectorsConfig(
+                      VectorsConfig.newBuilder()
+                          .setParamsMap(
+                              VectorParamsMap.newBuilder()
+                                  .putMap(
+                                      modelId,
+                                      VectorParams.newBuilder()
+                                          .setSize(dimension)
+                                          .setDistance(Distance.Cosine)
+                                          .build())))
+                  .setSparseVectorsConfig(
+                      SparseVectorConfig.newBuilder()
+                          .putMap(
+                              LEXICAL,
+                              SparseVectorParams.newBuilder().setModifier(Modifier.None).build()))
+                  .setShardNumber(shardNumber)
+                  .setReplicationFactor(replicationFactor)
+                  .build(),
+              timeout));
+    } catch (RuntimeException e) {
+      boolean exists =
+          (e instanceof StatusRuntimeException s
+                  && s.getStatus().getCode() == Status.Code.ALREADY_EXISTS)
+              || String.valueOf(e.getMessage()).contains("already exists");
+      if (!exists) {
+        throw e;
+      }
+      // Another instance made it at the same moment; it makes the indexes too.
+      return;
+    }
+    keywordIndex(
+        collection,
+        TENANT,
+        PayloadIndexParams.newBuilder()
+            .setKeywordIndexParams(KeywordIndexParams.newBuilder().setIsTenant(true))
+            .build());
+    for (String field : List.of(SOURCE, DOCUMENT_ID, VERSION)) {
+      keywordIndex(
+          collection,
+          field,
+          PayloadIndexParams.newBuilder()
+              .setKeywordIndexParams(KeywordIndexParams.getDefaultInstance())
+              .build());
+    }
+    integerIndex(collection, CHUNK_INDEX);
+    integerIndex(collection, TERMS);
+    LOG.infof("Created Qdrant collection %s with vector %s (%d)", collection, modelId, dimension);
+  }
+
+  private void keywordIndex(String collection, String field, PayloadIndexParams params) {
+    await(
+        client.createPayloadIndexAsync(
+            collection, field, PayloadSchemaType.Keyword, params, true, null, timeout));
+  }
+
+  /** An index for exact matches of integers (no ranges). */
+  void integerIndex(String collection, String field) {
+    await(
+        client.createPayloadIndexAsync(
+            collection,
+            field,
+            PayloadSchemaType.Integer,
+            PayloadIndexParams.newBuilder()
+                .setIntegerIndexParams(
+                    IntegerIndexParams.newBuilder().setLookup(true).setRange(false))
+                .build(),
+            true,
+            null,
+            timeout));
+  }
+
+  /** The result of a call, within the timeout, failing as {@link #translate} says. */
+  <T> T await(ListenableFuture<T> future) {
+    try {
+      return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw translate(e.getCause());
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new DependencyUnavailableException("Qdrant did not answer within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DependencyUnavailableException("interrupted while waiting for Qdrant", e);
+    }
+  }
+
+  /**
+   * The call as a future that completes within the timeout, failing with what {@link #await} would
+   * throw.
+   */
+  <T> CompletableFuture<T> completable(ListenableFuture<T> future) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Futures.addCallback(
+        future,
+        new FutureCallback<T>() {
+          @Override
+          public void onSuccess(T value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            result.completeExceptionally(translate(t));
+          }
+        },
+        MoreExecutors.directExecutor());
+    return result
+        .orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e -> {
+              if (cause(e) instanceof TimeoutException t) {
+                future.cancel(true);
+                return CompletableFuture.failedFuture(
+                    new DependencyUnavailableException(
+                        "Qdrant did not answer within " + timeout, t));
+              }
+              return CompletableFuture.failedFuture(cause(e));
+            });
+  }
+
+  static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /** Whether a failure says the collection is gone. */
+  static boolean notFound(Throwable e) {
+    return cause(e) instanceof StatusRuntimeException s
+        && s.getStatus().getCode() == Status.Code.NOT_FOUND;
+  }
+
+  /**
+   * A failed call as this service reports it: {@link DependencyUnavailableException} when Qdrant
+   * cannot take the call now, whatever the request (down, overloaded or rate-limited, a write
+   * conflict, writes disabled, a key it refuses); {@link StoreRejectedException} when it refuses
+   * the request itself; the gRPC status otherwise (an internal error, a collection not found), of
+   * which one cannot tell whether a retry may help.
+   */
+  RuntimeException translate(Throwable cause) {
+    if (cause instanceof StatusRuntimeException s) {
+      Status.Code code = s.getStatus().getCode();
+      switch (code) {
+        case UNAVAILABLE,
+            DEADLINE_EXCEEDED,
+            RESOURCE_EXHAUSTED,
+            ABORTED,
+            CANCELLED,
+            FAILED_PRECONDITION,
+            PERMISSION_DENIED,
+            UNAUTHENTICATED,
+            UNIMPLEMENTED -> {
+          return new DependencyUnavailableException(
+              "Qdrant cannot take it now: " + s.getStatus(), s);
+        }
+        case INVALID_ARGUMENT, OUT_OF_RANGE -> {
+          return new StoreRejectedException("Qdrant refused the request: " + s.getStatus(), s);
+        }
+        case NOT_FOUND -> {
+          // A collection deleted behind this service's back: check again from now on.
+          existing.clear();
+          knownVectors.clear();
+          onForget.forEach(Runnable::run);
+          return s;
+        }
+        default -> {
+          return s;
+        }
+      }
+    }
+    if (cause instanceof RuntimeException r
+        && (r instanceof DependencyUnavailableException || r instanceof StoreRejectedException)) {
+      return r;
+    }
+    return new IllegalStateException("Qdrant call failed", cause);
+  }
+}

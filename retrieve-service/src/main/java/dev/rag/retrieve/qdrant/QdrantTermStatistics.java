@@ -1,0 +1,117 @@
+package dev.rag.retrieve.qdrant;
+
+import static io.qdrant.client.ConditionFactory.isEmpty;
+import static io.qdrant.client.ConditionFactory.match;
+import static io.qdrant.client.ConditionFactory.matchKeyword;
+
+import dev.rag.retrieve.TermStatistics;
+import dev.rag.retrieve.config.RetrieveConfig;
+import io.qdrant.client.grpc.Common.Filter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Document frequencies counted by Qdrant among one tenant's points, from the indexed {@value
+ * QdrantCollections#TERMS} payload: one exact count per query term and one for the tenant's
+ * passages, all at once. Derived from the points themselves, the counts follow deletions,
+ * redeliveries and other replicas' writes with no state to rebuild. A count is reused for {@code
+ * retrieve.lexical.statistics-ttl} (a common term's count costs milliseconds in a large tenant;
+ * statistics that lag the tenant's own writes by seconds do not change its rankings noticeably).
+ * Counting with a source filter as well would give per-source statistics.
+ */
+@ApplicationScoped
+public class QdrantTermStatistics implements TermStatistics {
+
+  /** The term id under which a tenant's passage count is kept. */
+  private static final long PASSAGES = -1;
+
+  private record Key(String collection, String tenant, long term) {}
+
+  private record Count(long value, long countedAt) {}
+
+  private final QdrantCollections collections;
+  private final long ttlNanos;
+
+  /** Recent counts; the least recently used go first. */
+  private final Map<Key, Count> recent =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Count> eldest) {
+              return size() > 200_000;
+            }
+          });
+
+  QdrantTermStatistics(QdrantCollections collections, RetrieveConfig config) {
+    this.collections = collections;
+    this.ttlNanos = config.lexical().statisticsTtl().toNanos();
+    collections.onForget(recent::clear);
+  }
+
+  @Override
+  public CompletableFuture<TermCounts> count(String tenant, String modelId, int[] termIds) {
+    String collection = collections.name(modelId);
+    if (!collections.exists(collection)) {
+      return CompletableFuture.completedFuture(new TermCounts(0, new long[termIds.length]));
+    }
+    CompletableFuture<Long> passages =
+        count(
+            new Key(collection, tenant, PASSAGES),
+            Filter.newBuilder()
+                .addMust(matchKeyword(QdrantCollections.TENANT, tenant))
+                .addMustNot(isEmpty(QdrantCollections.TERMS))
+                .build());
+    List<CompletableFuture<Long>> frequencies = new ArrayList<>(termIds.length);
+    for (int id : termIds) {
+      frequencies.add(
+          count(
+              new Key(collection, tenant, Integer.toUnsignedLong(id)),
+              Filter.newBuilder()
+                  .addMust(matchKeyword(QdrantCollections.TENANT, tenant))
+                  .addMust(match(QdrantCollections.TERMS, Integer.toUnsignedLong(id)))
+                  .build()));
+    }
+    return CompletableFuture.allOf(frequencies.toArray(CompletableFuture[]::new))
+        .thenCombine(
+            passages,
+            (ignored, n) -> {
+              long[] df = new long[termIds.length];
+              for (int i = 0; i < df.length; i++) {
+                df[i] = frequencies.get(i).join();
+              }
+              return new TermCounts(n, df);
+            });
+  }
+
+  private CompletableFuture<Long> count(Key key, Filter filter) {
+    Count known = recent.get(key);
+    long now = System.nanoTime();
+    if (known != null && now - known.countedAt() < ttlNanos) {
+      return CompletableFuture.completedFuture(known.value());
+    }
+    return collections
+        .completable(
+            collections.client().countAsync(key.collection(), filter, true, collections.timeout()))
+        .thenApply(
+            n -> {
+              if (ttlNanos > 0) {
+                recent.put(key, new Count(n, now));
+              }
+              return n;
+            })
+        .exceptionally(
+            e -> {
+              if (QdrantCollections.notFound(e)) {
+                // Deleted behind this service's back: nothing indexed.
+                return 0L;
+              }
+              throw e instanceof java.util.concurrent.CompletionException c
+                  ? c
+                  : new java.util.concurrent.CompletionException(e);
+            });
+  }
+}
