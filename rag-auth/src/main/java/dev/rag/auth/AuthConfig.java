@@ -40,6 +40,20 @@ public interface AuthConfig {
     int burst();
   }
 
+  /** Per-key limits on requests in flight (service keys are exempt, as from the rate limit). */
+  Concurrency concurrency();
+
+  /** Per-key limits on requests in flight. */
+  interface Concurrency {
+    /**
+     * Requests one key may have in flight at once, over HTTP and gRPC together (a streamed answer
+     * counts until its last event). Past it HTTP answers 429, gRPC RESOURCE_EXHAUSTED: the rate
+     * limit bounds how often a key may ask, this bounds how much work it holds at a time.
+     */
+    @WithDefault("16")
+    int maxInFlight();
+  }
+
   /** The shape of HTTP errors this service answers with: {@code openai} or {@code problem}. */
   @WithDefault("problem")
   String errorStyle();
