@@ -11,8 +11,9 @@ import java.util.Optional;
 public interface AuthConfig {
 
   /**
-   * Whether calls must present a key. Off only for development and tests: every call then acts with
-   * all roles for {@link #defaultTenant()}.
+   * Whether calls must present a key. Off only for development and tests: a call without a key then
+   * acts as a development identity of {@link #defaultTenant()} (ingest, query and admin there;
+   * never the service role).
    */
   @WithDefault("true")
   boolean enabled();

@@ -33,7 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** What one query may cost: sources searched one by one, and work after its caller left. */
@@ -50,9 +50,6 @@ class QueryLimitsTest {
   Retrieve grpc;
 
   @Inject QdrantPassageRepository repository;
-
-  @ConfigProperty(name = "rag.auth.service-key")
-  String serviceKey;
 
   @TestHTTPResource("/")
   URL url;
@@ -152,7 +149,7 @@ class QueryLimitsTest {
       Metadata headers = new Metadata();
       headers.put(
           Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-          "Bearer " + serviceKey);
+          "Bearer " + ConfigProvider.getConfig().getValue("rag.auth.service-key", String.class));
       var stub =
           RetrieveGrpc.newFutureStub(channel)
               .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
