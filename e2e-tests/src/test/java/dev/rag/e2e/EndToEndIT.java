@@ -87,7 +87,7 @@ class EndToEndIT {
             List.of(
                 "alice " + ApiKeys.digest(ALICE) + " default admin",
                 "bob " + ApiKeys.digest(BOB) + " other-lab ingest,query",
-                "services " + ApiKeys.digest(SERVICES) + " default service"),
+                "services " + ApiKeys.digest(SERVICES) + " default service,query"),
             SERVICES);
     Map<String, ServiceProcess> started = RagSystem.start(root, common, embedPort, retrievePort);
     services.addAll(started.values());

@@ -12,7 +12,10 @@ public final class Roles {
   /** Everything a tenant may do, operations included. */
   public static final String ADMIN = "admin";
 
-  /** A service calling another on behalf of any tenant. */
+  /**
+   * A service calling another on behalf of the tenant it names; what it may do there are the other
+   * roles its key lists.
+   */
   public static final String SERVICE = "service";
 
   /** The identity attribute holding the caller's tenant. */

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * by {@code ;}): {@code <id> <sha256-hex> <tenant> <role>[,<role>...]}, with {@code #} comments.
  * Roles: {@code ingest} (add, delete and read the status of documents), {@code query} (ask and
  * search), {@code admin} (all of the tenant's operations) and {@code service} (one service calling
- * another on behalf of any tenant; never give it to a person).
+ * another on behalf of the tenant it names, with only the other roles its key lists, e.g. {@code
+ * service,query}; never give it to a person).
  */
 public final class ApiKeys {
 
@@ -53,10 +54,13 @@ public final class ApiKeys {
       roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
     }
 
-    /** Whether the caller may act in {@code role}: admin covers all but service. */
+    /**
+     * Whether the caller may act in {@code role}: admin covers all but service. Service covers
+     * nothing by itself: a service key lists what its calls need (e.g. {@code service,query}), and
+     * service only lets it name the tenant it acts for.
+     */
     public boolean may(Role role) {
-      return roles.contains(role)
-          || (role != Role.SERVICE && (roles.contains(Role.ADMIN) || roles.contains(Role.SERVICE)));
+      return roles.contains(role) || (role != Role.SERVICE && roles.contains(Role.ADMIN));
     }
 
     /** Whether the caller is a service that may name the tenant it acts for. */
