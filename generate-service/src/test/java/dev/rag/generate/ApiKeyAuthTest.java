@@ -150,6 +150,8 @@ class ApiKeyAuthTest {
   void healthAndThePageAreOpenMetricsNeedAnAdmin() {
     given().get("/q/health/ready").then().statusCode(200);
     given().get("/").then().statusCode(200);
+    given().get("/chat.js").then().statusCode(200);
+    given().get("/chat.css").then().statusCode(200);
     given().get("/q/metrics").then().statusCode(401);
     given().header("Authorization", "Bearer " + QUERY_KEY).get("/q/metrics").then().statusCode(403);
     given().header("Authorization", "Bearer " + ADMIN_KEY).get("/q/metrics").then().statusCode(200);

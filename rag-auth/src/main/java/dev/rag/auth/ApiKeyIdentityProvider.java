@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /**
  * Turns a presented API key into an identity: the key's name as principal, its roles (admin implies
- * ingest and query; service implies nothing else), and its tenant as the {@link Roles#TENANT_ATTRIBUTE} attribute.
+ * ingest and query; service implies nothing else), and its tenant as the {@link
+ * Roles#TENANT_ATTRIBUTE} attribute.
  */
 @ApplicationScoped
 @Startup
