@@ -79,5 +79,5 @@ securityContext:
 {{- end -}}
 
 {{- define "rag.serviceKeySecretName" -}}
-{{- default (printf "%s-service-key" (include "rag.fullname" .)) .Values.auth.existingSecret -}}
+{{- default (printf "%s-service-keys" (include "rag.fullname" .)) .Values.auth.existingSecret -}}
 {{- end -}}

@@ -105,11 +105,14 @@ spec:
               value: "true"
             - name: RAG_AUTH_KEYS_FILE
               value: {{ ternary "/etc/rag/auth/keys" "/etc/rag/auth/service-keys,/etc/rag/auth/people-keys" (not (empty $root.Values.auth.existingSecret)) }}
+            {{- if has $name (list "generate" "retrieve" "ingest") }}
+            # Only the services that call another hold a key of their own.
             - name: RAG_AUTH_SERVICE_KEY
               valueFrom:
                 secretKeyRef:
                   name: {{ include "rag.serviceKeySecretName" $root }}
-                  key: service-key
+                  key: {{ $name }}-service-key
+            {{- end }}
             {{- else }}
             - name: RAG_AUTH_ENABLED
               value: "false"
@@ -168,10 +171,11 @@ spec:
           {{- else }}
           projected:
             sources:
+              # The services' keys this one accepts: its callers' only.
               - secret:
                   name: {{ include "rag.serviceKeySecretName" $root }}
                   items:
-                    - key: keys
+                    - key: {{ get (dict "retrieve" "retrieve-keys" "embed" "embed-keys") $name | default "edge-keys" }}
                       path: service-keys
               - secret:
                   name: {{ include "rag.authSecretName" $root }}

@@ -2,16 +2,18 @@
 // person does with it: ask, watch the answer stream, open a citation, choose sources, see an error,
 // start over. Run by ChatPageBrowserTest:
 //
-//   node chat-page.mjs <page url> <screenshot dir> <chromium binary> <playwright-core install prefix>
+//   node chat-page.mjs <page url> <screenshot dir> <chromium binary> <playwright-core install prefix> <API key>
 //
+// The server wants the key: the page asks for it, keeps it for the tab only, and is served with a
+// strict Content-Security-Policy that it must work under.
 // Prints one line per step; exits 0 when every check holds, 1 when one fails, 2 on the time limit.
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [pageUrl, shotDir, chromiumPath, prefix] = process.argv.slice(2);
-if (!pageUrl || !shotDir || !chromiumPath || !prefix) {
-  console.error('usage: node chat-page.mjs <page url> <screenshot dir> <chromium> <playwright-core prefix>');
+const [pageUrl, shotDir, chromiumPath, prefix, apiKey] = process.argv.slice(2);
+if (!pageUrl || !shotDir || !chromiumPath || !prefix || !apiKey) {
+  console.error('usage: node chat-page.mjs <page url> <screenshot dir> <chromium> <playwright-core prefix> <API key>');
   process.exit(64);
 }
 const { chromium } = createRequire(join(prefix, 'package.json'))('playwright-core');
@@ -78,7 +80,21 @@ async function run(name, options) {
   const press = (locator) => (options.hasTouch ? locator.tap() : locator.click());
   const shot = (what) => page.screenshot({ path: join(shotDir, `${name}-${what}.png`) });
 
-  await page.goto(pageUrl);
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  const served = await page.goto(pageUrl);
+  const csp = served.headers()['content-security-policy'] || '';
+  for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"]) {
+    check(csp.split(';').map((d) => d.trim()).includes(directive), `${name}: the page's Content-Security-Policy has ${directive}: ${JSON.stringify(csp)}`);
+  }
+  check(!/unsafe-inline|unsafe-eval/.test(csp), `${name}: the Content-Security-Policy allows no inline code: ${JSON.stringify(csp)}`);
+  step(`${name}: served with ${JSON.stringify(csp)}`);
+
+  // The server wants a key: the page asks once, then keeps it for this tab only.
+  const keyBox = page.getByLabel('API key');
+  await keyBox.waitFor();
+  await keyBox.fill(apiKey);
+  await press(page.getByRole('button', { name: 'Save' }));
   const docs = page.getByRole('checkbox', { name: /^docs\b/ });
   const notes = page.getByRole('checkbox', { name: /^notes\b/ });
   await docs.waitFor();
@@ -161,6 +177,16 @@ async function run(name, options) {
   await shot('new-conversation');
   step(`${name}: a new conversation starts with an empty history`);
 
+  same(await page.evaluate(() => sessionStorage.getItem('rag-api-key')), apiKey, `${name}: the key kept for the tab`);
+  same(await page.evaluate(() => localStorage.length), 0, `${name}: entries in localStorage`);
+  const other = await context.newPage();
+  await other.goto(pageUrl);
+  await other.getByLabel('API key').waitFor();
+  check(await other.getByLabel('API key').isVisible(), `${name}: another tab asks for the key again`);
+  await other.close();
+  step(`${name}: the key lives in this tab's sessionStorage only; a new tab asks for it`);
+
+  check(violations.length === 0, `${name}: the page broke its Content-Security-Policy: ${violations.join('; ')}`);
   check(problems.length === 0, `${name}: the page reported problems: ${problems.join('; ')}`);
   await context.close();
 }

@@ -49,7 +49,7 @@ class AdversarialIT {
                 List.of(
                     "mallory " + ApiKeys.digest(MALLORY) + " mallory ingest,query",
                     "alice " + ApiKeys.digest(ALICE) + " alice ingest,query",
-                    "services " + ApiKeys.digest(SERVICES) + " default service"),
+                    "services " + ApiKeys.digest(SERVICES) + " default service,query"),
                 SERVICES),
             embedPort,
             retrievePort));

@@ -90,7 +90,7 @@ class EndToEndIT {
             List.of(
                 "alice " + ApiKeys.digest(ALICE) + " default admin",
                 "bob " + ApiKeys.digest(BOB) + " other-lab ingest,query",
-                "services " + ApiKeys.digest(SERVICES) + " default service",
+                "services " + ApiKeys.digest(SERVICES) + " default service,query",
                 "ops " + ApiKeys.digest(OPS) + " default operator"),
             SERVICES);
     Map<String, ServiceProcess> started = RagSystem.start(root, common, embedPort, retrievePort);

@@ -83,7 +83,7 @@ class ReliabilityIT {
     qdrant = QdrantServer.start();
     List<String> keys = new ArrayList<>();
     keys.add("admin " + ApiKeys.digest(ADMIN) + " default admin");
-    keys.add("services " + ApiKeys.digest(SERVICES) + " default service");
+    keys.add("services " + ApiKeys.digest(SERVICES) + " default service,query");
     for (int i = 0; i < 16; i++) {
       String key = ApiKeys.newKey();
       USERS.add(key);

@@ -100,8 +100,13 @@ public class ChatService {
       throw new InvalidChatRequestException(
           "top_k", "top_k must be between 1 and " + config.limits().maxTopK());
     }
-    if (request.maxTokens() < 0) {
-      throw new InvalidChatRequestException("max_tokens", "max_tokens must be positive");
+    if (request.sources().size() > config.limits().maxSources()) {
+      throw new InvalidChatRequestException(
+          "sources", "at most " + config.limits().maxSources() + " sources");
+    }
+    if (request.maxTokens() < 0 || request.maxTokens() > config.limits().maxTokens()) {
+      throw new InvalidChatRequestException(
+          "max_tokens", "max_tokens must be between 1 and " + config.limits().maxTokens());
     }
     if (request.temperature() != null && (request.temperature() < 0 || request.temperature() > 2)) {
       throw new InvalidChatRequestException("temperature", "temperature must be between 0 and 2");

@@ -3,10 +3,13 @@ package dev.rag.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.rag.common.auth.ApiKeys;
 import dev.rag.testsupport.NpmPackages;
 import dev.rag.testsupport.QdrantServer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,11 +27,28 @@ import org.junit.jupiter.api.Test;
 /**
  * The chat page at {@code /} in a real browser: Debian's Chromium, headless, driven by
  * playwright-core from {@code page-test/chat-page.mjs}, against this service with {@link
- * InMemoryRetriever}'s passages. Needs Chromium, Node.js and npm; fails, saying how to install
- * them, when they are missing. Screenshots land in {@code target/page-test/}.
+ * InMemoryRetriever}'s passages, with authentication on: the page asks for a key, keeps it per tab,
+ * and must work under the Content-Security-Policy it is served with. Needs Chromium, Node.js and
+ * npm; fails, saying how to install them, when they are missing. Screenshots land in {@code
+ * target/page-test/}.
  */
 @QuarkusTest
+@TestProfile(ChatPageBrowserTest.WithAKey.class)
 class ChatPageBrowserTest {
+
+  static final String KEY = ApiKeys.newKey();
+
+  /** Authentication on, as in production: the page must ask for a key and keep it. */
+  public static class WithAKey implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "rag.auth.enabled",
+          "true",
+          "rag.auth.keys",
+          "page-user " + ApiKeys.digest(KEY) + " default query");
+    }
+  }
 
   /** Bundles Chromium 156, the version Debian 12 ships, so its protocol matches the browser's. */
   static final String PLAYWRIGHT_CORE_VERSION = "1.64.1";
@@ -68,7 +89,8 @@ class ChatPageBrowserTest {
                 url.toString(),
                 screenshots.toString(),
                 chromium.toString(),
-                prefix.toString())
+                prefix.toString(),
+                KEY)
             .redirectErrorStream(true)
             .redirectOutput(output.toFile());
     // Chromium's profile (a fresh --user-data-dir from Playwright) and its crash reports go under

@@ -3,6 +3,9 @@ package dev.rag.generate;
 import io.quarkus.test.Mock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for retrieve-service in this module's tests (the real one is exercised end to end):
@@ -27,6 +30,26 @@ public class InMemoryRetriever implements PassageRetriever {
 
   private volatile String lastQuery;
   private volatile String lastTenant;
+
+  /** Questions containing "hold" wait here until {@link #release()}. */
+  private volatile CountDownLatch gate = new CountDownLatch(0);
+
+  private final AtomicInteger held = new AtomicInteger();
+
+  /** From now on, questions containing "hold" wait in retrieval until {@link #release()}. */
+  public void hold() {
+    gate = new CountDownLatch(1);
+  }
+
+  /** Lets every held question go on. */
+  public void release() {
+    gate.countDown();
+  }
+
+  /** How many questions are waiting in retrieval now. */
+  public int held() {
+    return held.get();
+  }
 
   /** The tenant of the last retrieval. */
   public String lastTenant() {
@@ -55,6 +78,17 @@ public class InMemoryRetriever implements PassageRetriever {
       String tenant, String query, int topK, List<String> sources) {
     lastQuery = query;
     lastTenant = tenant;
+    if (query.contains("hold")) {
+      held.incrementAndGet();
+      try {
+        // Bounded, so a failed test cannot leave a request hanging for good.
+        gate.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        held.decrementAndGet();
+      }
+    }
     if (query.contains("outage")) {
       throw new RetrievalUnavailableException("simulated outage", null);
     }

@@ -230,29 +230,117 @@ class HelmChartTest {
         .hasMessageContaining("kafka.external.bootstrapServers is required");
   }
 
+  /** The SHA-256 digest of a key, as a key line carries it. */
+  private static String digest(String key) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private static JsonNode env(JsonNode container, String name) {
+    for (JsonNode e : container.path("env")) {
+      if (e.path("name").asText().equals(name)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** What a Deployment's auth volume projects, as "secret/key->path" entries. */
+  private static List<String> authFiles(JsonNode deployment) {
+    List<String> files = new ArrayList<>();
+    for (JsonNode volume : deployment.at("/spec/template/spec/volumes")) {
+      if (!volume.path("name").asText().equals("auth")) {
+        continue;
+      }
+      for (JsonNode source : volume.at("/projected/sources")) {
+        for (JsonNode item : source.at("/secret/items")) {
+          files.add(
+              source.at("/secret/name").asText()
+                  + "/"
+                  + item.path("key").asText()
+                  + "->"
+                  + item.path("path").asText());
+        }
+      }
+      for (JsonNode item : volume.at("/secret/items")) {
+        files.add(
+            volume.at("/secret/secretName").asText()
+                + "/"
+                + item.path("key").asText()
+                + "->"
+                + item.path("path").asText());
+      }
+    }
+    return files;
+  }
+
   @Test
-  void everyServiceGetsTheApiKeysAndTheServicesKeyMatchesItsDigest() throws Exception {
-    JsonNode secret = Chart.named(defaults, "Secret", "rag-service-key");
+  void eachServiceHoldsOnlyItsOwnKeyAndAcceptsOnlyItsCallers() throws Exception {
+    JsonNode secret = Chart.named(defaults, "Secret", "rag-service-keys");
     assertThat(secret.at("/metadata/annotations/helm.sh~1resource-policy").asText())
         .isEqualTo("keep");
-    String serviceKey = secret.at("/stringData/service-key").asText();
-    assertThat(serviceKey).startsWith("rag_").hasSize(47);
-    String digest =
-        java.util.HexFormat.of()
-            .formatHex(
-                java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(serviceKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    assertThat(secret.at("/stringData/keys").asText())
-        .contains("services " + digest + " default service");
-    for (JsonNode deployment : Chart.ofKind(defaults, "Deployment")) {
+    String generateKey = secret.at("/stringData/generate-service-key").asText();
+    String retrieveKey = secret.at("/stringData/retrieve-service-key").asText();
+    String ingestKey = secret.at("/stringData/ingest-service-key").asText();
+    String testKey = secret.at("/stringData/test-key").asText();
+    for (String key : List.of(generateKey, retrieveKey, ingestKey, testKey)) {
+      assertThat(key).startsWith("rag_").hasSize(47);
+    }
+    assertThat(Set.of(generateKey, retrieveKey, ingestKey, testKey)).hasSize(4);
+    // Who accepts whom: retrieve takes generate's key, embed takes retrieve's and ingest's (which
+    // model is live, before a replay), the doors the test's.
+    assertThat(secret.at("/stringData/retrieve-keys").asText().strip())
+        .isEqualTo("generate-service " + digest(generateKey) + " default service,query");
+    assertThat(secret.at("/stringData/embed-keys").asText().strip())
+        .isEqualTo(
+            "retrieve-service "
+                + digest(retrieveKey)
+                + " default service,query\ningest-service "
+                + digest(ingestKey)
+                + " default service,query");
+    assertThat(secret.at("/stringData/edge-keys").asText().strip())
+        .isEqualTo("helm-test " + digest(testKey) + " default ingest,query");
+
+    Map<String, String> ownKey =
+        Map.of(
+            "generate", "generate-service-key",
+            "retrieve", "retrieve-service-key",
+            "ingest", "ingest-service-key");
+    Map<String, String> accepts =
+        Map.of(
+            "generate", "edge-keys",
+            "ingest", "edge-keys",
+            "retrieve", "retrieve-keys",
+            "embed", "embed-keys");
+    for (String service : List.of("ingest", "embed", "retrieve", "generate")) {
+      JsonNode deployment = Chart.named(defaults, "Deployment", "rag-" + service);
       JsonNode container = deployment.at("/spec/template/spec/containers/0");
-      assertThat(container.path("env").findValuesAsText("name"))
-          .contains("RAG_AUTH_ENABLED", "RAG_AUTH_KEYS_FILE", "RAG_AUTH_SERVICE_KEY");
+      assertThat(env(container, "RAG_AUTH_ENABLED").path("value").asText()).isEqualTo("true");
+      assertThat(env(container, "RAG_AUTH_KEYS_FILE").path("value").asText())
+          .isEqualTo("/etc/rag/auth/service-keys,/etc/rag/auth/people-keys");
+      JsonNode key = env(container, "RAG_AUTH_SERVICE_KEY");
+      if (ownKey.containsKey(service)) {
+        assertThat(key).as("%s's own key", service).isNotNull();
+        assertThat(key.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("rag-service-keys");
+        assertThat(key.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo(ownKey.get(service));
+      } else {
+        assertThat(key).as("%s calls no service and holds no key", service).isNull();
+      }
+      assertThat(authFiles(deployment))
+          .as("files in %s's /etc/rag/auth", service)
+          .containsExactlyInAnyOrder(
+              "rag-service-keys/" + accepts.get(service) + "->service-keys",
+              "rag-auth/keys->people-keys");
       assertThat(container.path("volumeMounts").findValuesAsText("mountPath"))
           .contains("/etc/rag/auth");
-      assertThat(deployment.at("/spec/template/spec/volumes").toString())
-          .contains("rag-service-key", "rag-auth");
     }
+    JsonNode test = Chart.named(defaults, "Pod", "rag-test-chat");
+    JsonNode testEnv = env(test.at("/spec/containers/0"), "KEY");
+    assertThat(testEnv.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("rag-service-keys");
+    assertThat(testEnv.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("test-key");
+
     // A person's key line is checked by the values schema.
     String alice = "alice " + "ab".repeat(32) + " lab-a query,ingest";
     assertThat(
@@ -264,10 +352,49 @@ class HelmChartTest {
     assertThatThrownBy(
             () -> Chart.render(List.of(), Map.of("auth.keys[0]", "alice nothex t query")))
         .hasMessageContaining("auth");
+    assertThatThrownBy(
+            () ->
+                Chart.render(List.of(), Map.of("auth.keys[0]", alice.replace("query", "service"))))
+        .hasMessageContaining("auth");
+
+    // A Secret of one's own: its keys everywhere, each service's own key only in that service.
+    List<JsonNode> own = Chart.render(List.of(), Map.of("auth.existingSecret", "my-keys"));
+    assertThat(Chart.ofKind(own, "Secret"))
+        .extracting(d -> d.path("metadata").path("name").asText())
+        .doesNotContain("rag-auth", "rag-service-keys");
+    for (String service : List.of("ingest", "embed", "retrieve", "generate")) {
+      JsonNode deployment = Chart.named(own, "Deployment", "rag-" + service);
+      JsonNode container = deployment.at("/spec/template/spec/containers/0");
+      assertThat(authFiles(deployment)).containsExactly("my-keys/keys->keys");
+      JsonNode key = env(container, "RAG_AUTH_SERVICE_KEY");
+      if (ownKey.containsKey(service)) {
+        assertThat(key.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("my-keys");
+        assertThat(key.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo(ownKey.get(service));
+      } else {
+        assertThat(key).isNull();
+      }
+    }
+
     // Off: no Secret, services told so.
     List<JsonNode> open = Chart.render(List.of(), Map.of("auth.enabled", false));
     assertThat(Chart.ofKind(open, "Secret"))
         .extracting(d -> d.path("metadata").path("name").asText())
-        .doesNotContain("rag-auth", "rag-service-key");
+        .doesNotContain("rag-auth", "rag-service-keys");
+  }
+
+  @Test
+  void passesTheRequestLimitsPerKeyToEveryService() {
+    JsonNode config = Chart.named(defaults, "ConfigMap", "rag-config");
+    assertThat(config.at("/data/RAG_AUTH_RATE_LIMIT_REQUESTS_PER_MINUTE").asText())
+        .isEqualTo("1200");
+    assertThat(config.at("/data/RAG_AUTH_CONCURRENCY_MAX_IN_FLIGHT").asText()).isEqualTo("16");
+    JsonNode changed =
+        Chart.named(
+            Chart.render(List.of(), Map.of("auth.concurrency.maxInFlight", 4)),
+            "ConfigMap",
+            "rag-config");
+    assertThat(changed.at("/data/RAG_AUTH_CONCURRENCY_MAX_IN_FLIGHT").asText()).isEqualTo("4");
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("auth.concurrency.maxInFlight", 0)))
+        .hasMessageContaining("maxInFlight");
   }
 }

@@ -14,8 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 
 /**
- * Turns a presented API key into an identity: the key's name as principal, its roles (admin and
- * service imply the others), and its tenant as the {@link Roles#TENANT_ATTRIBUTE} attribute.
+ * Turns a presented API key into an identity: the key's name as principal, its roles (admin implies
+ * ingest and query; service implies nothing else), and its tenant as the {@link
+ * Roles#TENANT_ATTRIBUTE} attribute.
  */
 @ApplicationScoped
 @Startup

@@ -11,8 +11,9 @@ import java.util.Optional;
 public interface AuthConfig {
 
   /**
-   * Whether calls must present a key. Off only for development and tests: every call then acts with
-   * all roles for {@link #defaultTenant()}.
+   * Whether calls must present a key. Off only for development and tests: a call without a key then
+   * acts as a development identity of {@link #defaultTenant()} (ingest, query and admin there;
+   * never the service role).
    */
   @WithDefault("true")
   boolean enabled();
@@ -38,6 +39,20 @@ public interface AuthConfig {
     /** Requests a key may make at once after a quiet spell. */
     @WithDefault("200")
     int burst();
+  }
+
+  /** Per-key limits on requests in flight (service keys are exempt, as from the rate limit). */
+  Concurrency concurrency();
+
+  /** Per-key limits on requests in flight. */
+  interface Concurrency {
+    /**
+     * Requests one key may have in flight at once, over HTTP and gRPC together (a streamed answer
+     * counts until its last event). Past it HTTP answers 429, gRPC RESOURCE_EXHAUSTED: the rate
+     * limit bounds how often a key may ask, this bounds how much work it holds at a time.
+     */
+    @WithDefault("16")
+    int maxInFlight();
   }
 
   /** The shape of HTTP errors this service answers with: {@code openai} or {@code problem}. */

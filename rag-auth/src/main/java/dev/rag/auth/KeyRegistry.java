@@ -29,7 +29,9 @@ public class KeyRegistry {
     if (enabled) {
       LOG.infof("API keys required; %d keys known", keys.size());
     } else {
-      LOG.warnf("Authentication is OFF: every call acts for tenant '%s'", config.defaultTenant());
+      LOG.warnf(
+          "Authentication is OFF: every call acts for tenant '%s' (ingest, query, admin)",
+          config.defaultTenant());
     }
   }
 

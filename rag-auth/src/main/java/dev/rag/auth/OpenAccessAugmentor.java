@@ -10,7 +10,9 @@ import java.util.EnumSet;
 
 /**
  * With authentication off ({@code rag.auth.enabled=false}, development and tests only), makes every
- * anonymous call a caller with all roles acting for the default tenant.
+ * anonymous call a development identity of the default tenant: ingest, query and admin there, and
+ * operator (the one person of an open setup runs its replays), never the service role, so an open
+ * setup still cannot read or write another tenant's documents by naming it.
  */
 @ApplicationScoped
 public class OpenAccessAugmentor implements SecurityIdentityAugmentor {
@@ -31,6 +33,12 @@ public class OpenAccessAugmentor implements SecurityIdentityAugmentor {
         .item(
             ApiKeyIdentityProvider.identity(
                 new ApiKeys.Caller(
-                    "open-access", config.defaultTenant(), EnumSet.allOf(ApiKeys.Role.class))));
+                    "development",
+                    config.defaultTenant(),
+                    EnumSet.of(
+                        ApiKeys.Role.INGEST,
+                        ApiKeys.Role.QUERY,
+                        ApiKeys.Role.ADMIN,
+                        ApiKeys.Role.OPERATOR))));
   }
 }

@@ -17,12 +17,10 @@ import java.util.concurrent.ConcurrentMap;
 @ApplicationScoped
 public class RateLimiter {
 
-  private final KeyRegistry keys;
   private final Bandwidth limit;
   private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  RateLimiter(KeyRegistry keys, AuthConfig config) {
-    this.keys = keys;
+  RateLimiter(AuthConfig config) {
     int perMinute = Math.max(1, config.rateLimit().requestsPerMinute());
     int burst = Math.max(1, config.rateLimit().burst());
     this.limit =
@@ -34,15 +32,12 @@ public class RateLimiter {
   }
 
   /**
-   * Takes one request from the presented key's bucket.
+   * Takes one request from the caller's bucket.
    *
+   * @param caller whose key was presented; null for an anonymous or unknown key
    * @return 0 when the request may go on, else the seconds to wait before retrying
    */
-  public long acquire(String presentedKey) {
-    if (presentedKey == null) {
-      return 0;
-    }
-    ApiKeys.Caller caller = keys.caller(presentedKey).orElse(null);
+  public long acquire(ApiKeys.Caller caller) {
     if (caller == null || caller.isService()) {
       return 0; // Unknown keys are refused by authentication; services are not limited.
     }

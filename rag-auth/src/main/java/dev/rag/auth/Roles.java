@@ -15,7 +15,10 @@ public final class Roles {
   /** Platform actions across every tenant (replays); not a tenant role: admin lacks it. */
   public static final String OPERATOR = "operator";
 
-  /** A service calling another on behalf of any tenant. */
+  /**
+   * A service calling another on behalf of the tenant it names; what it may do there are the other
+   * roles its key lists.
+   */
   public static final String SERVICE = "service";
 
   /** The identity attribute holding the caller's tenant. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * Answering a query with the tenant's most relevant passages, in one of four modes: dense, sparse,
@@ -48,6 +49,18 @@ public class RetrieveService {
    * @throws DependencyUnavailableException when embed-service or Qdrant cannot answer
    */
   public Result retrieve(RetrievalQuery query) {
+    return retrieve(query, () -> false);
+  }
+
+  /**
+   * Answers a query while its caller still wants the answer: once {@code abandoned} says the caller
+   * has gone (cancelled, or its deadline passed), no further work starts.
+   *
+   * @throws InvalidQueryException when the query breaks the contract
+   * @throws DependencyUnavailableException when embed-service or Qdrant cannot answer
+   * @throws QueryAbandonedException when the caller went away before the searches started
+   */
+  public Result retrieve(RetrievalQuery query, BooleanSupplier abandoned) {
     String text = validate(query);
     int topK = query.topK() == 0 ? config.defaultTopK() : query.topK();
     RetrievalMode mode = query.mode() == null ? RetrievalMode.FULL : query.mode();
@@ -76,6 +89,10 @@ public class RetrieveService {
         scopes = scopes(query, mode, modelId);
         sparseHits = search(tenant, scopes, filter, modelId, null, sparse, depth);
       }
+    }
+    if (abandoned.getAsBoolean()) {
+      // Embedding was the slow part; nobody waits for the searches any more.
+      throw new QueryAbandonedException();
     }
     CompletableFuture<List<List<Passage>>> denseHits =
         search(tenant, scopes, filter, modelId, dense, null, depth);
@@ -111,12 +128,19 @@ public class RetrieveService {
     if (mode != RetrievalMode.FULL) {
       return CompletableFuture.completedFuture(List.of(new SearchScope("all", query.sources())));
     }
-    CompletableFuture<List<String>> sources =
-        query.sources().isEmpty()
-            ? repository.sourcesAsync(query.tenant(), modelId)
-            : CompletableFuture.completedFuture(query.sources());
-    return sources.thenApply(
-        list -> list.stream().map(s -> new SearchScope(s, List.of(s))).toList());
+    if (!query.sources().isEmpty()) {
+      return CompletableFuture.completedFuture(perSource(query.sources()));
+    }
+    int most = config.limits().maxSources();
+    return repository
+        .sourcesAsync(query.tenant(), modelId)
+        .thenApply(
+            // More sources than one query may search one by one: all of them at once instead.
+            all -> all.size() > most ? List.of(new SearchScope("all", List.of())) : perSource(all));
+  }
+
+  private static List<SearchScope> perSource(List<String> sources) {
+    return sources.stream().map(s -> new SearchScope(s, List.of(s))).toList();
   }
 
   /**
@@ -237,6 +261,10 @@ public class RetrieveService {
     if (topK < 1 || topK > config.limits().maxTopK()) {
       throw new InvalidQueryException(
           "top_k", "top_k must be between 1 and " + config.limits().maxTopK());
+    }
+    if (query.sources().size() > config.limits().maxSources()) {
+      throw new InvalidQueryException(
+          "sources", "at most " + config.limits().maxSources() + " sources may be named");
     }
     for (var w : query.sourceWeights().entrySet()) {
       if (!(w.getValue() >= 0) || w.getValue() > 100) {

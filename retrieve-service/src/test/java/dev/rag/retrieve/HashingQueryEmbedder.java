@@ -1,8 +1,11 @@
 package dev.rag.retrieve;
 
+import io.grpc.Context;
 import io.quarkus.test.Mock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Stands in for embed-service inside this module's tests: a bag-of-words hashing embedder, so that
@@ -21,8 +24,37 @@ public class HashingQueryEmbedder implements QueryEmbedder {
     return MODEL;
   }
 
+  /** Queries containing this wait in embedding until their caller cancels them. */
+  static final String HOLD = "hold-until-cancelled";
+
+  private static final CountDownLatch holding = new CountDownLatch(1);
+  private static final CountDownLatch sawCancellation = new CountDownLatch(1);
+
+  /** Waits until a {@link #HOLD} query is being embedded. */
+  static boolean awaitHolding() throws InterruptedException {
+    return holding.await(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits until a held query's embedding saw its call cancelled. */
+  static boolean awaitSawCancellation() throws InterruptedException {
+    return sawCancellation.await(30, TimeUnit.SECONDS);
+  }
+
   @Override
   public QueryVector embedQuery(String query) {
+    if (query.contains(HOLD)) {
+      CountDownLatch cancelled = new CountDownLatch(1);
+      Context.current().addListener(c -> cancelled.countDown(), Runnable::run);
+      holding.countDown();
+      try {
+        // Bounded, so a failing test cannot hold a worker thread for good.
+        if (cancelled.await(30, TimeUnit.SECONDS)) {
+          sawCancellation.countDown();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return new QueryVector(MODEL, vector(query));
   }
 

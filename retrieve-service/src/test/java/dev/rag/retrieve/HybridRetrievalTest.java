@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(QdrantResource.class)
+@WithTestResource(ServiceKeyResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HybridRetrievalTest {
 

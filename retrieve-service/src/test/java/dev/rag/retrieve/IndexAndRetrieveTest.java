@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(QdrantResource.class)
+@WithTestResource(ServiceKeyResource.class)
 class IndexAndRetrieveTest {
 
   private static KafkaProducer<String, byte[]> producer;
@@ -77,7 +78,7 @@ class IndexAndRetrieveTest {
         .get();
   }
 
-  private static EmbeddingsEvent event(
+  static EmbeddingsEvent event(
       String tenant,
       String source,
       String id,

@@ -1,5 +1,6 @@
 package dev.rag.embed.grpc;
 
+import dev.rag.auth.CallDeadlines;
 import dev.rag.auth.Callers;
 import dev.rag.auth.Roles;
 import dev.rag.embed.EmbeddingService;
@@ -54,6 +55,10 @@ public class EmbedGrpcService implements Embed {
   public Uni<EmbedResponse> embed(EmbedRequest request) {
     try {
       callers.requireGrpc(Roles.QUERY);
+      if (CallDeadlines.abandoned()) {
+        // Queued behind other inference until its caller gave up: nothing to compute.
+        return Uni.createFrom().failure(CallDeadlines.abandonedStatus().asRuntimeException());
+      }
       TextKind kind =
           request.getKind() == InputKind.INPUT_KIND_PASSAGE ? TextKind.PASSAGE : TextKind.QUERY;
       List<float[]> vectors = embeddings.embedForRequest(request.getTextsList(), kind);

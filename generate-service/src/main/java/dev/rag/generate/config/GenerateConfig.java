@@ -24,6 +24,19 @@ public interface GenerateConfig {
   /** Request limits. */
   Limits limits();
 
+  /** retrieve-service, reached over gRPC. */
+  Retrieval retrieval();
+
+  /** retrieve-service, reached over gRPC. */
+  interface Retrieval {
+    /**
+     * Deadline of each call to retrieve-service, sent with the call: past it retrieve-service stops
+     * working on the query too.
+     */
+    @WithDefault("15s")
+    Duration timeout();
+  }
+
   /** The language model that writes answers; none means the built-in extractive answerer. */
   Llm llm();
 
@@ -118,5 +131,21 @@ public interface GenerateConfig {
     /** Largest top_k a request may ask for. */
     @WithDefault("50")
     int maxTopK();
+
+    /**
+     * Most sources a request may name: each named source costs retrieve-service one search per
+     * signal (dense and lexical), so the list is bounded like retrieve's own {@code
+     * retrieve.limits.max-sources}.
+     */
+    @WithDefault("16")
+    int maxSources();
+
+    /**
+     * Largest {@code max_tokens} (or {@code max_completion_tokens}) a request may ask for; more is
+     * refused, not clamped, so a client never silently gets a shorter answer than it asked for. The
+     * default is the default GGUF context window: no answer can be longer.
+     */
+    @WithDefault("4096")
+    int maxTokens();
   }
 }

@@ -1,5 +1,8 @@
 package dev.rag.generate.grpc;
 
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
 import dev.rag.auth.Callers;
 import dev.rag.auth.Roles;
 import dev.rag.generate.Answer;
@@ -16,6 +19,7 @@ import dev.rag.proto.v1.GenerateResponse;
 import dev.rag.proto.v1.Source;
 import dev.rag.proto.v1.SourceList;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -52,9 +56,19 @@ public class GenerateGrpcService implements Generate {
     } catch (InvalidChatRequestException e) {
       return Multi.createFrom()
           .failure(
-              Status.INVALID_ARGUMENT
-                  .withDescription(e.field() + ": " + e.getMessage())
-                  .asRuntimeException());
+              StatusProto.toStatusRuntimeException(
+                  com.google.rpc.Status.newBuilder()
+                      .setCode(Code.INVALID_ARGUMENT_VALUE)
+                      .setMessage(e.field() + ": " + e.getMessage())
+                      .addDetails(
+                          Any.pack(
+                              BadRequest.newBuilder()
+                                  .addFieldViolations(
+                                      BadRequest.FieldViolation.newBuilder()
+                                          .setField(e.field())
+                                          .setDescription(e.getMessage()))
+                                  .build()))
+                      .build()));
     } catch (RetrievalUnavailableException e) {
       return Multi.createFrom()
           .failure(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());

@@ -60,7 +60,7 @@ public class ChatCompletionsResource {
     if (!Boolean.TRUE.equals(request.stream())) {
       Answer answer;
       String model;
-      try (Reply reply = chat.reply(chatRequest)) {
+      try (Reply reply = reply(request, chatRequest)) {
         answer = reply.drain();
         model = reply.model();
       }
@@ -68,7 +68,7 @@ public class ChatCompletionsResource {
     }
     // Retrieval and the model's first piece happen before the response starts, so failures
     // there still get a proper status; the rest streams as the model writes it.
-    Reply reply = chat.reply(chatRequest);
+    Reply reply = reply(request, chatRequest);
     StreamingOutput events =
         out -> {
           try (reply) {
@@ -100,6 +100,19 @@ public class ChatCompletionsResource {
         .header("Cache-Control", "no-cache")
         .header("X-Accel-Buffering", "no")
         .build();
+  }
+
+  /** Starts the reply; an error about the answer's length names the field the client used. */
+  private Reply reply(ChatCompletionRequest request, ChatRequest chatRequest) {
+    try {
+      return chat.reply(chatRequest);
+    } catch (InvalidChatRequestException e) {
+      if ("max_tokens".equals(e.field()) && request.maxCompletionTokens() != null) {
+        throw new InvalidChatRequestException(
+            "max_completion_tokens", e.getMessage().replace("max_tokens", "max_completion_tokens"));
+      }
+      throw e;
+    }
   }
 
   private static String chunk(

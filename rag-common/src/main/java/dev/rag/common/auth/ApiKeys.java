@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  * Roles: {@code ingest} (add, delete and read the status of documents), {@code query} (ask and
  * search), {@code admin} (all of the tenant's operations), {@code operator} (platform actions that
  * span every tenant, such as replaying the documents topic for a new model; not a tenant role, so
- * admin does not include it) and {@code service} (one service calling another on behalf of any
- * tenant; never give it to a person).
+ * admin does not include it) and {@code service} (one service calling another on behalf of the
+ * tenant it names, with only the other roles its key lists, e.g. {@code service,query}; never give
+ * it to a person).
  */
 public final class ApiKeys {
 
@@ -57,14 +58,14 @@ public final class ApiKeys {
     }
 
     /**
-     * Whether the caller may act in {@code role}: admin (and service) cover the tenant roles;
-     * operator and service are only ever given.
+     * Whether the caller may act in {@code role}: admin covers the tenant roles; operator and
+     * service are only ever given. Service covers nothing by itself: a service key lists what its
+     * calls need (e.g. {@code service,query}), and service only lets it name the tenant it acts
+     * for.
      */
     public boolean may(Role role) {
       return roles.contains(role)
-          || (role != Role.SERVICE
-              && role != Role.OPERATOR
-              && (roles.contains(Role.ADMIN) || roles.contains(Role.SERVICE)));
+          || (role != Role.SERVICE && role != Role.OPERATOR && roles.contains(Role.ADMIN));
     }
 
     /** Whether the caller is a service that may name the tenant it acts for. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rag.common.auth.ApiKeys.Role;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ApiKeysTest {
@@ -47,6 +48,23 @@ class ApiKeysTest {
                 "svc " + ApiKeys.digest(svc) + " default service"));
     assertThat(keys.authenticate(ops).orElseThrow().may(Role.OPERATOR)).isTrue();
     assertThat(keys.authenticate(svc).orElseThrow().may(Role.OPERATOR)).isFalse();
+  }
+
+  @Test
+  void aServiceKeyMayDoOnlyWhatItsOtherRolesSay() {
+    ApiKeys.Caller generate =
+        new ApiKeys.Caller("generate-service", "default", Set.of(Role.SERVICE, Role.QUERY));
+    assertThat(generate.isService()).isTrue();
+    assertThat(generate.may(Role.QUERY)).isTrue();
+    assertThat(generate.may(Role.INGEST)).isFalse();
+    assertThat(generate.may(Role.ADMIN)).isFalse();
+    ApiKeys.Caller bare = new ApiKeys.Caller("bare", "default", Set.of(Role.SERVICE));
+    assertThat(bare.may(Role.QUERY)).isFalse();
+    assertThat(bare.may(Role.INGEST)).isFalse();
+    // Admin still covers a tenant's ingest and query, and never the service role.
+    ApiKeys.Caller admin = new ApiKeys.Caller("boss", "lab", Set.of(Role.ADMIN));
+    assertThat(admin.may(Role.INGEST)).isTrue();
+    assertThat(admin.may(Role.SERVICE)).isFalse();
   }
 
   @Test

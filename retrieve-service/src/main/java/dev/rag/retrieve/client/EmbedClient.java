@@ -1,37 +1,48 @@
 package dev.rag.retrieve.client;
 
-import dev.rag.proto.v1.Embed;
 import dev.rag.proto.v1.EmbedRequest;
 import dev.rag.proto.v1.EmbedResponse;
 import dev.rag.proto.v1.InfoRequest;
 import dev.rag.proto.v1.InfoResponse;
 import dev.rag.proto.v1.InputKind;
+import dev.rag.proto.v1.MutinyEmbedGrpc.MutinyEmbedStub;
 import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.QueryEmbedder.QueryVector;
+import dev.rag.retrieve.config.RetrieveConfig;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.smallrye.mutiny.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/** embed-service's gRPC Info and Embed, with a deadline. */
+/**
+ * embed-service's gRPC Info and Embed. Every call carries a deadline ({@code
+ * retrieve.query-embedding.timeout}, or the query's own when that is sooner) on the wire, so
+ * embed-service gives up on a query this service has given up on.
+ */
 @ApplicationScoped
 public class EmbedClient implements RemoteEmbedder {
 
-  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private final MutinyEmbedStub embed;
+  private final Duration timeout;
 
-  private final Embed embed;
-
-  EmbedClient(@GrpcClient("embed") Embed embed) {
+  EmbedClient(@GrpcClient("embed") MutinyEmbedStub embed, RetrieveConfig config) {
     this.embed = embed;
+    this.timeout = config.queryEmbedding().timeout();
+  }
+
+  private MutinyEmbedStub withDeadline() {
+    return embed.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public ModelInfo info() {
     InfoResponse info;
     try {
-      info = embed.info(InfoRequest.getDefaultInstance()).await().atMost(DEADLINE);
-    } catch (StatusRuntimeException | TimeoutException e) {
+      // The deadline travels with the call and ends it here too: no local wait beyond it.
+      info = withDeadline().info(InfoRequest.getDefaultInstance()).await().indefinitely();
+    } catch (StatusRuntimeException e) {
       throw new DependencyUnavailableException("embed-service did not say its model: " + e, e);
     }
     return new ModelInfo(info.getModelId(), info.getDimension(), info.getDevice());
@@ -42,20 +53,20 @@ public class EmbedClient implements RemoteEmbedder {
     EmbedResponse response;
     try {
       response =
-          embed
+          withDeadline()
               .embed(
                   EmbedRequest.newBuilder()
                       .addTexts(query)
                       .setKind(InputKind.INPUT_KIND_QUERY)
                       .build())
               .await()
-              .atMost(DEADLINE);
+              .indefinitely();
     } catch (StatusRuntimeException e) {
       throw new DependencyUnavailableException(
-          "embed-service could not embed the query: " + e.getStatus(), e);
-    } catch (TimeoutException e) {
-      throw new DependencyUnavailableException(
-          "embed-service did not answer within " + DEADLINE, e);
+          e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
+              ? "embed-service did not answer in time (at most " + timeout + ")"
+              : "embed-service could not embed the query: " + e.getStatus(),
+          e);
     }
     var values = response.getVectors(0).getValuesList();
     float[] vector = new float[values.size()];

@@ -68,6 +68,13 @@ public interface RetrieveConfig {
     /** Inference threads of the model run here: one query is as fast on 1 as on 2. */
     @WithDefault("1")
     int threads();
+
+    /**
+     * Deadline of each call to embed-service, sent with the call (a shorter deadline of the query
+     * being answered wins): past it embed-service stops working on it too.
+     */
+    @WithDefault("10s")
+    Duration timeout();
   }
 
   /** See {@link QueryEmbedding#placement()}. */
@@ -112,6 +119,15 @@ public interface RetrieveConfig {
     /** Largest top_k. */
     @WithDefault("200")
     int maxTopK();
+
+    /**
+     * Most sources a query may name. FULL mode searches each source on its own, once per signal
+     * (dense and lexical), so this bounds the Qdrant searches one query costs; a query naming more
+     * is refused. A tenant with more sources than this, queried without naming any, is searched
+     * across all of them at once (as HYBRID mode does) instead of source by source.
+     */
+    @WithDefault("16")
+    int maxSources();
   }
 
   /**

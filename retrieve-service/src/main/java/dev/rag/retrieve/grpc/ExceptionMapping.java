@@ -3,8 +3,10 @@ package dev.rag.retrieve.grpc;
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
+import dev.rag.auth.CallDeadlines;
 import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.InvalidQueryException;
+import dev.rag.retrieve.QueryAbandonedException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -20,6 +22,11 @@ final class ExceptionMapping {
   static StatusRuntimeException toStatus(Throwable failure) {
     if (failure instanceof StatusRuntimeException status) {
       return status;
+    }
+    if (failure instanceof QueryAbandonedException || CallDeadlines.abandoned()) {
+      // The caller has gone: whatever failed (a Qdrant call cancelled with it) is no news.
+      LOG.debugf("Query abandoned by its caller: %s", failure.getMessage());
+      return CallDeadlines.abandonedStatus().asRuntimeException();
     }
     if (failure instanceof io.quarkus.security.ForbiddenException forbidden) {
       return io.grpc.Status.PERMISSION_DENIED

@@ -1,5 +1,6 @@
 package dev.rag.retrieve.grpc;
 
+import dev.rag.auth.CallDeadlines;
 import dev.rag.auth.Callers;
 import dev.rag.auth.Roles;
 import dev.rag.proto.v1.Retrieve;
@@ -37,10 +38,15 @@ public class RetrieveGrpcService implements Retrieve {
   public Uni<RetrieveResponse> retrieve(RetrieveRequest request) {
     try {
       callers.requireGrpc(Roles.QUERY);
+      if (CallDeadlines.abandoned()) {
+        // Queued behind other work until its caller gave up: nothing to start.
+        return Uni.createFrom().failure(CallDeadlines.abandonedStatus().asRuntimeException());
+      }
       // A person's key searches its own tenant; only services name the tenant they act for.
       String tenant = callers.tenantFor(request.getTenant());
       RetrieveService.Result result =
-          retrieve.retrieve(toQuery(request.toBuilder().setTenant(tenant).build()));
+          retrieve.retrieve(
+              toQuery(request.toBuilder().setTenant(tenant).build()), CallDeadlines::abandoned);
       RetrieveResponse.Builder response =
           RetrieveResponse.newBuilder()
               .setModelId(result.modelId())

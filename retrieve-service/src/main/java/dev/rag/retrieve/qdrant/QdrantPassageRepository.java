@@ -402,7 +402,14 @@ public class QdrantPassageRepository implements PassageRepository {
     }
     if (System.nanoTime() - known.listedAt() > SOURCES_FRESH.toNanos()
         && known.refreshing().compareAndSet(false, true)) {
-      listSources(collection, tenant).whenComplete((list, e) -> known.refreshing().set(false));
+      // Outside the query's gRPC context: the renewal outlives the query, and must not be
+      // cancelled when the query ends or its caller goes away.
+      io.grpc.Context.current()
+          .fork()
+          .run(
+              () ->
+                  listSources(collection, tenant)
+                      .whenComplete((list, e) -> known.refreshing().set(false)));
     }
     return CompletableFuture.completedFuture(known.sources());
   }
