@@ -226,9 +226,15 @@ public class DocumentStatusStore {
 
   /** Two reports about the same record of the documents topic. */
   private static DocumentStatus progress(DocumentStatus current, DocumentStatus update) {
-    if (update.getState() != DocumentState.DOCUMENT_STATE_FAILED
-        && current.getState() != DocumentState.DOCUMENT_STATE_FAILED
-        && rank(update.getState()) < rank(current.getState())) {
+    // "Accepted" is published once the record is on the topic, so the pipeline may report on the
+    // same record (chunked, or failed) before it: it never undoes what came after it.
+    boolean lateAccepted =
+        update.getState() == DocumentState.DOCUMENT_STATE_ACCEPTED
+            && current.getState() != DocumentState.DOCUMENT_STATE_ACCEPTED;
+    if (lateAccepted
+        || (update.getState() != DocumentState.DOCUMENT_STATE_FAILED
+            && current.getState() != DocumentState.DOCUMENT_STATE_FAILED
+            && rank(update.getState()) < rank(current.getState()))) {
       // A late "accepted" still brings the version's size, which later states do not carry.
       return current.getBytes() == 0 && update.getBytes() != 0
           ? current.toBuilder().setBytes(update.getBytes()).build()

@@ -88,6 +88,25 @@ class DocumentStatusStoreTest {
   }
 
   @Test
+  void anAcceptedPublishedAfterThePipelineReadTheRecordUndoesNothing() {
+    // The record is on the topic before its "accepted" is: the consumer may fail it first.
+    DocumentStatus failed =
+        merge(
+            status("v1", DocumentState.DOCUMENT_STATE_FAILED, 10),
+            status("v1", DocumentState.DOCUMENT_STATE_ACCEPTED, 10).toBuilder()
+                .setBytes(42)
+                .build());
+    assertThat(failed.getState()).isEqualTo(DocumentState.DOCUMENT_STATE_FAILED);
+    assertThat(failed.getBytes()).isEqualTo(42);
+    assertThat(
+            merge(
+                    status("v1", DocumentState.DOCUMENT_STATE_CHUNKED, 10),
+                    status("v1", DocumentState.DOCUMENT_STATE_ACCEPTED, 10))
+                .getState())
+        .isEqualTo(DocumentState.DOCUMENT_STATE_CHUNKED);
+  }
+
+  @Test
   void aReportWithoutASequenceFollowsTheVersionItNames() {
     // Written by a stage that does not know the sequence (an older instance, say).
     DocumentStatus embedded =
