@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(QdrantResource.class)
+@WithTestResource(ServiceKeyResource.class)
 class TenantScoringTest {
 
   private static final String QUERY = "graphene heat conduction in thin films";
