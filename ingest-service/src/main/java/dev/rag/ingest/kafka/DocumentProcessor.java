@@ -103,32 +103,14 @@ public class DocumentProcessor {
     try {
       doc = read(record);
     } catch (IllegalArgumentException e) {
-      if (targetModel == null) {
-        status.publish(
-            record.key(),
-            "",
-            DocumentState.DOCUMENT_STATE_FAILED,
-            0,
-            "",
-            e.getMessage(),
-            record.offset());
-      }
-      throw e;
+      throw failed(record, record.key(), "", e.getMessage(), targetModel, e);
     }
     if (targetModel == null && !acceptedByThisService(doc)) {
       // Produced straight to Kafka: the quotas the HTTP and gRPC doors apply, applied here.
       try {
         quotas.check(doc);
       } catch (QuotaExceededException e) {
-        status.publish(
-            doc.key(),
-            doc.version(),
-            DocumentState.DOCUMENT_STATE_FAILED,
-            0,
-            "",
-            e.getMessage(),
-            record.offset());
-        throw new IllegalArgumentException(e.getMessage(), e);
+        throw failed(record, doc.key(), doc.version(), e.getMessage(), targetModel, e);
       }
     }
     String text = doc.text();
@@ -139,17 +121,7 @@ public class DocumentProcessor {
       try {
         page = HtmlParser.parse(text, maxHtmlElements);
       } catch (UnreadableFileException e) {
-        if (targetModel == null) {
-          status.publish(
-              doc.key(),
-              doc.version(),
-              DocumentState.DOCUMENT_STATE_FAILED,
-              0,
-              "",
-              e.getMessage(),
-              record.offset());
-        }
-        throw new IllegalArgumentException(e.getMessage(), e);
+        throw failed(record, doc.key(), doc.version(), e.getMessage(), targetModel, e);
       }
       text = TextNormalizer.normalise(page.text());
       contentType = page.contentType();
@@ -161,34 +133,14 @@ public class DocumentProcessor {
       String reason =
           "nothing to index: the document has no text"
               + (title.isEmpty() ? "" : " besides its title");
-      if (targetModel == null) {
-        status.publish(
-            doc.key(),
-            doc.version(),
-            DocumentState.DOCUMENT_STATE_FAILED,
-            0,
-            "",
-            reason,
-            record.offset());
-      }
-      throw new IllegalArgumentException(reason);
+      throw failed(record, doc.key(), doc.version(), reason, targetModel, null);
     }
     if (chunks.size() > maxChunks) {
       String reason =
           "the document makes more than "
               + maxChunks
               + " chunks (ingest.limits.max-chunks-per-document); split it";
-      if (targetModel == null) {
-        status.publish(
-            doc.key(),
-            doc.version(),
-            DocumentState.DOCUMENT_STATE_FAILED,
-            0,
-            "",
-            reason,
-            record.offset());
-      }
-      throw new IllegalArgumentException(reason);
+      throw failed(record, doc.key(), doc.version(), reason, targetModel, null);
     }
     publisher.publish(doc, chunks, targetModel, record.offset()).await().atMost(publishTimeout);
     if (targetModel == null) {
@@ -202,6 +154,26 @@ public class DocumentProcessor {
           record.offset());
     }
     LOG.debugf("Chunked %s version %s into %d chunks", doc.key(), doc.version(), chunks.size());
+  }
+
+  /**
+   * Reports the record's document failed with {@code reason} (on the live path; a replay reports
+   * nothing) and returns the exception that sends the record to the dead-letter topic with it.
+   */
+  private IllegalArgumentException failed(
+      ConsumerRecord<String, byte[]> record,
+      String key,
+      String version,
+      String reason,
+      String targetModel,
+      Exception cause) {
+    if (targetModel == null) {
+      status.publish(
+          key, version, DocumentState.DOCUMENT_STATE_FAILED, 0, "", reason, record.offset());
+    }
+    return cause instanceof IllegalArgumentException same
+        ? same
+        : new IllegalArgumentException(reason, cause);
   }
 
   /** Whether this version came through a door of the service, which checked its quotas. */
