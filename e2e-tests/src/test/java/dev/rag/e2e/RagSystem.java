@@ -32,9 +32,7 @@ final class RagSystem {
     config.put("rag.auth.keys", String.join(";", keyLines));
     config.put("rag.auth.service-key", serviceKey);
     config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-    config.put("ingest.topics.partitions", "3");
-    config.put("embed.topics.partitions", "3");
-    config.put("retrieve.topics.partitions", "3");
+    config.put("rag.topics.partitions", "3");
     config.put("retrieve.qdrant.host", qdrant.host());
     config.put("retrieve.qdrant.port", Integer.toString(qdrant.grpcPort()));
     config.put("retrieve.qdrant.collection", collectionPrefix);

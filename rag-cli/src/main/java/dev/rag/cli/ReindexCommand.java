@@ -77,7 +77,7 @@ public class ReindexCommand implements Callable<Integer> {
   }
 
   private int prepare() throws Exception {
-    String group = "embed-service-" + model;
+    String group = dev.rag.common.ConsumerGroups.embed(model);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafkaBootstrap))) {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin

@@ -47,8 +47,17 @@ public final class TopicProvisioner {
    * reached: the clients reconnect by themselves and readiness reports the broker meanwhile.
    */
   public static void ensurePipelineTopics(String bootstrapServers, int partitions) {
+    ensurePipelineTopics(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), partitions);
+  }
+
+  /**
+   * Like {@link #ensurePipelineTopics(String, int)}, with the whole client configuration (security
+   * settings included), as the services' Kafka configuration gives it.
+   */
+  public static void ensurePipelineTopics(Map<String, Object> clientConfig, int partitions) {
     try {
-      ensure(bootstrapServers, pipelineTopics(partitions), Duration.ofSeconds(20));
+      ensure(clientConfig, pipelineTopics(partitions), Duration.ofSeconds(20));
     } catch (IllegalStateException e) {
       LOG.errorf("Topics not provisioned: %s", e.getMessage());
     }
@@ -62,12 +71,17 @@ public final class TopicProvisioner {
    */
   public static Set<String> ensure(
       String bootstrapServers, Collection<TopicSpec> topics, Duration timeout) {
-    Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) Math.min(timeout.toMillis(), 15_000));
+    return ensure(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, timeout);
+  }
+
+  /** Like {@link #ensure(String, Collection, Duration)}, with the whole client configuration. */
+  public static Set<String> ensure(
+      Map<String, Object> clientConfig, Collection<TopicSpec> topics, Duration timeout) {
+    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
     try (Admin admin = Admin.create(config)) {
       Set<String> existing =
           admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -93,7 +107,11 @@ public final class TopicProvisioner {
       return created;
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "Kafka at " + bootstrapServers + " did not answer within " + timeout, e);
+          "Kafka at "
+              + clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+              + " did not answer within "
+              + timeout,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -53,6 +53,6 @@ public final class Topics {
    * document's events share it, so they land on one partition and stay in order.
    */
   public static String documentKey(String tenant, String source, String documentId) {
-    return tenant + "/" + source + "/" + documentId;
+    return new DocumentKey(tenant, source, documentId).toString();
   }
 }

@@ -33,9 +33,6 @@ public interface EmbedConfig {
   /** Limits of one gRPC Embed request. */
   Limits limits();
 
-  /** Topic provisioning. */
-  Topics topics();
-
   /**
    * How long the chunks consumer waits for the broker to acknowledge a batch's embeddings events;
    * past it they are sent again with backoff (never dead-lettered for that).
@@ -66,16 +63,5 @@ public interface EmbedConfig {
     /** Longest text in characters; longer texts are refused, not silently cut. */
     @WithDefault("8192")
     int maxTextChars();
-  }
-
-  /** Topic provisioning. */
-  interface Topics {
-    /** Create missing topics at startup. */
-    @WithDefault("true")
-    boolean create();
-
-    /** Partitions of topics this service creates. */
-    @WithDefault("6")
-    int partitions();
   }
 }

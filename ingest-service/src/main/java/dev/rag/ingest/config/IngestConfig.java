@@ -41,9 +41,6 @@ public interface IngestConfig {
   /** How documents are cut into chunks. */
   Chunking chunking();
 
-  /** Topics this service produces to. */
-  Topics topics();
-
   /** Limits on one document; a document over any of them is refused with the field named. */
   interface Limits {
     /** Largest body in UTF-8 bytes (8 MiB). */
@@ -180,16 +177,5 @@ public interface IngestConfig {
      */
     @WithDefault("true")
     boolean context();
-  }
-
-  /** Topic provisioning. */
-  interface Topics {
-    /** Create missing topics at startup. */
-    @WithDefault("true")
-    boolean create();
-
-    /** Partitions of topics this service creates. */
-    @WithDefault("6")
-    int partitions();
   }
 }

@@ -3,6 +3,7 @@ package dev.rag.ingest.kafka;
 import dev.rag.common.Topics;
 import dev.rag.ingest.client.EmbedClient;
 import dev.rag.ingest.config.IngestConfig;
+import dev.rag.pipeline.KafkaClients;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -91,28 +91,25 @@ public class ReplayService {
 
   private final RecordProcessor processor;
   private final Supplier<String> liveModel;
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final Duration retention;
   private final Map<String, Replay> replays = new ConcurrentHashMap<>();
   private volatile boolean stopping;
 
   @Inject
   ReplayService(
-      DocumentProcessor processor,
-      EmbedClient embed,
-      IngestConfig config,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-    this(processor::process, embed::liveModel, config.replays().retention(), bootstrapServers);
+      DocumentProcessor processor, EmbedClient embed, IngestConfig config, KafkaClients kafka) {
+    this(processor::process, embed::liveModel, config.replays().retention(), kafka);
   }
 
   ReplayService(
       RecordProcessor processor,
       Supplier<String> liveModel,
       Duration retention,
-      String bootstrapServers) {
+      KafkaClients kafka) {
     this.processor = processor;
     this.liveModel = liveModel;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.retention = retention;
   }
 
@@ -173,10 +170,8 @@ public class ReplayService {
 
   private void run(Replay replay) {
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
+        kafka.consumer(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
                 false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,

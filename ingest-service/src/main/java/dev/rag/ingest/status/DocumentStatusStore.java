@@ -2,6 +2,7 @@ package dev.rag.ingest.status;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
+import dev.rag.pipeline.KafkaClients;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,7 +41,7 @@ public class DocumentStatusStore {
 
   private static final Logger LOG = Logger.getLogger(DocumentStatusStore.class);
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final Map<String, DocumentStatus> statuses = new ConcurrentHashMap<>();
   private final Map<String, Usage> usage = new ConcurrentHashMap<>();
   private volatile boolean caughtUp;
@@ -60,8 +59,8 @@ public class DocumentStatusStore {
   private volatile int partitionCount;
   private Admin admin;
 
-  DocumentStatusStore(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
+  DocumentStatusStore(KafkaClients kafka) {
+    this.kafka = kafka;
   }
 
   void start(@Observes StartupEvent event) {
@@ -196,7 +195,7 @@ public class DocumentStatusStore {
 
   private synchronized Admin admin() {
     if (admin == null) {
-      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+      admin = kafka.admin(Map.of());
     }
     return admin;
   }
@@ -301,12 +300,8 @@ public class DocumentStatusStore {
   private void read() {
     while (!stopping) {
       try (KafkaConsumer<String, byte[]> consumer =
-          new KafkaConsumer<>(
-              Map.of(
-                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  bootstrapServers,
-                  ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                  false),
+          kafka.consumer(
+              Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
               new StringDeserializer(),
               new ByteArrayDeserializer())) {
         List<TopicPartition> partitions =

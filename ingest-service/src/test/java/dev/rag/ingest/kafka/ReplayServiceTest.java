@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.rag.common.TopicProvisioner;
 import dev.rag.common.Topics;
 import dev.rag.ingest.client.EmbedClient;
+import dev.rag.pipeline.KafkaClients;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.TopicWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +23,10 @@ class ReplayServiceTest {
 
   private static String bootstrap() {
     return KafkaBroker.shared().bootstrapServers();
+  }
+
+  private static KafkaClients clients() {
+    return KafkaClients.of(Map.of("bootstrap.servers", bootstrap()));
   }
 
   @BeforeAll
@@ -49,7 +55,7 @@ class ReplayServiceTest {
             },
             () -> "live-model",
             Duration.ZERO,
-            bootstrap());
+            clients());
     ReplayService.Replay first = replays.start("next-model");
     reading.await();
     assertThatThrownBy(() -> replays.start("other-model"))
@@ -68,7 +74,7 @@ class ReplayServiceTest {
   void theLiveModelIsRefusedAndSoIsEveryModelWhileTheLiveOneIsUnknown() {
     ReplayService replays =
         new ReplayService(
-            (record, model) -> {}, () -> "live-model", Duration.ofHours(1), bootstrap());
+            (record, model) -> {}, () -> "live-model", Duration.ofHours(1), clients());
     assertThatThrownBy(() -> replays.start("live-model"))
         .isInstanceOfSatisfying(
             ReplayService.RefusedException.class, e -> assertThat(e.conflict()).isTrue())
@@ -81,7 +87,7 @@ class ReplayServiceTest {
               throw new EmbedClient.UnavailableException("embed-service is down", null);
             },
             Duration.ofHours(1),
-            bootstrap());
+            clients());
     assertThatThrownBy(() -> blind.start("next-model"))
         .isInstanceOfSatisfying(
             ReplayService.RefusedException.class, e -> assertThat(e.conflict()).isFalse())

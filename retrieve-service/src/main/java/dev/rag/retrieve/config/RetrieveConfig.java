@@ -84,9 +84,6 @@ public interface RetrieveConfig {
     REMOTE
   }
 
-  /** Topic provisioning. */
-  Topics topics();
-
   /** Indexing the embeddings topic. */
   Indexing indexing();
 
@@ -229,16 +226,5 @@ public interface RetrieveConfig {
     /** Copies of each shard in a Qdrant cluster. */
     @WithDefault("1")
     int replicationFactor();
-  }
-
-  /** Topic provisioning. */
-  interface Topics {
-    /** Create missing topics at startup. */
-    @WithDefault("true")
-    boolean create();
-
-    /** Partitions of topics this service creates. */
-    @WithDefault("6")
-    int partitions();
   }
 }

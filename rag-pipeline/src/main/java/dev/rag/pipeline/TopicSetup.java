@@ -1,25 +1,24 @@
-package dev.rag.ingest.kafka;
+package dev.rag.pipeline;
 
 import dev.rag.common.TopicProvisioner;
-import dev.rag.ingest.config.IngestConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.Map;
 
-/** Creates the pipeline's topics at startup when they are missing. */
+/** Creates the pipeline's topics at startup when they are missing, in every service alike. */
 @Singleton
 public class TopicSetup {
 
   void onStart(
       // Before the messaging channels start, so no client can auto-create a topic first.
       @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
-      IngestConfig config,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-    if (config.topics().create()) {
-      TopicProvisioner.ensurePipelineTopics(bootstrapServers, config.topics().partitions());
+      TopicsConfig config,
+      KafkaClients kafka) {
+    if (config.create()) {
+      TopicProvisioner.ensurePipelineTopics(kafka.config(Map.of()), config.partitions());
     }
   }
 }
