@@ -417,6 +417,34 @@ class EndToEndIT {
             countPoints(
                 Map.of("must", List.of(match("document_id", "glaciers"), match("source", "cli")))))
         .isEqualTo(1);
+
+    // rag ask sends any text as it is (a new line, a tab and quotes in the question), plain and
+    // streamed, and prints the cited passages.
+    for (boolean stream : List.of(false, true)) {
+      Path answerLog = root.resolve("e2e-tests/target/e2e-logs/rag-ask-" + stream + ".log");
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  root.resolve("rag-cli/target/quarkus-app/quarkus-run.jar").toString(),
+                  "ask",
+                  "--source",
+                  "cli"));
+      if (stream) {
+        command.add("--stream");
+      }
+      command.add("How do \"glaciers\"\n\tmove?");
+      ProcessBuilder ask =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(answerLog.toFile());
+      ask.environment().put("RAG_CHAT_URL", generate.baseUrl());
+      ask.environment().put("RAG_API_KEY", ALICE);
+      Process asked = ask.start();
+      assertThat(asked.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String answer = Files.readString(answerLog);
+      assertThat(asked.exitValue()).as(answer).isZero();
+      assertThat(answer).as("stream=" + stream).contains("[1]").contains("(cli/glaciers, chunk 0)");
+    }
   }
 
   private static JsonNode get(String url) throws IOException, InterruptedException {

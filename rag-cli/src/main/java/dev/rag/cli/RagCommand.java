@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     name = "rag",
     mixinStandardHelpOptions = true,
     subcommands = {
+      AskCommand.class,
       IngestCommand.class,
       EvalCommand.class,
       BenchCommand.class,
