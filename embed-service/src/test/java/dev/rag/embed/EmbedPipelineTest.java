@@ -7,6 +7,8 @@ import dev.rag.common.Topics;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.DocumentHeader;
+import dev.rag.proto.v1.DocumentState;
+import dev.rag.proto.v1.DocumentStatus;
 import dev.rag.proto.v1.Embed;
 import dev.rag.proto.v1.EmbedRequest;
 import dev.rag.proto.v1.EmbedResponse;
@@ -103,6 +105,20 @@ class EmbedPipelineTest {
     assertThat(embedded.getChunks(1).getChunk().getText()).isEqualTo("Second chunk.");
     assertThat(out.get(1).getDeleted()).isTrue();
     assertThat(out.get(1).getChunksCount()).isZero();
+
+    // The version's status says this stage embedded it, for the record it came from.
+    List<DocumentStatus> statuses =
+        TopicReader.awaitValues(
+            KafkaBroker.shared().bootstrapServers(),
+            Topics.STATUS,
+            key,
+            1,
+            Duration.ofSeconds(30),
+            DocumentStatus::parseFrom);
+    assertThat(statuses).hasSize(1);
+    assertThat(statuses.get(0).getStage()).isEqualTo("embed");
+    assertThat(statuses.get(0).getState()).isEqualTo(DocumentState.DOCUMENT_STATE_EMBEDDED);
+    assertThat(statuses.get(0).getSequence()).isEqualTo(42);
   }
 
   @Test

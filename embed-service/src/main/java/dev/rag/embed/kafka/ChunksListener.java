@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
 import dev.rag.embed.EmbeddingService;
 import dev.rag.embed.config.EmbedConfig;
+import dev.rag.pipeline.StatusPublisher;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.DocumentState;

@@ -21,6 +21,7 @@ import dev.rag.ingest.parse.HtmlParser;
 import dev.rag.ingest.parse.ParsedDocument;
 import dev.rag.ingest.parse.UnreadableFileException;
 import dev.rag.ingest.status.DocumentStatusStore;
+import dev.rag.pipeline.StatusPublisher;
 import dev.rag.proto.v1.DocumentEvent;
 import dev.rag.proto.v1.DocumentHeader;
 import dev.rag.proto.v1.DocumentState;

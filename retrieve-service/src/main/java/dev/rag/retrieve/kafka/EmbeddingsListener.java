@@ -2,6 +2,7 @@ package dev.rag.retrieve.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
+import dev.rag.pipeline.StatusPublisher;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
@@ -150,7 +151,7 @@ public class EmbeddingsListener {
         0,
         batch == null ? "" : batch.modelId(),
         reason.getMessage(),
-        batch == null ? DocumentVersion.UNORDERED : batch.document().sequence());
+        batch == null ? null : sequence(batch.document()));
     return record.nack(reason);
   }
 
@@ -161,7 +162,7 @@ public class EmbeddingsListener {
     }
     DocumentVersion doc = batch.document();
     if (batch.deleted()) {
-      status.publish(key, "", DocumentState.DOCUMENT_STATE_DELETED, 0, "", "", doc.sequence());
+      status.publish(key, "", DocumentState.DOCUMENT_STATE_DELETED, 0, "", "", sequence(doc));
     } else if (batch.lastPart()) {
       status.publish(
           key,
@@ -170,8 +171,13 @@ public class EmbeddingsListener {
           0,
           batch.modelId(),
           "",
-          doc.sequence());
+          sequence(doc));
     }
+  }
+
+  /** The sequence a status carries: the version's, or none when its event had none. */
+  private static Long sequence(DocumentVersion doc) {
+    return doc.sequence() == DocumentVersion.UNORDERED ? null : doc.sequence();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -1,31 +1,37 @@
-package dev.rag.ingest.kafka;
+package dev.rag.pipeline;
 
+import dev.rag.common.DocumentKey;
 import dev.rag.common.EventMessages;
 import dev.rag.common.Topics;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
- * Writes the progress of documents to {@value Topics#STATUS} (stage {@value #STAGE}). Status is
- * advisory: a write that fails is logged and never holds up the pipeline.
+ * Writes the progress of documents to {@value Topics#STATUS}, the same way in every stage: each
+ * record names its stage (the service's name without {@code -service}: ingest, embed, retrieve) and
+ * the sequence of the record it is about. Status is advisory: a write that fails is logged and
+ * never holds up the pipeline. The service configures the channel {@code status-out}.
  */
 @ApplicationScoped
 public class StatusPublisher {
 
-  static final String STAGE = "ingest";
   private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
 
   private final MutinyEmitter<byte[]> status;
+  private final String stage;
 
   StatusPublisher(
       @Channel("status-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-          MutinyEmitter<byte[]> status) {
+          MutinyEmitter<byte[]> status,
+      @ConfigProperty(name = "quarkus.application.name") String application) {
     this.status = status;
+    this.stage = application.replaceFirst("-service$", "");
   }
 
   /**
@@ -118,7 +124,7 @@ public class StatusPublisher {
     return status.sendMessage(EventMessages.protobuf(key, record.toByteArray()));
   }
 
-  private static DocumentStatus record(
+  private DocumentStatus record(
       String key,
       String version,
       DocumentState state,
@@ -126,8 +132,8 @@ public class StatusPublisher {
       String modelId,
       String reason,
       Long sequence) {
-    String[] parts = key == null ? new String[0] : key.split("/", 3);
-    if (parts.length != 3) {
+    DocumentKey document = DocumentKey.parse(key).orElse(null);
+    if (document == null) {
       return null;
     }
     DocumentStatus.Builder record = DocumentStatus.newBuilder();
@@ -135,15 +141,15 @@ public class StatusPublisher {
       record.setSequence(sequence);
     }
     return record
-        .setTenant(parts[0])
-        .setSource(parts[1])
-        .setDocumentId(parts[2])
+        .setTenant(document.tenant())
+        .setSource(document.source())
+        .setDocumentId(document.documentId())
         .setVersion(version == null ? "" : version)
         .setState(state)
         .setChunks(chunks)
         .setModelId(modelId == null ? "" : modelId)
         .setReason(reason == null ? "" : reason)
-        .setStage(STAGE)
+        .setStage(stage)
         .setUpdatedAtMs(System.currentTimeMillis())
         .build();
   }
