@@ -5,6 +5,7 @@ import dev.rag.common.EventMessages;
 import dev.rag.common.Topics;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -59,19 +60,14 @@ public class StatusPublisher {
       String reason,
       Long sequence) {
     DocumentStatus record = record(key, version, state, chunks, modelId, reason, sequence);
-    if (record == null) {
-      return null;
+    if (record != null) {
+      write(key, record).subscribe().with(ok -> {});
     }
-    send(key, record)
-        .subscribe()
-        .with(
-            ok -> {},
-            e -> LOG.warnf("Could not publish status %s of %s: %s", state, key, e.getMessage()));
     return record;
   }
 
   /** Publishes without blocking; completes with the record (null for a malformed key). */
-  public io.smallrye.mutiny.Uni<DocumentStatus> publishAsync(
+  public Uni<DocumentStatus> publishAsync(
       String key, String version, DocumentState state, int chunks, String modelId, String reason) {
     return publishAsync(key, version, state, chunks, modelId, reason, null);
   }
@@ -80,7 +76,7 @@ public class StatusPublisher {
    * Publishes a state of the document's record at {@code sequence} (null when unknown); completes
    * with the record once the broker has it (null for a malformed key).
    */
-  public io.smallrye.mutiny.Uni<DocumentStatus> publishAsync(
+  public Uni<DocumentStatus> publishAsync(
       String key,
       String version,
       DocumentState state,
@@ -88,40 +84,38 @@ public class StatusPublisher {
       String modelId,
       String reason,
       Long sequence) {
-    DocumentStatus record = record(key, version, state, chunks, modelId, reason, sequence);
-    if (record == null) {
-      return io.smallrye.mutiny.Uni.createFrom().nullItem();
-    }
-    return send(key, record)
-        .onFailure()
-        .invoke(e -> LOG.warnf("Could not publish status %s of %s: %s", state, key, e.getMessage()))
-        .onFailure()
-        .recoverWithNull()
-        .replaceWith(record);
+    return write(key, record(key, version, state, chunks, modelId, reason, sequence));
   }
 
   /**
    * Publishes that a version was accepted, with its size (what tenant quotas count) and the
    * sequence of its record (null when unknown); completes with the record.
    */
-  public io.smallrye.mutiny.Uni<DocumentStatus> publishAccepted(
+  public Uni<DocumentStatus> publishAccepted(
       String key, String version, long bytes, Long sequence) {
     DocumentStatus record =
         record(key, version, DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "", sequence);
-    if (record == null) {
-      return io.smallrye.mutiny.Uni.createFrom().nullItem();
-    }
-    DocumentStatus sized = record.toBuilder().setBytes(bytes).build();
-    return send(key, sized)
-        .onFailure()
-        .invoke(e -> LOG.warnf("Could not publish status ACCEPTED of %s: %s", key, e.getMessage()))
-        .onFailure()
-        .recoverWithNull()
-        .replaceWith(sized);
+    return write(key, record == null ? null : record.toBuilder().setBytes(bytes).build());
   }
 
-  private io.smallrye.mutiny.Uni<Void> send(String key, DocumentStatus record) {
-    return status.sendMessage(EventMessages.protobuf(key, record.toByteArray()));
+  /**
+   * Sends a record; a failure is logged and the record returned all the same (status is advisory).
+   */
+  private Uni<DocumentStatus> write(String key, DocumentStatus record) {
+    if (record == null) {
+      return Uni.createFrom().nullItem();
+    }
+    return status
+        .sendMessage(EventMessages.protobuf(key, record.toByteArray()))
+        .onFailure()
+        .invoke(
+            e ->
+                LOG.warnf(
+                    "Could not publish status %s of %s: %s",
+                    record.getState(), key, e.getMessage()))
+        .onFailure()
+        .recoverWithNull()
+        .replaceWith(record);
   }
 
   private DocumentStatus record(
