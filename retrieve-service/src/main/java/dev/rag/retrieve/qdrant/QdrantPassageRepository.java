@@ -5,9 +5,6 @@ import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.ConditionFactory.matchKeywords;
 import static io.qdrant.client.PointIdFactory.id;
 import static io.qdrant.client.QueryFactory.nearest;
-import static io.qdrant.client.ValueFactory.value;
-import static io.qdrant.client.VectorFactory.vector;
-import static io.qdrant.client.VectorsFactory.namedVectors;
 import static io.qdrant.client.WithPayloadSelectorFactory.enable;
 
 import com.google.common.util.concurrent.ListenableFuture;
@@ -18,16 +15,12 @@ import dev.rag.retrieve.InvalidEventException;
 import dev.rag.retrieve.Passage;
 import dev.rag.retrieve.PassageFilter;
 import dev.rag.retrieve.PassageRepository;
-import dev.rag.retrieve.PointIds;
 import dev.rag.retrieve.Scores;
-import dev.rag.retrieve.SparseVector;
 import io.grpc.StatusRuntimeException;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Common.Filter;
-import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.BatchResult;
 import io.qdrant.client.grpc.Points.DeletePoints;
-import io.qdrant.client.grpc.Points.FacetCounts;
 import io.qdrant.client.grpc.Points.FacetHit;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.PointsSelector;
@@ -38,12 +31,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,14 +55,6 @@ public class QdrantPassageRepository implements PassageRepository {
   static final String VERSION = QdrantCollections.VERSION;
   static final String CHUNK_INDEX = QdrantCollections.CHUNK_INDEX;
   static final String TERMS = QdrantCollections.TERMS;
-  static final String TITLE = "title";
-  static final String SECTION = "section";
-  static final String TEXT = "text";
-  static final String PAGE_START = "page_start";
-  static final String PAGE_END = "page_end";
-  static final String METADATA = "metadata";
-  static final String ACCEPTED_AT = "accepted_at_ms";
-  static final String MODEL = "model_id";
 
   /** The payload a search candidate carries: enough to fuse and weigh sources. */
   private static final io.qdrant.client.grpc.Points.WithPayloadSelector CANDIDATE_FIELDS =
@@ -85,31 +68,14 @@ public class QdrantPassageRepository implements PassageRepository {
   private final QdrantClient client;
   private final Duration timeout;
 
-  /**
-   * How long a tenant's list of sources is used as it is. Listing them counts the tenant's points
-   * (it grows with the index), so a query searching "all sources" uses the last list and has it
-   * renewed in the background once it is older than this. A source this instance indexes for the
-   * first time is seen at once; one another instance indexes, within this time.
-   */
-  static final Duration SOURCES_FRESH = Duration.ofSeconds(2);
-
-  private record KnownSources(List<String> sources, long listedAt, AtomicBoolean refreshing) {}
-
-  /** The last listed sources per collection and tenant; the least recently used are dropped. */
-  private final Map<String, KnownSources> knownSources =
-      java.util.Collections.synchronizedMap(
-          new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, KnownSources> eldest) {
-              return size() > 10_000;
-            }
-          });
+  private final TenantSources sources;
 
   QdrantPassageRepository(QdrantCollections collections) {
     this.collections = collections;
     this.client = collections.client();
     this.timeout = collections.timeout();
-    collections.onForget(knownSources::clear);
+    this.sources = new TenantSources(collections);
+    collections.onForget(sources::clear);
   }
 
   /** The collection of a model's passages ({@link QdrantCollections#name}). */
@@ -142,39 +108,7 @@ public class QdrantPassageRepository implements PassageRepository {
     DocumentVersion doc = batch.document();
     List<PointStruct> points = new ArrayList<>(batch.chunks().size());
     for (IndexedChunk chunk : batch.chunks()) {
-      Map<String, Value> payload = new HashMap<>();
-      payload.put(TENANT, value(doc.tenant()));
-      payload.put(SOURCE, value(doc.source()));
-      payload.put(DOCUMENT_ID, value(doc.documentId()));
-      payload.put(VERSION, value(doc.version()));
-      payload.put(CHUNK_INDEX, value(chunk.index()));
-      payload.put(TITLE, value(doc.title()));
-      payload.put(SECTION, value(chunk.section()));
-      payload.put(TEXT, value(chunk.text()));
-      if (chunk.pageStart() > 0) {
-        payload.put(PAGE_START, value(chunk.pageStart()));
-        payload.put(PAGE_END, value(chunk.pageEnd()));
-      }
-      payload.put(ACCEPTED_AT, value(doc.acceptedAtMillis()));
-      payload.put(MODEL, value(batch.modelId()));
-      payload.put(TERMS, terms(chunk.lexical()));
-      Map<String, Value> metadata = new HashMap<>();
-      doc.metadata().forEach((k, v) -> metadata.put(k, value(v)));
-      payload.put(METADATA, value(metadata));
-      points.add(
-          PointStruct.newBuilder()
-              .setId(
-                  id(
-                      PointIds.of(
-                          doc.tenant(),
-                          doc.source(),
-                          doc.documentId(),
-                          doc.version(),
-                          chunk.index(),
-                          batch.modelId())))
-              .setVectors(namedVectors(vectors(batch.modelId(), chunk)))
-              .putAllPayload(payload)
-              .build());
+      points.add(PassagePoints.point(batch, chunk));
     }
     UpsertPoints upsert =
         UpsertPoints.newBuilder()
@@ -192,49 +126,7 @@ public class QdrantPassageRepository implements PassageRepository {
       collections.ensure(batch.modelId(), batch.dimension());
       await(client.upsertAsync(upsert, timeout));
     }
-    KnownSources known = knownSources.get(sourcesKey(collection, doc.tenant()));
-    if (known != null && !known.sources().contains(doc.source())) {
-      // A new source of the tenant: list them afresh at the next query.
-      knownSources.remove(sourcesKey(collection, doc.tenant()));
-    }
-  }
-
-  private static Map<String, io.qdrant.client.grpc.Points.Vector> vectors(
-      String modelId, IndexedChunk chunk) {
-    Map<String, io.qdrant.client.grpc.Points.Vector> vectors = new HashMap<>();
-    vectors.put(modelId, vector(chunk.vector()));
-    SparseVector lexical = chunk.lexical();
-    if (lexical != null && !lexical.isEmpty()) {
-      vectors.put(LEXICAL, vector(floats(lexical.values()), ints(lexical.indices())));
-    }
-    return vectors;
-  }
-
-  /** A passage's distinct term ids (unsigned), counted by {@link QdrantTermStatistics}. */
-  private static Value terms(SparseVector lexical) {
-    List<Value> ids = new ArrayList<>(lexical == null ? 0 : lexical.indices().length);
-    if (lexical != null) {
-      for (int id : lexical.indices()) {
-        ids.add(value(Integer.toUnsignedLong(id)));
-      }
-    }
-    return io.qdrant.client.ValueFactory.list(ids);
-  }
-
-  static List<Float> floats(float[] values) {
-    List<Float> list = new ArrayList<>(values.length);
-    for (float v : values) {
-      list.add(v);
-    }
-    return list;
-  }
-
-  static List<Integer> ints(int[] values) {
-    List<Integer> list = new ArrayList<>(values.length);
-    for (int v : values) {
-      list.add(v);
-    }
-    return list;
+    sources.indexed(collection, doc.tenant(), doc.source());
   }
 
   @Override
@@ -306,7 +198,10 @@ public class QdrantPassageRepository implements PassageRepository {
       if (dense) {
         q.setQuery(nearest(query.dense())).setUsing(query.model());
       } else {
-        q.setQuery(nearest(floats(query.sparse().values()), ints(query.sparse().indices())))
+        q.setQuery(
+                nearest(
+                    PassagePoints.floats(query.sparse().values()),
+                    PassagePoints.ints(query.sparse().indices())))
             .setUsing(LEXICAL);
       }
       queries.add(q.build());
@@ -334,7 +229,7 @@ public class QdrantPassageRepository implements PassageRepository {
   private static List<Passage> passages(List<ScoredPoint> points, boolean dense) {
     List<Passage> passages = new ArrayList<>(points.size());
     for (ScoredPoint p : points) {
-      Passage passage = toPassage(p);
+      Passage passage = PassagePoints.passage(p);
       Scores scores =
           dense ? Scores.NONE.withDense(p.getScore()) : Scores.NONE.withSparse(p.getScore());
       passages.add(passage.withScores(scores));
@@ -369,7 +264,8 @@ public class QdrantPassageRepository implements PassageRepository {
       var point = byId.get(c.pointId());
       if (point != null) {
         // Deleted between search and load: left out.
-        loaded.add(toPassage(point.getId(), point.getPayloadMap()).withScores(c.scores()));
+        loaded.add(
+            PassagePoints.passage(point.getId(), point.getPayloadMap()).withScores(c.scores()));
       }
     }
     return loaded;
@@ -384,7 +280,9 @@ public class QdrantPassageRepository implements PassageRepository {
       if (!extra.documentIds().isEmpty()) {
         filter.addMust(matchKeywords(DOCUMENT_ID, extra.documentIds()));
       }
-      extra.metadata().forEach((k, v) -> filter.addMust(matchKeyword(METADATA + "." + k, v)));
+      extra
+          .metadata()
+          .forEach((k, v) -> filter.addMust(matchKeyword(PassagePoints.METADATA + "." + k, v)));
     }
     return filter.build();
   }
@@ -395,49 +293,7 @@ public class QdrantPassageRepository implements PassageRepository {
     if (!collections.exists(collection)) {
       return CompletableFuture.completedFuture(List.of());
     }
-    String key = sourcesKey(collection, tenant);
-    KnownSources known = knownSources.get(key);
-    if (known == null) {
-      return listSources(collection, tenant);
-    }
-    if (System.nanoTime() - known.listedAt() > SOURCES_FRESH.toNanos()
-        && known.refreshing().compareAndSet(false, true)) {
-      // Outside the query's gRPC context: the renewal outlives the query, and must not be
-      // cancelled when the query ends or its caller goes away.
-      io.grpc.Context.current()
-          .fork()
-          .run(
-              () ->
-                  listSources(collection, tenant)
-                      .whenComplete((list, e) -> known.refreshing().set(false)));
-    }
-    return CompletableFuture.completedFuture(known.sources());
-  }
-
-  private CompletableFuture<List<String>> listSources(String collection, String tenant) {
-    return collections
-        .completable(client.facetAsync(facetRequest(collection, tenantOnly(tenant)), timeout))
-        .thenApply(
-            hits -> {
-              List<String> sources =
-                  hits.stream().map(h -> h.getValue().getStringValue()).sorted().toList();
-              knownSources.put(
-                  sourcesKey(collection, tenant),
-                  new KnownSources(sources, System.nanoTime(), new AtomicBoolean()));
-              return sources;
-            })
-        .exceptionally(
-            e -> {
-              if (QdrantCollections.notFound(e)) {
-                // The collection was deleted by someone else: no sources.
-                return List.of();
-              }
-              throw e instanceof CompletionException c ? c : new CompletionException(e);
-            });
-  }
-
-  private static String sourcesKey(String collection, String tenant) {
-    return collection + '\n' + tenant;
+    return sources.of(collection, tenant);
   }
 
   @Override
@@ -447,7 +303,7 @@ public class QdrantPassageRepository implements PassageRepository {
       return List.of();
     }
     Map<String, Long> passages = new java.util.TreeMap<>();
-    for (FacetHit h : facet(collection, tenantOnly(tenant))) {
+    for (FacetHit h : facet(collection, TenantSources.tenantOnly(tenant))) {
       passages.put(h.getValue().getStringValue(), h.getCount());
     }
     // Every document has exactly one chunk 0: counting those counts documents.
@@ -468,22 +324,7 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   private List<FacetHit> facet(String collection, Filter filter) {
-    return await(client.facetAsync(facetRequest(collection, filter), timeout));
-  }
-
-  /** Points per source among those the filter passes. */
-  private static FacetCounts facetRequest(String collection, Filter filter) {
-    return FacetCounts.newBuilder()
-        .setCollectionName(collection)
-        .setKey(SOURCE)
-        .setFilter(filter)
-        .setLimit(10_000)
-        .setExact(true)
-        .build();
-  }
-
-  private static Filter tenantOnly(String tenant) {
-    return Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).build();
+    return await(client.facetAsync(TenantSources.facetRequest(collection, filter), timeout));
   }
 
   /** Number of points of a document, all versions (for tests and status). */
@@ -502,43 +343,6 @@ public class QdrantPassageRepository implements PassageRepository {
                 .build(),
             true,
             timeout));
-  }
-
-  private static Passage toPassage(ScoredPoint p) {
-    return toPassage(p.getId(), p.getPayloadMap());
-  }
-
-  private static Passage toPassage(
-      io.qdrant.client.grpc.Common.PointId id, Map<String, Value> payload) {
-    Map<String, String> metadata = new LinkedHashMap<>();
-    Value meta = payload.get(METADATA);
-    if (meta != null && meta.hasStructValue()) {
-      meta.getStructValue().getFieldsMap().forEach((k, v) -> metadata.put(k, v.getStringValue()));
-    }
-    return new Passage(
-        id.getUuid(),
-        str(payload, TENANT),
-        str(payload, SOURCE),
-        str(payload, DOCUMENT_ID),
-        str(payload, VERSION),
-        payload.containsKey(CHUNK_INDEX) ? (int) payload.get(CHUNK_INDEX).getIntegerValue() : 0,
-        str(payload, TITLE),
-        str(payload, SECTION),
-        str(payload, TEXT),
-        metadata,
-        Scores.NONE,
-        num(payload, PAGE_START),
-        num(payload, PAGE_END));
-  }
-
-  private static int num(Map<String, Value> payload, String key) {
-    Value v = payload.get(key);
-    return v == null ? 0 : (int) v.getIntegerValue();
-  }
-
-  private static String str(Map<String, Value> payload, String key) {
-    Value v = payload.get(key);
-    return v == null ? "" : v.getStringValue();
   }
 
   private <T> T await(ListenableFuture<T> future) {
