@@ -19,9 +19,6 @@ import java.util.Locale;
  */
 public final class Chunker {
 
-  /** Longest line read as a heading; a longer one is text (a section path repeats in chunks). */
-  static final int MAX_HEADING_CHARS = 300;
-
   /**
    * Characters that count as at least one token: a chunk holds at most this many characters per
    * token of its budget (prose has four to six).
@@ -79,17 +76,17 @@ public final class Chunker {
             maxChunks == Integer.MAX_VALUE ? Long.MAX_VALUE : (maxChunks + 1L) * maxTokens + 1);
     boolean markdown = "text/markdown".equals(contentType);
     int[] pages = pageBreaks(text);
-    List<Paragraph> paragraphs = paragraphs(text, markdown, title);
+    List<Paragraphs.Paragraph> paragraphs = Paragraphs.of(text, markdown, title);
     List<TextChunk> chunks = new ArrayList<>();
     List<Unit> current = new ArrayList<>();
     int currentTokens = 0;
     String currentSection = null;
-    for (Paragraph paragraph : paragraphs) {
-      if (!paragraph.section.equals(currentSection)) {
+    for (Paragraphs.Paragraph paragraph : paragraphs) {
+      if (!paragraph.section().equals(currentSection)) {
         flush(chunks, current, text, title, currentSection, pages);
         current = new ArrayList<>();
         currentTokens = 0;
-        currentSection = paragraph.section;
+        currentSection = paragraph.section();
       }
       if (budget.spent()) {
         break;
@@ -186,10 +183,10 @@ public final class Chunker {
   }
 
   /** Sentences of a paragraph (or word windows of an over-long sentence). */
-  private List<Unit> units(String text, Paragraph p, Budget budget) {
+  private List<Unit> units(String text, Paragraphs.Paragraph p, Budget budget) {
     List<Unit> units = new ArrayList<>();
     // Line breaks inside a paragraph are wrapping, not sentence ends; same length keeps offsets.
-    String body = text.substring(p.start, p.end).replace('\n', ' ');
+    String body = text.substring(p.start(), p.end()).replace('\n', ' ');
     BreakIterator sentences = BreakIterator.getSentenceInstance(Locale.ROOT);
     sentences.setText(body);
     int from = sentences.first();
@@ -210,10 +207,10 @@ public final class Chunker {
       String sentence = body.substring(s, e);
       int count = cost(sentence);
       if (count <= maxTokens) {
-        units.add(new Unit(p.start + s, p.start + e, count));
+        units.add(new Unit(p.start() + s, p.start() + e, count));
         budget.spend(count);
       } else {
-        splitLongSentence(body, s, e, p.start, units, budget);
+        splitLongSentence(body, s, e, p.start(), units, budget);
       }
     }
     return units;
@@ -283,124 +280,6 @@ public final class Chunker {
     return Math.max(tokens.count(text), text.length() / CHARS_PER_TOKEN);
   }
 
-  /** Paragraphs with the section they belong to; Markdown headings set the section path. */
-  private static List<Paragraph> paragraphs(String text, boolean markdown, String title) {
-    List<Paragraph> result = new ArrayList<>();
-    String[] headings = new String[6];
-    String section = "";
-    int paragraphStart = -1;
-    int paragraphEnd = -1;
-    boolean inFence = false;
-    int offset = 0;
-    for (String line : text.split("\n", -1)) {
-      int lineStart = offset;
-      int lineEnd = offset + line.length();
-      offset = lineEnd + 1;
-      if (markdown && isFence(line)) {
-        inFence = !inFence;
-      }
-      Heading heading = markdown && !inFence ? Heading.of(line) : null;
-      if (heading != null) {
-        if (paragraphStart >= 0) {
-          result.add(new Paragraph(section, paragraphStart, paragraphEnd));
-          paragraphStart = -1;
-        }
-        int level = heading.level();
-        headings[level - 1] = heading.text();
-        for (int i = level; i < headings.length; i++) {
-          headings[i] = null;
-        }
-        section = sectionPath(headings, title);
-        continue;
-      }
-      if (line.isBlank() && !inFence) {
-        if (paragraphStart >= 0) {
-          result.add(new Paragraph(section, paragraphStart, paragraphEnd));
-          paragraphStart = -1;
-        }
-        continue;
-      }
-      if (paragraphStart < 0) {
-        paragraphStart = lineStart;
-      }
-      paragraphEnd = lineEnd;
-    }
-    if (paragraphStart >= 0) {
-      result.add(new Paragraph(section, paragraphStart, paragraphEnd));
-    }
-    return result;
-  }
-
-  private static String sectionPath(String[] headings, String title) {
-    List<String> parts = new ArrayList<>();
-    for (String h : headings) {
-      if (h != null && !(parts.isEmpty() && h.equalsIgnoreCase(title))) {
-        parts.add(h);
-      }
-    }
-    return String.join(" > ", parts);
-  }
-
-  /** A fence line of a Markdown code block: optional blanks, then ``` or ~~~. */
-  private static boolean isFence(String line) {
-    int i = 0;
-    while (i < line.length() && isRegexSpace(line.charAt(i))) {
-      i++;
-    }
-    return line.startsWith("```", i) || line.startsWith("~~~", i);
-  }
-
-  /** The blanks a Markdown heading line may hold (what {@code \\s} means in Java patterns). */
-  static boolean isRegexSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
-  }
-
-  /**
-   * An ATX heading: 1 to 6 '#', blanks, the text, optionally closing '#'s. Read by scanning the
-   * line once from each end (a pattern with a lazy body and optional closing marks backtracks in
-   * quadratic time over a run of '#' or blanks).
-   */
-  record Heading(int level, String text) {
-
-    /** The heading a line is, or null. */
-    static Heading of(String line) {
-      if (line.length() > MAX_HEADING_CHARS) {
-        return null;
-      }
-      int level = 0;
-      while (level < line.length() && line.charAt(level) == '#') {
-        level++;
-      }
-      if (level < 1 || level > 6 || level == line.length() || !isRegexSpace(line.charAt(level))) {
-        return null;
-      }
-      int start = level;
-      while (start < line.length() && isRegexSpace(line.charAt(start))) {
-        start++;
-      }
-      // Trailing blanks, closing '#'s, blanks before them; the text keeps at least one character.
-      int end = line.length();
-      while (end > start && isRegexSpace(line.charAt(end - 1))) {
-        end--;
-      }
-      while (end > start && line.charAt(end - 1) == '#') {
-        end--;
-      }
-      while (end > start && isRegexSpace(line.charAt(end - 1))) {
-        end--;
-      }
-      if (end == start) {
-        // Only closing marks after the blanks: the first of them is the text, as before.
-        if (start == line.length()) {
-          return null;
-        }
-        end = start + 1;
-      }
-      String text = line.substring(start, end).strip();
-      return text.isEmpty() ? null : new Heading(level, text);
-    }
-  }
-
   /** Tokens that may still be read before the chunk limit is known to be broken. */
   private static final class Budget {
     private long left;
@@ -417,8 +296,6 @@ public final class Chunker {
       return left <= 0;
     }
   }
-
-  private record Paragraph(String section, int start, int end) {}
 
   private record Unit(int start, int end, int tokens) {}
 }
