@@ -30,7 +30,7 @@ public class KeyRegistry {
       LOG.infof("API keys required; %d keys known", keys.size());
     } else {
       LOG.warnf(
-          "Authentication is OFF: every call acts for tenant '%s' (ingest, query, admin)",
+          "Authentication is OFF: every call acts for tenant '%s' (ingest, query, admin, operator)",
           config.defaultTenant());
     }
   }
