@@ -1,16 +1,11 @@
 package dev.rag.embed;
 
-/** An embed request breaks a limit; {@link #field()} names the field in error. */
-public class InvalidEmbedRequestException extends RuntimeException {
+import dev.rag.common.errors.InvalidArgumentException;
 
-  private final String field;
+/** An embed request breaks a limit; {@link #field()} names the field in error. */
+public class InvalidEmbedRequestException extends InvalidArgumentException {
 
   public InvalidEmbedRequestException(String field, String message) {
-    super(message);
-    this.field = field;
-  }
-
-  public String field() {
-    return field;
+    super(field, message);
   }
 }

@@ -213,6 +213,22 @@ class EmbedPipelineTest {
             e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(e.getStatus().getDescription()).startsWith("texts:");
+              // The field in error, in the details every service attaches.
+              com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
+              assertThat(details).isNotNull();
+              assertThat(details.getDetailsList())
+                  .anySatisfy(
+                      d -> {
+                        try {
+                          assertThat(
+                                  d.unpack(com.google.rpc.BadRequest.class)
+                                      .getFieldViolations(0)
+                                      .getField())
+                              .isEqualTo("texts");
+                        } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                          throw new AssertionError(x);
+                        }
+                      });
             });
     assertThatThrownBy(
             () ->

@@ -1,16 +1,11 @@
 package dev.rag.generate;
 
-/** A chat request breaks the contract; {@link #field()} names the field in error. */
-public class InvalidChatRequestException extends RuntimeException {
+import dev.rag.common.errors.InvalidArgumentException;
 
-  private final String field;
+/** A chat request breaks the contract; {@link #field()} names the field in error. */
+public class InvalidChatRequestException extends InvalidArgumentException {
 
   public InvalidChatRequestException(String field, String message) {
-    super(message);
-    this.field = field;
-  }
-
-  public String field() {
-    return field;
+    super(field, message);
   }
 }

@@ -1,17 +1,11 @@
 package dev.rag.ingest;
 
-/** A submitted document breaks a rule; {@link #field()} names the field in error. */
-public class InvalidDocumentException extends RuntimeException {
+import dev.rag.common.errors.InvalidArgumentException;
 
-  private final String field;
+/** A submitted document breaks a rule; {@link #field()} names the field in error. */
+public class InvalidDocumentException extends InvalidArgumentException {
 
   public InvalidDocumentException(String field, String message) {
-    super(message);
-    this.field = field;
-  }
-
-  /** The field in error, as named in the HTTP and gRPC contracts (e.g. {@code text}). */
-  public String field() {
-    return field;
+    super(field, message);
   }
 }

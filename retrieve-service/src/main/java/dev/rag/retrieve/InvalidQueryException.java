@@ -1,16 +1,11 @@
 package dev.rag.retrieve;
 
-/** A query breaks the contract; {@link #field()} names the field in error. */
-public class InvalidQueryException extends RuntimeException {
+import dev.rag.common.errors.InvalidArgumentException;
 
-  private final String field;
+/** A query breaks the contract; {@link #field()} names the field in error. */
+public class InvalidQueryException extends InvalidArgumentException {
 
   public InvalidQueryException(String field, String message) {
-    super(message);
-    this.field = field;
-  }
-
-  public String field() {
-    return field;
+    super(field, message);
   }
 }

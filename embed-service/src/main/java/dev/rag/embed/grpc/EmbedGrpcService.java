@@ -2,16 +2,15 @@ package dev.rag.embed.grpc;
 
 import dev.rag.auth.CallDeadlines;
 import dev.rag.auth.Callers;
+import dev.rag.auth.GrpcErrors;
 import dev.rag.auth.Roles;
 import dev.rag.embed.EmbeddingService;
-import dev.rag.embed.InvalidEmbedRequestException;
 import dev.rag.embedding.TextKind;
 import dev.rag.proto.v1.Embed;
 import dev.rag.proto.v1.EmbedRequest;
 import dev.rag.proto.v1.EmbedResponse;
 import dev.rag.proto.v1.InputKind;
 import dev.rag.proto.v1.Vector;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -74,18 +73,9 @@ public class EmbedGrpcService implements Embed {
         response.addVectors(b);
       }
       return Uni.createFrom().item(response.build());
-    } catch (StatusRuntimeException e) {
-      return Uni.createFrom().failure(e);
-    } catch (InvalidEmbedRequestException e) {
-      return Uni.createFrom()
-          .failure(
-              Status.INVALID_ARGUMENT
-                  .withDescription(e.field() + ": " + e.getMessage())
-                  .asRuntimeException());
     } catch (RuntimeException e) {
-      LOG.error("Embed failed", e);
-      return Uni.createFrom()
-          .failure(Status.INTERNAL.withDescription("internal error").asRuntimeException());
+      // Field details on INVALID_ARGUMENT, INTERNAL (logged) for anything unexpected.
+      return Uni.createFrom().failure(GrpcErrors.toStatus(e, "Embed"));
     }
   }
 }

@@ -1,17 +1,13 @@
 package dev.rag.generate.grpc;
 
-import com.google.protobuf.Any;
-import com.google.rpc.BadRequest;
-import com.google.rpc.Code;
 import dev.rag.auth.Callers;
+import dev.rag.auth.GrpcErrors;
 import dev.rag.auth.Roles;
 import dev.rag.generate.Answer;
 import dev.rag.generate.ChatMessage;
 import dev.rag.generate.ChatRequest;
 import dev.rag.generate.ChatService;
-import dev.rag.generate.InvalidChatRequestException;
 import dev.rag.generate.Reply;
-import dev.rag.generate.RetrievalUnavailableException;
 import dev.rag.generate.SourceRef;
 import dev.rag.proto.v1.Generate;
 import dev.rag.proto.v1.GenerateRequest;
@@ -19,7 +15,6 @@ import dev.rag.proto.v1.GenerateResponse;
 import dev.rag.proto.v1.Source;
 import dev.rag.proto.v1.SourceList;
 import io.grpc.Status;
-import io.grpc.protobuf.StatusProto;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -51,31 +46,10 @@ public class GenerateGrpcService implements Generate {
               .map(m -> new ChatMessage(m.getRole(), m.getContent()))
               .toList();
       reply = chat.reply(new ChatRequest(messages, request.getTopK(), request.getSourcesList(), 0));
-    } catch (io.grpc.StatusRuntimeException e) {
-      return Multi.createFrom().failure(e);
-    } catch (InvalidChatRequestException e) {
-      return Multi.createFrom()
-          .failure(
-              StatusProto.toStatusRuntimeException(
-                  com.google.rpc.Status.newBuilder()
-                      .setCode(Code.INVALID_ARGUMENT_VALUE)
-                      .setMessage(e.field() + ": " + e.getMessage())
-                      .addDetails(
-                          Any.pack(
-                              BadRequest.newBuilder()
-                                  .addFieldViolations(
-                                      BadRequest.FieldViolation.newBuilder()
-                                          .setField(e.field())
-                                          .setDescription(e.getMessage()))
-                                  .build()))
-                      .build()));
-    } catch (RetrievalUnavailableException e) {
-      return Multi.createFrom()
-          .failure(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     } catch (RuntimeException e) {
-      LOG.error("Generate failed", e);
-      return Multi.createFrom()
-          .failure(Status.INTERNAL.withDescription("internal error").asRuntimeException());
+      // INVALID_ARGUMENT with field details, UNAVAILABLE when retrieval cannot answer, INTERNAL
+      // (logged) for anything unexpected.
+      return Multi.createFrom().failure(GrpcErrors.toStatus(e, "Generate"));
     }
     // Text pieces as the answerer writes them, then the sources, then why it ended.
     Multi<GenerateResponse> text =

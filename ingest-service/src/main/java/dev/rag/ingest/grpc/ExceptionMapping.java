@@ -1,14 +1,13 @@
 package dev.rag.ingest.grpc;
 
-import com.google.protobuf.Any;
-import com.google.rpc.BadRequest;
-import com.google.rpc.Code;
+import dev.rag.auth.GrpcErrors;
 import dev.rag.ingest.InvalidDocumentException;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import io.grpc.Status;
 import org.jboss.logging.Logger;
 
-/** Domain exceptions to gRPC statuses. */
+/**
+ * Ingest's failures to gRPC statuses: its own cases, then the shared mapping ({@link GrpcErrors}).
+ */
 final class ExceptionMapping {
 
   private static final Logger LOG = Logger.getLogger(ExceptionMapping.class);
@@ -16,38 +15,18 @@ final class ExceptionMapping {
   private ExceptionMapping() {}
 
   static Throwable toStatus(Throwable failure) {
-    if (failure instanceof StatusRuntimeException) {
-      return failure;
-    }
     if (failure instanceof InvalidDocumentException invalid) {
+      // The document's fields are named within the request, under "document".
       String field =
           invalid.field().equals("document") ? "document" : "document." + invalid.field();
-      BadRequest details =
-          BadRequest.newBuilder()
-              .addFieldViolations(
-                  BadRequest.FieldViolation.newBuilder()
-                      .setField(field)
-                      .setDescription(invalid.getMessage()))
-              .build();
-      return StatusProto.toStatusRuntimeException(
-          com.google.rpc.Status.newBuilder()
-              .setCode(Code.INVALID_ARGUMENT_VALUE)
-              .setMessage(field + ": " + invalid.getMessage())
-              .addDetails(Any.pack(details))
-              .build());
-    }
-    if (failure instanceof dev.rag.ingest.QuotaExceededException quota) {
-      return io.grpc.Status.RESOURCE_EXHAUSTED
-          .withDescription(quota.getMessage())
-          .asRuntimeException();
+      return GrpcErrors.invalidArgument(field, invalid.getMessage());
     }
     if (failure instanceof org.apache.kafka.common.KafkaException) {
       LOG.warn("Event log unavailable", failure);
-      return io.grpc.Status.UNAVAILABLE
+      return Status.UNAVAILABLE
           .withDescription("the document could not be stored on the event log; retry later")
           .asRuntimeException();
     }
-    LOG.error("Ingest failed", failure);
-    return io.grpc.Status.INTERNAL.withDescription("internal error").asRuntimeException();
+    return GrpcErrors.toStatus(failure, "Ingest");
   }
 }
