@@ -615,8 +615,23 @@ class EndToEndIT {
     assertThat(
             JsonHttp.send(ALICE, "GET", documents + "/bob-secret?source=notes", null).statusCode())
         .isEqualTo(404);
-    JsonHttp.send(ALICE, "DELETE", documents + "/bob-secret?source=notes", null);
-    Thread.sleep(3000);
+    assertThat(
+            JsonHttp.send(ALICE, "DELETE", documents + "/bob-secret?source=notes", null)
+                .statusCode())
+        .isEqualTo(202);
+    // Alice's deletion (of her own tenant's bob-secret, which she never had) has gone through the
+    // whole pipeline once its status says deleted: only then is Bob's document looked at again.
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                JSON.readTree(
+                        JsonHttp.send(ALICE, "GET", documents + "/bob-secret?source=notes", null)
+                            .body())
+                    .path("state")
+                    .asText()
+                    .equals("deleted"));
     assertThat(
             JSON.readTree(
                     JsonHttp.send(BOB, "GET", documents + "/bob-secret?source=notes", null).body())

@@ -55,10 +55,12 @@ class ApiKeyAuthTest {
       return Map.of(
           "rag.auth.enabled",
           "true",
+          // Eight at once, then one a minute: of twenty requests in a row a dozen are refused
+          // unless sending them takes minutes (no key here needs more than eight).
           "rag.auth.rate-limit.burst",
           "8",
           "rag.auth.rate-limit.requests-per-minute",
-          "60",
+          "1",
           "rag.auth.concurrency.max-in-flight",
           Integer.toString(MAX_IN_FLIGHT),
           "rag.auth.keys",

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 /**
@@ -22,9 +23,13 @@ import java.util.concurrent.Executors;
  * loader the test and the application live in.
  *
  * <p>Modes: {@code stream} sends the pieces then stops; {@code fail} answers 500; {@code stall}
- * sends the pieces then goes silent for {@code stallMillis}; {@code fenced-reader} sends the pieces
- * unless an instruction appears outside the prompt's source fences, which it then obeys. A request
- * whose system message asks for a stand-alone query gets the {@code rewrite} text instead.
+ * sends the pieces then goes silent until the test releases it ({@code POST /control/release}, the
+ * next {@code POST /control}, or closing the server), however long that takes; {@code cut} sends
+ * the pieces then closes the stream without saying the answer is finished (no {@code
+ * finish_reason}, no {@code [DONE]}), as a server that dies midway does; {@code fenced-reader}
+ * sends the pieces unless an instruction appears outside the prompt's source fences, which it then
+ * obeys. A request whose system message asks for a stand-alone query gets the {@code rewrite} text
+ * instead.
  */
 final class FakeOpenAiServer implements AutoCloseable {
 
@@ -34,6 +39,8 @@ final class FakeOpenAiServer implements AutoCloseable {
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
   private volatile JsonNode control =
       JSON.valueToTree(Map.of("mode", "stream", "pieces", List.of("Nothing", " to", " say.")));
+  // Stalled answers wait on it; replaced (and the old one opened) by each release.
+  private volatile CountDownLatch stalls = new CountDownLatch(1);
 
   private FakeOpenAiServer(HttpServer server) {
     this.server = server;
@@ -44,6 +51,7 @@ final class FakeOpenAiServer implements AutoCloseable {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
       FakeOpenAiServer fake = new FakeOpenAiServer(server);
       server.createContext("/v1/chat/completions", fake::complete);
+      server.createContext("/control/release", fake::release);
       server.createContext("/control", fake::control);
       server.setExecutor(
           Executors.newCachedThreadPool(
@@ -68,6 +76,7 @@ final class FakeOpenAiServer implements AutoCloseable {
       if ("POST".equals(exchange.getRequestMethod())) {
         control = JSON.readTree(exchange.getRequestBody());
         requests.clear();
+        releaseStalls();
         exchange.sendResponseHeaders(204, -1);
         return;
       }
@@ -78,7 +87,21 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
   }
 
+  private void release(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      releaseStalls();
+      exchange.sendResponseHeaders(204, -1);
+    }
+  }
+
+  private void releaseStalls() {
+    CountDownLatch stalled = stalls;
+    stalls = new CountDownLatch(1);
+    stalled.countDown();
+  }
+
   private void complete(HttpExchange exchange) throws IOException {
+    CountDownLatch stall = stalls;
     try (exchange) {
       JsonNode request = JSON.readTree(exchange.getRequestBody());
       requests.add(request);
@@ -111,7 +134,10 @@ final class FakeOpenAiServer implements AutoCloseable {
         event(out, chunk(Map.of("content", piece), null));
       }
       if ("stall".equals(mode)) {
-        sleep(c.path("stallMillis").asLong(3000));
+        await(stall);
+        return;
+      }
+      if ("cut".equals(mode)) {
         return;
       }
       event(out, chunk(Map.of(), "stop"));
@@ -163,9 +189,9 @@ final class FakeOpenAiServer implements AutoCloseable {
     out.flush();
   }
 
-  private static void sleep(long millis) {
+  private static void await(CountDownLatch latch) {
     try {
-      Thread.sleep(millis);
+      latch.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -173,6 +199,7 @@ final class FakeOpenAiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    releaseStalls();
     server.stop(0);
   }
 }

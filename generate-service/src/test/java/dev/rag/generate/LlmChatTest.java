@@ -2,6 +2,7 @@ package dev.rag.generate;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -55,6 +56,17 @@ class LlmChatTest {
         HTTP.send(
             HttpRequest.newBuilder(URI.create(control()))
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(settings)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(204);
+  }
+
+  /** Ends every stalled answer of the model. */
+  private static void release() throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(control() + "/release"))
+                .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(204);
@@ -227,17 +239,43 @@ class LlmChatTest {
   @Test
   @Order(5)
   void aModelThatGoesSilentMidwayEndsTheAnswerWithANote() throws Exception {
-    model(Map.of("mode", "stall", "stallMillis", 3000, "pieces", List.of("Partitions are")));
+    // The model stays silent until released, however long the idle timeout takes to fire.
+    model(Map.of("mode", "stall", "pieces", List.of("Partitions are")));
+    try {
+      chat(ask("How are Kafka partitions replicated?", false))
+          .statusCode(200)
+          .body("model", equalTo("fake-llm"))
+          .body(
+              "choices[0].message.content",
+              equalTo("Partitions are\n\n(The language model stopped answering before the end.)"))
+          .body("choices[0].finish_reason", equalTo("stop"));
+    } finally {
+      release();
+    }
+    assertThat(modelRequests()).as("a stalled answer is not retried").hasSize(1);
+  }
+
+  @Test
+  @Order(6)
+  void aStreamThatEndsBeforeTheModelSaysItIsDoneEndsTheAnswerWithANote() throws Exception {
+    // A server that dies midway closes the stream with neither finish_reason nor [DONE].
+    model(Map.of("mode", "cut", "pieces", List.of("Partitions are", " replicated")));
+    chat(ask("How are Kafka partitions replicated?", true))
+        .statusCode(200)
+        .body(containsString("\"content\":\"Partitions are\""))
+        .body(containsString("(The language model stopped answering before the end.)"));
     chat(ask("How are Kafka partitions replicated?", false))
         .statusCode(200)
         .body("model", equalTo("fake-llm"))
         .body(
             "choices[0].message.content",
-            equalTo("Partitions are\n\n(The language model stopped answering before the end.)"));
+            equalTo(
+                "Partitions are replicated\n\n(The language model stopped answering before the"
+                    + " end.)"));
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aFailingModelIsRetriedThenTheExtractiveAnswerStandsInAndTheBreakerOpens() throws Exception {
     model(Map.of("mode", "fail"));
     chat(ask("How are Kafka partitions replicated?", false))

@@ -28,9 +28,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -276,6 +281,7 @@ class UploadLimitsTest {
   void aSecondUploadOfTheSameKeyWhileTheFirstIsUnderWayIsAskedToRetry() throws Exception {
     // The first upload announces a body and sends only part of it: it holds the key's permit
     // until the rest arrives.
+    Set<Path> spooledBefore = spooledUploads();
     try (Socket slow = new Socket(files.getHost(), files.getPort())) {
       OutputStream out = slow.getOutputStream();
       out.write(
@@ -283,20 +289,21 @@ class UploadLimitsTest {
                   + "Content-Type: text/plain\r\nContent-Length: 20\r\n\r\nhalf of it")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      // Once the first is being stored, the same key is refused with a reason and Retry-After.
+      // It holds the permit once it is being stored (its temporary file exists): only then is the
+      // second one sent, which must not take the permit first.
       await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  given()
-                      .contentType("text/plain")
-                      .queryParam("name", "second.txt")
-                      .body("The second file.")
-                      .post("/v1/files")
-                      .then()
-                      .statusCode(429)
-                      .header("Retry-After", "1")
-                      .body("detail", containsString("max-concurrent-per-key")));
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> spooledUploads().stream().anyMatch(f -> !spooledBefore.contains(f)));
+      // The same key is refused, with a reason and Retry-After.
+      given()
+          .contentType("text/plain")
+          .queryParam("name", "second.txt")
+          .body("The second file.")
+          .post("/v1/files")
+          .then()
+          .statusCode(429)
+          .header("Retry-After", "1")
+          .body("detail", containsString("max-concurrent-per-key"));
       out.write(" and rest.".getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String answer = readAnswer(slow.getInputStream());
@@ -310,6 +317,15 @@ class UploadLimitsTest {
         .post("/v1/files")
         .then()
         .statusCode(202);
+  }
+
+  /** The uploads being stored now: FileResource spools each body to a temporary file. */
+  private static Set<Path> spooledUploads() throws IOException {
+    try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return entries
+          .filter(f -> f.getFileName().toString().startsWith("rag-upload-"))
+          .collect(Collectors.toSet());
+    }
   }
 
   private static String readAnswer(InputStream in) throws IOException {

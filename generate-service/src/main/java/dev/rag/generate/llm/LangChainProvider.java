@@ -26,10 +26,17 @@ public final class LangChainProvider implements LlmProvider {
 
   private final StreamingChatModel model;
   private final String modelName;
+  private final boolean finishReasonRequired;
 
-  LangChainProvider(StreamingChatModel model, String modelName) {
+  /**
+   * @param finishReasonRequired whether an answer that ends without saying why was cut off:
+   *     OpenAI's protocol always sends a {@code finish_reason}, and LangChain4j reports a stream
+   *     the server closed before it as complete
+   */
+  LangChainProvider(StreamingChatModel model, String modelName, boolean finishReasonRequired) {
     this.model = model;
     this.modelName = modelName;
+    this.finishReasonRequired = finishReasonRequired;
   }
 
   /**
@@ -49,7 +56,8 @@ public final class LangChainProvider implements LlmProvider {
             .modelName(modelName)
             .timeout(timeout)
             .build(),
-        modelName);
+        modelName,
+        true);
   }
 
   /** Ollama's native API, e.g. {@code http://127.0.0.1:11434}. */
@@ -60,7 +68,8 @@ public final class LangChainProvider implements LlmProvider {
             .modelName(modelName)
             .timeout(timeout)
             .build(),
-        modelName);
+        modelName,
+        false);
   }
 
   @Override
@@ -97,6 +106,14 @@ public final class LangChainProvider implements LlmProvider {
 
           @Override
           public void onCompleteResponse(ChatResponse response) {
+            if (response.finishReason() == null && finishReasonRequired) {
+              // The connection closed midway (a server that died or dropped it): not an answer.
+              listener.onError(
+                  new LlmUnavailableException(
+                      "the language model's stream ended before the model said it had finished",
+                      null));
+              return;
+            }
             TokenUsage usage = response.tokenUsage();
             listener.onComplete(
                 response.finishReason() == FinishReason.LENGTH ? "length" : "stop",

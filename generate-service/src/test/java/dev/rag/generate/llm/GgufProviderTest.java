@@ -64,7 +64,7 @@ class GgufProviderTest {
 
     TokenStream after = new TokenStream();
     provider.stream(PROMPT, new LlmParams(5, 0.8, List.of()), after);
-    assertThatThrownBy(() -> after.awaitStart(Duration.ofSeconds(5)))
+    assertThatThrownBy(() -> after.awaitStart(Duration.ofSeconds(30)))
         .isInstanceOf(LlmUnavailableException.class)
         .hasMessageContaining("shut down");
     provider.close(); // a second close is harmless
