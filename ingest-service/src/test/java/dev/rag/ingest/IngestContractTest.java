@@ -332,6 +332,31 @@ class IngestContractTest {
         equalTo("nothing to index: the document has no text besides its title"));
   }
 
+  @Test
+  void aProtobufDocumentFromAnOutsideProducerIsHeldToTheSameLimits() {
+    String source = "proto-" + UUID.randomUUID();
+    dev.rag.proto.v1.Document.Builder document =
+        dev.rag.proto.v1.Document.newBuilder()
+            .setId("many-keys")
+            .setSource(source)
+            .setText("A short text with far too much metadata.");
+    for (int i = 0; i < 1000; i++) {
+      document.putMetadata("k" + i, "v");
+    }
+    TopicWriter.send(
+        bootstrap(),
+        Topics.DOCUMENTS,
+        "default/" + source + "/many-keys",
+        dev.rag.proto.v1.DocumentEvent.newBuilder()
+            .setTenant("default")
+            .setDocument(document)
+            .setVersion("0123456789abcdef01234567")
+            .build()
+            .toByteArray(),
+        Map.of(Topics.CONTENT_TYPE_HEADER, Topics.PROTOBUF));
+    awaitFailed(source, "many-keys", org.hamcrest.Matchers.startsWith("metadata:"));
+  }
+
   /** Waits until the document's status is failed, with a reason the matcher accepts. */
   private static void awaitFailed(String source, String id, org.hamcrest.Matcher<String> reason) {
     await()

@@ -201,7 +201,41 @@ public class DocumentProcessor {
       if (event.getTenant().isEmpty() || event.getDocument().getId().isEmpty()) {
         throw new IllegalArgumentException("event has no tenant or document id");
       }
-      doc = EventMapper.fromEvent(event);
+      // Checked like any door's submission: a protobuf from an outside producer is held to the
+      // same limits (metadata entries, sizes) as a document sent over HTTP.
+      VersionedDocument given = EventMapper.fromEvent(event);
+      VersionedDocument checked;
+      try {
+        checked =
+            ingest
+                .validator()
+                .validate(
+                    given.tenant(),
+                    new DocumentSubmission(
+                        given.id(),
+                        given.source(),
+                        given.title(),
+                        given.text(),
+                        given.contentType(),
+                        given.metadata()),
+                    given.acceptedAtMillis());
+      } catch (InvalidDocumentException e) {
+        throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
+      }
+      // The event's own version stands when it has one (the services' events always do).
+      doc =
+          given.version().isEmpty()
+              ? checked
+              : new VersionedDocument(
+                  checked.tenant(),
+                  checked.id(),
+                  checked.source(),
+                  checked.title(),
+                  checked.text(),
+                  checked.contentType(),
+                  checked.metadata(),
+                  given.version(),
+                  checked.acceptedAtMillis());
     } else {
       throw new IllegalArgumentException(
           "content-type header '"
