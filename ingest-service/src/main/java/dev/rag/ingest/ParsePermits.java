@@ -10,24 +10,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * How many files are parsed at once: parsing costs memory and CPU in proportion to the file, so at
  * most {@code ingest.limits.parses.max-concurrent} files are parsed by this instance and {@code
- * max-concurrent-per-key} for one API key; a file over either is refused at once (the caller
- * retries), so one caller's uploads cannot hold every parser.
+ * max-concurrent-per-key} for one API key, and at most {@code max-concurrent-uploads} files are
+ * being received (stored on disk) at once; a file over any is refused at once (the caller retries),
+ * so one caller's uploads cannot hold every parser, and all of them together cannot fill the disk.
  */
 @ApplicationScoped
 public class ParsePermits {
 
   private final Semaphore instance;
   private final int perKey;
+  private final Semaphore uploads;
   private final ConcurrentHashMap<String, Integer> byKey = new ConcurrentHashMap<>();
 
   @Inject
   ParsePermits(IngestConfig config) {
-    this(config.limits().parses().maxConcurrent(), config.limits().parses().maxConcurrentPerKey());
+    this(
+        config.limits().parses().maxConcurrent(),
+        config.limits().parses().maxConcurrentPerKey(),
+        config.limits().parses().maxConcurrentUploads());
   }
 
-  ParsePermits(int maxConcurrent, int maxConcurrentPerKey) {
+  ParsePermits(int maxConcurrent, int maxConcurrentPerKey, int maxConcurrentUploads) {
     this.instance = new Semaphore(maxConcurrent);
     this.perKey = maxConcurrentPerKey;
+    this.uploads = new Semaphore(maxConcurrentUploads);
   }
 
   /** A permit to parse one file; close it when the parse is over. */
@@ -58,7 +64,17 @@ public class ParsePermits {
               + " file(s) being uploaded or parsed (ingest.limits.parses.max-concurrent-per-key);"
               + " retry when done");
     }
-    return once(() -> release(key));
+    if (!uploads.tryAcquire()) {
+      release(key);
+      throw new BusyException(
+          "this instance is receiving as many files as it may"
+              + " (ingest.limits.parses.max-concurrent-uploads); retry shortly");
+    }
+    return once(
+        () -> {
+          uploads.release();
+          release(key);
+        });
   }
 
   /**

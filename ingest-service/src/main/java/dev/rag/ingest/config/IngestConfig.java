@@ -128,9 +128,16 @@ public interface IngestConfig {
     @WithDefault("2")
     int maxConcurrent();
 
-    /** Files parsed at once for one API key. */
+    /** Files being uploaded or parsed at once for one API key. */
     @WithDefault("1")
     int maxConcurrentPerKey();
+
+    /**
+     * Files being uploaded (stored on local disk before they are parsed) at once by this instance,
+     * over all keys: bounds the temporary disk they take (this many times max-file-bytes).
+     */
+    @WithDefault("8")
+    int maxConcurrentUploads();
   }
 
   /**
