@@ -267,7 +267,8 @@ class IngestContractTest {
     // What came after the oversized record is still read.
     assertThat(chunksOf(afterKey, 1).get(0).getChunks(0).getText()).isEqualTo("Still read.");
     // The failure is visible in the document's status too.
-    awaitFailed(source, "no-text", org.hamcrest.Matchers.containsString("text is required"));
+    StatusWaits.awaitFailed(
+        source, "no-text", org.hamcrest.Matchers.containsString("text is required"));
   }
 
   @Test
@@ -326,7 +327,7 @@ class IngestContractTest {
         .post("/v1/files")
         .then()
         .statusCode(202);
-    awaitFailed(
+    StatusWaits.awaitFailed(
         source,
         "title-only.md",
         equalTo("nothing to index: the document has no text besides its title"));
@@ -354,20 +355,6 @@ class IngestContractTest {
             .build()
             .toByteArray(),
         Map.of(Topics.CONTENT_TYPE_HEADER, Topics.PROTOBUF));
-    awaitFailed(source, "many-keys", org.hamcrest.Matchers.startsWith("metadata:"));
-  }
-
-  /** Waits until the document's status is failed, with a reason the matcher accepts. */
-  private static void awaitFailed(String source, String id, org.hamcrest.Matcher<String> reason) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                given()
-                    .queryParam("source", source)
-                    .get("/v1/documents/" + id)
-                    .then()
-                    .body("state", equalTo("failed"))
-                    .body("reason", reason));
+    StatusWaits.awaitFailed(source, "many-keys", org.hamcrest.Matchers.startsWith("metadata:"));
   }
 }

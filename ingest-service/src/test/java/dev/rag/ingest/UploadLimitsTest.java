@@ -205,21 +205,7 @@ class UploadLimitsTest {
             Duration.ofSeconds(60));
     assertThat(dead).hasSize(1);
     assertThat(TopicReader.deadLetterReason(dead.get(0))).contains("max-html-elements");
-    awaitFailed(source, "page", "max-html-elements");
-  }
-
-  /** Waits until the document's status is failed, with a reason naming {@code limit}. */
-  private static void awaitFailed(String source, String id, String limit) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                given()
-                    .queryParam("source", source)
-                    .get("/v1/documents/" + id)
-                    .then()
-                    .body("state", equalTo("failed"))
-                    .body("reason", containsString(limit)));
+    StatusWaits.awaitFailed(source, "page", containsString("max-html-elements"));
   }
 
   @Test
@@ -234,7 +220,8 @@ class UploadLimitsTest {
         .post("/v1/files")
         .then()
         .statusCode(202);
-    awaitFailed(source, "dots.txt", "ingest.limits.max-chunks-per-document");
+    StatusWaits.awaitFailed(
+        source, "dots.txt", containsString("ingest.limits.max-chunks-per-document"));
   }
 
   @Test

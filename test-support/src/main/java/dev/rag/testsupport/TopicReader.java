@@ -18,6 +18,27 @@ public final class TopicReader {
 
   private TopicReader() {}
 
+  /** A consumer outside any group, named for the test reader it is. */
+  private static KafkaConsumer<String, byte[]> consumer(String bootstrapServers) {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "test-reader-" + UUID.randomUUID(),
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+            false),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  private static List<TopicPartition> partitions(
+      KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout) {
+    return consumer.partitionsFor(topic, timeout).stream()
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .toList();
+  }
+
   /**
    * Polls the topic from its start until {@code count} records matching {@code filter} were seen or
    * the timeout passes, and returns the matching records (possibly fewer than asked for).
@@ -29,24 +50,11 @@ public final class TopicReader {
       int count,
       Duration timeout) {
     List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                false),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
       long deadline = System.nanoTime() + timeout.toNanos();
       List<TopicPartition> partitions = List.of();
       while (partitions.isEmpty() && System.nanoTime() < deadline) {
-        partitions =
-            consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .toList();
+        partitions = partitions(consumer, topic, Duration.ofSeconds(5));
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -69,19 +77,8 @@ public final class TopicReader {
   public static List<ConsumerRecord<String, byte[]>> readToEnd(
       String bootstrapServers, String topic, Predicate<ConsumerRecord<String, byte[]>> filter) {
     List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                false),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
+    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
+      List<TopicPartition> partitions = partitions(consumer, topic, Duration.ofSeconds(10));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -136,19 +133,8 @@ public final class TopicReader {
 
   /** Sum of the end offsets of every partition of the topic: how many records were ever written. */
   public static long endOffsetSum(String bootstrapServers, String topic) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                false),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
+    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
+      List<TopicPartition> partitions = partitions(consumer, topic, Duration.ofSeconds(10));
       return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
   }

@@ -177,6 +177,43 @@ public class DocumentProcessor {
         : new IllegalArgumentException(reason, cause);
   }
 
+  /**
+   * A protobuf document from an outside producer, validated like a door's submission; the event's
+   * own version stands when it has one.
+   */
+  private VersionedDocument checked(VersionedDocument given) {
+    VersionedDocument checked;
+    try {
+      checked =
+          ingest
+              .validator()
+              .validate(
+                  given.tenant(),
+                  new DocumentSubmission(
+                      given.id(),
+                      given.source(),
+                      given.title(),
+                      given.text(),
+                      given.contentType(),
+                      given.metadata()),
+                  given.acceptedAtMillis());
+    } catch (InvalidDocumentException e) {
+      throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
+    }
+    return given.version().isEmpty()
+        ? checked
+        : new VersionedDocument(
+            checked.tenant(),
+            checked.id(),
+            checked.source(),
+            checked.title(),
+            checked.text(),
+            checked.contentType(),
+            checked.metadata(),
+            given.version(),
+            checked.acceptedAtMillis());
+  }
+
   /** Whether this version came through a door of the service, which checked its quotas. */
   private boolean acceptedByThisService(VersionedDocument doc) {
     return statuses.get(doc.key()).map(s -> s.getVersion().equals(doc.version())).orElse(false);
@@ -201,41 +238,10 @@ public class DocumentProcessor {
       if (event.getTenant().isEmpty() || event.getDocument().getId().isEmpty()) {
         throw new IllegalArgumentException("event has no tenant or document id");
       }
-      // Checked like any door's submission: a protobuf from an outside producer is held to the
-      // same limits (metadata entries, sizes) as a document sent over HTTP.
       VersionedDocument given = EventMapper.fromEvent(event);
-      VersionedDocument checked;
-      try {
-        checked =
-            ingest
-                .validator()
-                .validate(
-                    given.tenant(),
-                    new DocumentSubmission(
-                        given.id(),
-                        given.source(),
-                        given.title(),
-                        given.text(),
-                        given.contentType(),
-                        given.metadata()),
-                    given.acceptedAtMillis());
-      } catch (InvalidDocumentException e) {
-        throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
-      }
-      // The event's own version stands when it has one (the services' events always do).
-      doc =
-          given.version().isEmpty()
-              ? checked
-              : new VersionedDocument(
-                  checked.tenant(),
-                  checked.id(),
-                  checked.source(),
-                  checked.title(),
-                  checked.text(),
-                  checked.contentType(),
-                  checked.metadata(),
-                  given.version(),
-                  checked.acceptedAtMillis());
+      // A version this service accepted was checked at its door; one from an outside producer is
+      // held to the same limits (metadata entries, sizes) here.
+      doc = acceptedByThisService(given) ? given : checked(given);
     } else {
       throw new IllegalArgumentException(
           "content-type header '"
