@@ -1,5 +1,6 @@
 package dev.rag.cli;
 
+import dev.rag.cli.config.CliConfig;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -8,30 +9,38 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.quarkus.grpc.GlobalInterceptor;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.Optional;
 
 /**
- * The API key the CLI presents ({@code RAG_API_KEY}; {@code ./rag} passes the one it generated): on
- * HTTP requests built with {@link #request(URI)} and on every gRPC call.
+ * The API key the CLI presents ({@code rag.api-key}, {@code RAG_API_KEY}; {@code ./rag} passes the
+ * one it generated): on HTTP requests built with {@link #request(URI)} and on every gRPC call.
  */
-@ApplicationScoped
+@Singleton
 @GlobalInterceptor
 public class ApiKey implements ClientInterceptor {
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  static String key() {
-    String key = System.getenv("RAG_API_KEY");
-    return key == null || key.isBlank() ? null : key.strip();
+  private final String key;
+
+  @Inject
+  ApiKey(CliConfig config) {
+    this(config.apiKey());
+  }
+
+  /** A key as given; blank means none. */
+  public ApiKey(Optional<String> key) {
+    this.key = key.map(String::strip).filter(k -> !k.isEmpty()).orElse(null);
   }
 
   /** A request to {@code uri} carrying the key, when there is one. */
-  static HttpRequest.Builder request(URI uri) {
+  public HttpRequest.Builder request(URI uri) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
-    String key = key();
     if (key != null) {
       builder.header("Authorization", "Bearer " + key);
     }
@@ -41,7 +50,6 @@ public class ApiKey implements ClientInterceptor {
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(
       MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-    String key = key();
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
       @Override
       public void start(Listener<R> listener, Metadata headers) {

@@ -2,7 +2,11 @@ package dev.rag.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.cli.config.CliConfig;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,11 +44,17 @@ public class AskCommand implements Callable<Integer> {
   @Option(names = "--source", description = "search only these sources (repeatable)")
   List<String> sources = new ArrayList<>();
 
-  @Option(names = "--chat-url", defaultValue = "${env:RAG_CHAT_URL:-http://127.0.0.1:8080}")
+  @Option(
+      names = "--chat-url",
+      description = "the chat service's base URL (default: rag.chat-url, http://127.0.0.1:8080)")
   String chatUrl;
 
   @Option(names = "--timeout", defaultValue = "60", description = "seconds to wait for an answer")
   int timeoutSeconds;
+
+  @Inject CliConfig config;
+
+  @Inject ApiKey apiKey;
 
   PrintStream out = System.out;
 
@@ -57,8 +67,10 @@ public class AskCommand implements Callable<Integer> {
     if (!sources.isEmpty()) {
       body.put("sources", sources);
     }
+    String url = chatUrl != null ? chatUrl : config.chatUrl();
     HttpRequest request =
-        ApiKey.request(URI.create(chatUrl.replaceAll("/+$", "") + "/v1/chat/completions"))
+        apiKey
+            .request(URI.create(url.replaceAll("/+$", "") + "/v1/chat/completions"))
             .timeout(Duration.ofSeconds(timeoutSeconds))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
@@ -96,8 +108,8 @@ public class AskCommand implements Callable<Integer> {
                 if (event.has("sources")) {
                   sourcesSeen[0] = event.get("sources");
                 }
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
               }
             });
     out.println();

@@ -1,15 +1,19 @@
 package dev.rag.cli;
 
+import dev.rag.pipeline.KafkaClients;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,7 +26,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,8 +57,7 @@ public class DlqCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "20", description = "list: the newest this many")
   int limit;
 
-  @ConfigProperty(name = "rag.kafka.bootstrap")
-  String kafkaBootstrap;
+  @Inject KafkaClients kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -114,10 +116,8 @@ public class DlqCommand implements Callable<Integer> {
     long sent = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(GROUP);
         KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(
+            kafka.producer(
                 Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafkaBootstrap,
                     ProducerConfig.ACKS_CONFIG,
                     "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
@@ -135,8 +135,7 @@ public class DlqCommand implements Callable<Integer> {
       }
       consumer.assign(partitions);
       // From where the last redrive stopped, or from the start.
-      Map<TopicPartition, OffsetAndMetadata> done =
-          consumer.committed(new java.util.HashSet<>(partitions));
+      Map<TopicPartition, OffsetAndMetadata> done = consumer.committed(new HashSet<>(partitions));
       for (TopicPartition p : partitions) {
         OffsetAndMetadata at = done.get(p);
         if (at == null) {
@@ -182,14 +181,13 @@ public class DlqCommand implements Callable<Integer> {
 
   private KafkaConsumer<byte[], byte[]> consumer(String group) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
     if (group != null) {
       config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     }
-    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return kafka.consumer(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   private static List<TopicPartition> partitions(
@@ -203,7 +201,7 @@ public class DlqCommand implements Callable<Integer> {
   private static void readToEnd(
       KafkaConsumer<byte[], byte[]> consumer,
       List<TopicPartition> partitions,
-      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+      Consumer<ConsumerRecord<byte[], byte[]>> each) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {

@@ -2,6 +2,9 @@ package dev.rag.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.cli.config.CliConfig;
+import dev.rag.pipeline.KafkaClients;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,7 +41,7 @@ public class IngestCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or folders")
   List<Path> paths;
 
-  @Option(names = "--source", defaultValue = "${env:RAG_SOURCE:-docs}", description = "source")
+  @Option(names = "--source", description = "source (default: rag.source, RAG_SOURCE, else docs)")
   String source;
 
   @Option(names = "--no-wait", description = "upload only; do not wait for indexing")
@@ -52,11 +55,16 @@ public class IngestCommand implements Callable<Integer> {
               + " the pipeline working through what was queued before them")
   int stallSeconds;
 
-  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rag.kafka.bootstrap")
-  java.util.Optional<String> kafkaBootstrap;
-
-  @Option(names = "--ingest-url", defaultValue = "${env:RAG_INGEST_URL:-http://127.0.0.1:8081}")
+  @Option(
+      names = "--ingest-url",
+      description = "ingest-service's base URL (default: rag.ingest-url, http://127.0.0.1:8081)")
   String ingestUrl;
+
+  @Inject CliConfig config;
+
+  @Inject ApiKey apiKey;
+
+  @Inject KafkaClients kafka;
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -66,7 +74,8 @@ public class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String base = ingestUrl.replaceAll("/+$", "");
+    String base = (ingestUrl != null ? ingestUrl : config.ingestUrl()).replaceAll("/+$", "");
+    String sourceName = source != null ? source : config.source();
     List<Doc> docs = new ArrayList<>();
     Map<String, String> failures = new LinkedHashMap<>();
     int files = 0;
@@ -89,7 +98,7 @@ public class IngestCommand implements Callable<Integer> {
             Files.isDirectory(root)
                 ? root.relativize(file).toString().replace('\\', '/')
                 : file.getFileName().toString();
-        upload(base, file, name, docs, failures);
+        upload(base, sourceName, file, name, docs, failures);
       }
     }
     System.err.printf(
@@ -121,13 +130,19 @@ public class IngestCommand implements Callable<Integer> {
   }
 
   private void upload(
-      String base, Path file, String name, List<Doc> docs, Map<String, String> failures)
+      String base,
+      String source,
+      Path file,
+      String name,
+      List<Doc> docs,
+      Map<String, String> failures)
       throws IOException, InterruptedException {
     String id = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
     String query = "name=" + enc(name) + "&id=" + enc(id) + "&source=" + enc(source);
     HttpResponse<String> response =
         http.send(
-            ApiKey.request(URI.create(base + "/v1/files?" + query))
+            apiKey
+                .request(URI.create(base + "/v1/files?" + query))
                 .timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file))
@@ -150,7 +165,7 @@ public class IngestCommand implements Callable<Integer> {
 
   /** Polls the documents' status until each is indexed or failed, drawing a progress bar. */
   private Map<String, JsonNode> waitForIndexing(String base, List<Doc> docs) throws Exception {
-    try (PipelineProgress pipeline = kafkaBootstrap.map(PipelineProgress::new).orElse(null)) {
+    try (PipelineProgress pipeline = new PipelineProgress(kafka)) {
       return waitForIndexing(base, docs, pipeline);
     }
   }
@@ -170,7 +185,8 @@ public class IngestCommand implements Callable<Integer> {
         }
         HttpResponse<String> response =
             http.send(
-                ApiKey.request(URI.create(base + "/v1/documents/status"))
+                apiKey
+                    .request(URI.create(base + "/v1/documents/status"))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .POST(

@@ -1,5 +1,7 @@
 package dev.rag.cli;
 
+import dev.rag.pipeline.KafkaClients;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +35,10 @@ final class PipelineProgress implements AutoCloseable {
   /** Set once the broker did not answer: it is not asked again (each try would wait seconds). */
   private boolean unreachable;
 
-  PipelineProgress(String bootstrap) {
+  PipelineProgress(KafkaClients kafka) {
     this.admin =
-        Admin.create(
+        kafka.admin(
             Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
   }
@@ -96,6 +97,6 @@ final class PipelineProgress implements AutoCloseable {
 
   @Override
   public void close() {
-    admin.close(java.time.Duration.ofSeconds(2));
+    admin.close(Duration.ofSeconds(2));
   }
 }

@@ -1,11 +1,15 @@
 package dev.rag.cli;
 
+import dev.rag.cli.bench.BenchCommand;
+import dev.rag.cli.eval.EvalCommand;
+import dev.rag.cli.key.KeyCommand;
+import dev.rag.cli.reindex.ReindexCommand;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
 
 /**
- * The Java side of {@code ./rag}: ingestion, evaluation and benchmarks against the running
- * services.
+ * The Java side of {@code ./rag}: every verb that talks to the running services (ingestion,
+ * questions, evaluation, benchmarks, reindexing, dead letters) and API keys.
  */
 @TopCommand
 @Command(
@@ -17,6 +21,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       BenchCommand.class,
       ReindexCommand.class,
-      DlqCommand.class
+      DlqCommand.class,
+      KeyCommand.class
     })
 public class RagCommand {}

@@ -2,6 +2,7 @@ package dev.rag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rag.pipeline.KafkaClients;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.TopicReader;
 import dev.rag.testsupport.TopicWriter;
@@ -24,7 +25,7 @@ class DlqCommandTest {
     command.action = action;
     command.topic = topic;
     command.limit = 20;
-    command.kafkaBootstrap = broker.bootstrapServers();
+    command.kafka = KafkaClients.of(Map.of("bootstrap.servers", broker.bootstrapServers()));
     PrintStream out = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));

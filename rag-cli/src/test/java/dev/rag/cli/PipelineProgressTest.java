@@ -2,6 +2,7 @@ package dev.rag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rag.pipeline.KafkaClients;
 import dev.rag.testsupport.FreePorts;
 import dev.rag.testsupport.KafkaBroker;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class PipelineProgressTest {
       }
     }
     TopicPartition partition = new TopicPartition(topic, 0);
-    try (PipelineProgress progress = new PipelineProgress(broker.bootstrapServers());
+    try (PipelineProgress progress = new PipelineProgress(clients(broker.bootstrapServers()));
         var consumer =
             new KafkaConsumer<>(
                 Map.<String, Object>of(
@@ -88,9 +89,14 @@ class PipelineProgressTest {
 
   @Test
   void aBrokerThatDoesNotAnswerGivesNoFigure() {
-    try (PipelineProgress progress = new PipelineProgress("127.0.0.1:" + FreePorts.find())) {
+    try (PipelineProgress progress =
+        new PipelineProgress(clients("127.0.0.1:" + FreePorts.find()))) {
       assertThat(progress.snapshot()).isNull();
       assertThat(progress.snapshot()).isNull();
     }
+  }
+
+  private static KafkaClients clients(String bootstrap) {
+    return KafkaClients.of(Map.of("bootstrap.servers", bootstrap));
   }
 }

@@ -190,6 +190,18 @@ public final class ApiKeys {
     }
   }
 
+  /**
+   * The entry line of a key, {@code <id> <sha256-hex> <tenant> <roles>}, as a keys file holds it.
+   *
+   * @param roles comma-separated, e.g. {@code query,ingest}
+   * @throws IllegalArgumentException when the id, tenant or a role is not valid in a keys file
+   */
+  public static String entry(String id, String key, String tenant, String roles) {
+    String line = id + " " + digest(key) + " " + tenant + " " + roles;
+    parse(List.of(line));
+    return line;
+  }
+
   /** Prints a new key and its entry line: {@code java ... ApiKeys <id> <tenant> <roles>}. */
   public static void main(String[] args) {
     if (args.length != 3) {
@@ -197,8 +209,8 @@ public final class ApiKeys {
       System.exit(2);
     }
     String key = newKey();
-    parse(List.of(args[0] + " " + digest(key) + " " + args[1] + " " + args[2]));
+    String entry = entry(args[0], key, args[1], args[2]);
     System.out.println(key);
-    System.out.println(args[0] + " " + digest(key) + " " + args[1] + " " + args[2]);
+    System.out.println(entry);
   }
 }

@@ -76,6 +76,19 @@ class ApiKeysTest {
   }
 
   @Test
+  void anEntryLineIsWhatAKeysFileHoldsAndAuthenticatesItsKey() {
+    String key = ApiKeys.newKey();
+    String line = ApiKeys.entry("carol", key, "lab-c", "query,ingest");
+    assertThat(line).isEqualTo("carol " + ApiKeys.digest(key) + " lab-c query,ingest");
+    assertThat(ApiKeys.parse(List.of(line)).authenticate(key).orElseThrow().tenant())
+        .isEqualTo("lab-c");
+    assertThatThrownBy(() -> ApiKeys.entry("carol", key, "lab-c", "root"))
+        .hasMessageContaining("unknown role 'root'");
+    assertThatThrownBy(() -> ApiKeys.entry("car ol", key, "lab-c", "query"))
+        .hasMessageContaining("expected");
+  }
+
+  @Test
   void bearerHeadersAreRead() {
     assertThat(ApiKeys.bearer("Bearer rag_x")).isEqualTo("rag_x");
     assertThat(ApiKeys.bearer("bearer  rag_x ")).isEqualTo("rag_x");

@@ -1,7 +1,12 @@
-package dev.rag.cli;
+package dev.rag.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.cli.ApiKey;
+import dev.rag.cli.config.CliConfig;
+import dev.rag.cli.eval.BeirDataset;
+import dev.rag.cli.eval.Metrics;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
@@ -21,9 +26,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rag bench chat}: the chat endpoint measured the way a person meets it.
@@ -41,28 +50,61 @@ import java.util.stream.Stream;
  * only their positions); a cited sentence counts as evidence when its words equal, contain or are
  * contained in those of an evidence sentence of a cited gold document.
  */
-final class ChatBench {
+@Command(
+    name = "chat",
+    mixinStandardHelpOptions = true,
+    description =
+        "Citation quality of chat answers on a BEIR split, then streamed answer latency at each"
+            + " concurrency.")
+public class ChatBench implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CITATION = Pattern.compile("\\[(\\d{1,4})\\]");
   private static final Pattern SENTENCE_END = Pattern.compile("(?<=\\][.!?;:]{0,3})\\s+");
 
-  private final URI endpoint;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-  private final List<String> sources;
-  private final int topK;
+  @Mixin DatasetOptions dataset;
 
-  ChatBench(String chatUrl, List<String> sources, int topK) {
-    this.endpoint = URI.create(chatUrl.replaceAll("/+$", "") + "/v1/chat/completions");
-    this.sources = sources == null ? List.of() : sources;
-    this.topK = topK;
+  @Mixin LoadOptions load;
+
+  @Option(names = "--source", description = "sources to search (default: all)")
+  List<String> sourceOptions;
+
+  @Option(
+      names = "--chat-url",
+      description = "the chat service's base URL (default: rag.chat-url, http://127.0.0.1:8080)")
+  String chatUrl;
+
+  @Option(
+      names = "--chat-top-k",
+      defaultValue = "5",
+      description = "passages given to the answerer (default: ${DEFAULT-VALUE})")
+  int topK;
+
+  @Inject CliConfig config;
+
+  @Inject ApiKey apiKey;
+
+  private HttpClient http;
+  private URI endpoint;
+  private List<String> sources;
+
+  @Override
+  public Integer call() throws Exception {
+    // Made here, not with the command: every command is built when the CLI starts.
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    String url = chatUrl != null ? chatUrl : config.chatUrl();
+    endpoint = URI.create(url.replaceAll("/+$", "") + "/v1/chat/completions");
+    sources = sourceOptions == null ? List.of() : sourceOptions;
+    run(dataset.dir, dataset.split, load.concurrency, load.requests);
+    return 0;
   }
 
-  void run(Path dir, String split, List<Integer> concurrency, int requests) throws Exception {
+  private void run(Path dir, String split, List<Integer> concurrency, int requests)
+      throws Exception {
     BeirDataset data = BeirDataset.load(dir, split);
     Map<String, Map<String, List<Integer>>> evidence = evidence(dir, data.queries().keySet());
     Map<String, String> texts = new HashMap<>();
@@ -234,7 +276,8 @@ final class ChatBench {
   }
 
   private HttpRequest request(Map<String, Object> body) throws IOException {
-    return ApiKey.request(endpoint)
+    return apiKey
+        .request(endpoint)
         .timeout(Duration.ofSeconds(120))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))

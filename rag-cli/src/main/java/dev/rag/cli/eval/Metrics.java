@@ -1,9 +1,11 @@
-package dev.rag.cli;
+package dev.rag.cli.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Ranking metrics as BEIR computes them (trec_eval definitions, linear gains). */
 public final class Metrics {
@@ -58,7 +60,7 @@ public final class Metrics {
   /** Document ids in first-seen order: a passage ranking becomes a document ranking. */
   public static List<String> distinct(List<String> ids) {
     List<String> out = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (String id : ids) {
       if (seen.add(id)) {
         out.add(id);

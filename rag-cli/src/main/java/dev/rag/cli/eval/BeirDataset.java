@@ -1,4 +1,4 @@
-package dev.rag.cli;
+package dev.rag.cli.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

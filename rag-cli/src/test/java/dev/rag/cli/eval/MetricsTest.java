@@ -1,4 +1,4 @@
-package dev.rag.cli;
+package dev.rag.cli.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

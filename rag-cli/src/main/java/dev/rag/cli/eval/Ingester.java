@@ -1,6 +1,7 @@
-package dev.rag.cli;
+package dev.rag.cli.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.cli.ApiKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +24,10 @@ final class Ingester {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
+  private final ApiKey apiKey;
 
-  Ingester(String ingestUrl) {
+  Ingester(String ingestUrl, ApiKey apiKey) {
+    this.apiKey = apiKey;
     this.endpoint = URI.create(ingestUrl.replaceAll("/+$", "") + "/v1/documents");
   }
 
@@ -37,7 +41,7 @@ final class Ingester {
    */
   List<String> send(List<Upload> uploads, int concurrency) throws InterruptedException {
     Semaphore inFlight = new Semaphore(concurrency);
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger done = new AtomicInteger();
     List<CompletableFuture<?>> all = new ArrayList<>();
     for (Upload u : uploads) {
@@ -45,7 +49,8 @@ final class Ingester {
       HttpRequest request;
       try {
         request =
-            ApiKey.request(endpoint)
+            apiKey
+                .request(endpoint)
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(

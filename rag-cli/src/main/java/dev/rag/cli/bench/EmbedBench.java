@@ -1,10 +1,14 @@
-package dev.rag.cli;
+package dev.rag.cli.bench;
 
+import dev.rag.cli.eval.BeirDataset;
+import dev.rag.cli.eval.Metrics;
 import dev.rag.common.Topics;
+import dev.rag.embedding.Device;
 import dev.rag.embedding.ModelCatalog;
 import dev.rag.embedding.ModelSpec;
 import dev.rag.embedding.OnnxEmbedder;
 import dev.rag.embedding.TextKind;
+import dev.rag.pipeline.KafkaClients;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.DocumentHeader;
@@ -12,6 +16,8 @@ import dev.rag.proto.v1.EmbedGrpc;
 import dev.rag.proto.v1.EmbedRequest;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.proto.v1.InputKind;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,24 +37,55 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * The embedding benchmark: (a) the model's raw throughput in this process at several batch
+ * {@code rag bench embed}: (a) the model's raw throughput in this process at several batch
  * settings, (b) throughput through embed-service (chunk events in on rag.chunks.v1, embedding
  * events out on rag.embeddings.v1) on the same passages, the ratio b/a, and (c) gRPC Embed latency
  * for single queries.
  */
-final class EmbedBench {
+@Command(
+    name = "embed",
+    mixinStandardHelpOptions = true,
+    description =
+        "Embedding throughput in process and through embed-service, and gRPC Embed latency.")
+public class EmbedBench implements Callable<Integer> {
 
-  private final String bootstrap;
-  private final EmbedGrpc.EmbedBlockingStub embed;
+  @Mixin DatasetOptions dataset;
 
-  EmbedBench(String bootstrap, EmbedGrpc.EmbedBlockingStub embed) {
-    this.bootstrap = bootstrap;
-    this.embed = embed;
+  @Option(
+      names = "--model",
+      defaultValue = "bge-small-en-v1.5-int8",
+      description = "the model embed-service runs (default: ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(
+      names = "--passages",
+      defaultValue = "1000",
+      description = "passages embedded (default: ${DEFAULT-VALUE})")
+  int passages;
+
+  @Option(
+      names = "--requests",
+      defaultValue = "300",
+      description = "gRPC Embed calls measured, one query each (default: ${DEFAULT-VALUE})")
+  int requests;
+
+  @Inject KafkaClients kafka;
+
+  @GrpcClient("embed")
+  EmbedGrpc.EmbedBlockingStub embed;
+
+  @Override
+  public Integer call() throws Exception {
+    run(dataset.load(), model, passages, requests);
+    return 0;
   }
 
-  void run(BeirDataset data, String modelId, int passages, int queries) throws Exception {
+  private void run(BeirDataset data, String modelId, int passages, int queries) throws Exception {
     ModelSpec spec = ModelCatalog.get(modelId);
     List<String> texts = new ArrayList<>();
     for (BeirDataset.Doc d : data.corpus()) {
@@ -79,12 +117,7 @@ final class EmbedBench {
           OnnxEmbedder.load(
               spec,
               new OnnxEmbedder.Options(
-                  dev.rag.embedding.Device.CPU,
-                  setting[2],
-                  setting[1],
-                  setting[0],
-                  null,
-                  setting[3]))) {
+                  Device.CPU, setting[2], setting[1], setting[0], null, setting[3]))) {
         model.embed(texts.subList(0, Math.min(64, texts.size())), TextKind.PASSAGE);
         long start = System.nanoTime();
         model.embed(texts, TextKind.PASSAGE);
@@ -148,15 +181,14 @@ final class EmbedBench {
       }
       events.add(e.setTotalChunks(e.getChunksCount()).build());
     }
-    try (var consumer =
-            new KafkaConsumer<String, byte[]>(
-                Map.of("bootstrap.servers", bootstrap, "allow.auto.create.topics", false),
+    try (KafkaConsumer<String, byte[]> consumer =
+            kafka.consumer(
+                Map.of("allow.auto.create.topics", false),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
-        var producer =
-            new KafkaProducer<String, byte[]>(
-                Map.of(
-                    "bootstrap.servers", bootstrap, "max.request.size", Topics.MAX_MESSAGE_BYTES),
+        KafkaProducer<String, byte[]> producer =
+            kafka.producer(
+                Map.of("max.request.size", Topics.MAX_MESSAGE_BYTES),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
       List<TopicPartition> partitions =

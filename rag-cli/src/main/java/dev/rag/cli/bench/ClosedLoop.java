@@ -1,4 +1,4 @@
-package dev.rag.cli;
+package dev.rag.cli.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,0 +1,26 @@
+package dev.rag.cli.bench;
+
+import dev.rag.cli.eval.BeirDataset;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The BEIR-layout dataset a benchmark takes its queries and passages from. */
+public class DatasetOptions {
+
+  @Option(
+      names = "--dir",
+      required = true,
+      description = "BEIR-layout directory whose queries are used")
+  Path dir;
+
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description = "qrels split (default: ${DEFAULT-VALUE})")
+  String split;
+
+  /** The dataset with the judged queries of the split. */
+  BeirDataset load() {
+    return BeirDataset.load(dir, split);
+  }
+}

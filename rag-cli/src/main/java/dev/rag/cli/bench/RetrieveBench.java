@@ -1,0 +1,111 @@
+package dev.rag.cli.bench;
+
+import dev.rag.cli.eval.BeirDataset;
+import dev.rag.cli.eval.Metrics;
+import dev.rag.cli.eval.RetrievalOptions;
+import dev.rag.proto.v1.RetrieveGrpc;
+import dev.rag.proto.v1.RetrieveRequest;
+import io.quarkus.grpc.GrpcClient;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rag bench retrieve}: gRPC Retrieve latency on loopback with a dataset's queries, at each
+ * requested concurrency, after a warm-up.
+ */
+@Command(
+    name = "retrieve",
+    mixinStandardHelpOptions = true,
+    description = "Latency of gRPC Retrieve (p50/p95/p99) and throughput at each concurrency.")
+public class RetrieveBench implements Callable<Integer> {
+
+  @Mixin DatasetOptions dataset;
+
+  @Mixin LoadOptions load;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "full",
+      description = "retrieval mode (default: ${DEFAULT-VALUE})")
+  String mode;
+
+  @Option(names = "--top-k", defaultValue = "10")
+  int topK;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "300",
+      description =
+          "calls made before measuring, so that neither this client nor the service is measured"
+              + " before its code is compiled; with another split's queries when the folder has"
+              + " one, so no measured query was asked before (default: ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--tenant", defaultValue = "default")
+  String tenant;
+
+  @Option(names = "--source", description = "sources to search (default: all)")
+  List<String> sources;
+
+  @GrpcClient("retrieve")
+  RetrieveGrpc.RetrieveBlockingStub retrieve;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> queries = new ArrayList<>(dataset.load().queries().values());
+    System.out.printf(
+        "retrieve benchmark: mode %s, top_k %d, %d queries%n", mode, topK, queries.size());
+    List<String> warmupQueries = queries;
+    String other = "train".equals(dataset.split) ? "test" : "train";
+    if (Files.isRegularFile(dataset.dir.resolve("qrels").resolve(other + ".tsv"))) {
+      warmupQueries = new ArrayList<>(BeirDataset.load(dataset.dir, other).queries().values());
+    }
+    for (int i = 0; i < warmup; i++) {
+      call(warmupQueries.get(i % warmupQueries.size()));
+    }
+    System.out.printf(
+        "%-12s %8s %8s %8s %10s%n", "concurrency", "p50 ms", "p95 ms", "p99 ms", "req/s");
+    for (int c : load.concurrency) {
+      ClosedLoop.Run<Double> run =
+          ClosedLoop.run(
+              c,
+              load.requests,
+              i -> {
+                long t = System.nanoTime();
+                call(queries.get(i % queries.size()));
+                return (System.nanoTime() - t) / 1e6;
+              });
+      List<Double> latencies = run.results();
+      double seconds = run.seconds();
+      System.out.printf(
+          Locale.ROOT,
+          "%-12d %8.1f %8.1f %8.1f %10.1f%n",
+          c,
+          Metrics.percentile(latencies, 50),
+          Metrics.percentile(latencies, 95),
+          Metrics.percentile(latencies, 99),
+          load.requests / seconds);
+    }
+    return 0;
+  }
+
+  private void call(String query) {
+    retrieve
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .retrieve(
+            RetrieveRequest.newBuilder()
+                .setTenant(tenant)
+                .setQuery(query)
+                .setTopK(topK)
+                .setMode(RetrievalOptions.mode(mode))
+                .addAllSources(sources == null ? List.of() : sources)
+                .build());
+  }
+}

@@ -1,0 +1,91 @@
+package dev.rag.cli.eval;
+
+import dev.rag.cli.eval.EvalReport.Figures;
+import dev.rag.proto.v1.HybridOptions;
+import dev.rag.proto.v1.Passage;
+import dev.rag.proto.v1.RerankOptions;
+import dev.rag.proto.v1.RetrievalMode;
+import dev.rag.proto.v1.RetrieveGrpc;
+import dev.rag.proto.v1.RetrieveRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every judged query of a dataset through gRPC Retrieve with one set of settings and scores
+ * the rankings: nDCG@10, Recall@100 (over the first 100 distinct documents), MRR@10, latency.
+ */
+final class QueryRunner {
+
+  private final RetrieveGrpc.RetrieveBlockingStub retrieve;
+  private final String tenant;
+  private final int topK;
+  private final int maxQueries;
+
+  /**
+   * @param topK passages asked per query
+   * @param maxQueries evaluate only the first this many queries (0: all)
+   */
+  QueryRunner(RetrieveGrpc.RetrieveBlockingStub retrieve, String tenant, int topK, int maxQueries) {
+    this.retrieve = retrieve;
+    this.tenant = tenant;
+    this.topK = topK;
+    this.maxQueries = maxQueries;
+  }
+
+  /** The figures of one mode; {@code hybrid} and {@code rerank} may be null (the service's). */
+  Figures run(
+      BeirDataset data,
+      List<String> sources,
+      RetrievalMode mode,
+      String label,
+      HybridOptions hybrid,
+      RerankOptions rerank) {
+    double ndcg = 0;
+    double recall = 0;
+    double mrr = 0;
+    List<Double> latencies = new ArrayList<>();
+    int n = 0;
+    for (var q : data.queries().entrySet()) {
+      if (maxQueries > 0 && n >= maxQueries) {
+        break;
+      }
+      RetrieveRequest.Builder request =
+          RetrieveRequest.newBuilder()
+              .setTenant(tenant)
+              .setQuery(q.getValue())
+              .setTopK(topK)
+              .setMode(mode)
+              .addAllSources(sources);
+      if (hybrid != null) {
+        request.setHybrid(hybrid);
+      }
+      if (rerank != null) {
+        request.setRerank(rerank);
+      }
+      long start = System.nanoTime();
+      List<Passage> passages =
+          retrieve
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .retrieve(request.build())
+              .getPassagesList();
+      latencies.add((System.nanoTime() - start) / 1e6);
+      List<String> ranking =
+          Metrics.distinct(passages.stream().map(Passage::getDocumentId).toList());
+      Map<String, Integer> relevant = data.qrels().get(q.getKey());
+      ndcg += Metrics.ndcg(ranking, relevant, 10);
+      recall += Metrics.recall(ranking, relevant, 100);
+      mrr += Metrics.mrr(ranking, relevant, 10);
+      n++;
+    }
+    return new Figures(
+        label,
+        ndcg / n,
+        recall / n,
+        mrr / n,
+        Metrics.percentile(latencies, 50),
+        Metrics.percentile(latencies, 95),
+        n);
+  }
+}
