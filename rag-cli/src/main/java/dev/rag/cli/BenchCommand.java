@@ -21,10 +21,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    subcommands = ParseBench.class,
     description = "Benchmark a running service.")
 public class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "what to benchmark: retrieve, embed or chat")
+  // Optional here only so that picocli lets `bench parse` (a subcommand) through.
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      description = "what to benchmark: retrieve, embed or chat (or the parse subcommand)")
   String target;
 
   @Option(
@@ -42,10 +47,7 @@ public class BenchCommand implements Callable<Integer> {
   @GrpcClient("embed")
   dev.rag.proto.v1.EmbedGrpc.EmbedBlockingStub embed;
 
-  @Option(
-      names = "--dir",
-      required = true,
-      description = "BEIR-layout directory whose queries are used")
+  @Option(names = "--dir", description = "BEIR-layout directory whose queries are used (required)")
   Path dir;
 
   @Option(names = "--split", defaultValue = "test")
@@ -101,6 +103,11 @@ public class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (target == null || dir == null) {
+      System.err.println(
+          "usage: bench retrieve|embed|chat --dir DIR [options], or bench parse (see --help)");
+      return 2;
+    }
     if ("embed".equals(target)) {
       new EmbedBench(kafkaBootstrap, embed)
           .run(BeirDataset.load(dir, split), model, passages, requests);
