@@ -1,18 +1,24 @@
 package dev.rag.ingest;
 
+import dev.rag.ingest.config.IngestConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Checks a submission against the contract and the limits, normalises it, and gives it a version.
+ * Checks a submission against the contract and the limits ({@code ingest.limits.*}), normalises it,
+ * and gives it a version: what every door, and the documents topic's reader, holds documents to.
  */
-public final class DocumentValidator {
+@ApplicationScoped
+public class DocumentValidator {
 
   /** Source used when a submission names none. */
   public static final String DEFAULT_SOURCE = "default";
@@ -26,8 +32,23 @@ public final class DocumentValidator {
 
   private final IngestLimits limits;
 
+  @Inject
+  DocumentValidator(IngestConfig config) {
+    this(limits(config.limits()));
+  }
+
   public DocumentValidator(IngestLimits limits) {
     this.limits = limits;
+  }
+
+  private static IngestLimits limits(IngestConfig.Limits l) {
+    return new IngestLimits(
+        l.maxDocumentBytes(),
+        l.maxIdLength(),
+        l.maxTitleLength(),
+        l.maxMetadataEntries(),
+        l.maxMetadataKeyLength(),
+        l.maxMetadataValueLength());
   }
 
   /**
@@ -91,7 +112,7 @@ public final class DocumentValidator {
     if (contentType == null || contentType.isBlank()) {
       return "text/plain";
     }
-    String base = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+    String base = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (base.equals("text/x-markdown")) {
       base = "text/markdown";
     }

@@ -1,81 +1,55 @@
 package dev.rag.ingest;
 
 import dev.rag.common.Topics;
-import dev.rag.ingest.config.IngestConfig;
-import dev.rag.ingest.kafka.DocumentPublisher;
-import dev.rag.ingest.status.DocumentStatusStore;
-import dev.rag.pipeline.StatusPublisher;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Accepting a document: validate it, give it a version, and make it durable on the documents topic.
  * Chunking happens later, in the topic's consumer, so every door takes the same path. A version
  * that is already indexed (or on its way) is not published again, unless the document was deleted
- * since.
+ * since. The tenant is the caller's, resolved by the door from its identity.
  */
 @ApplicationScoped
 public class IngestService {
 
   /** States that prove a version was read from the documents topic by the pipeline. */
-  private static final java.util.Set<DocumentState> PAST_THE_DOCUMENTS_TOPIC =
-      java.util.EnumSet.of(
+  private static final Set<DocumentState> PAST_THE_DOCUMENTS_TOPIC =
+      EnumSet.of(
           DocumentState.DOCUMENT_STATE_CHUNKED,
           DocumentState.DOCUMENT_STATE_EMBEDDED,
           DocumentState.DOCUMENT_STATE_INDEXED);
 
   private final DocumentValidator validator;
   private final DocumentPublisher publisher;
-  private final StatusPublisher status;
-  private final DocumentStatusStore statuses;
-  private final TenantContext tenant;
+  private final StatusReporter status;
+  private final StatusStore statuses;
   private final TenantQuotas quotas;
 
   IngestService(
-      IngestConfig config,
+      DocumentValidator validator,
       DocumentPublisher publisher,
-      StatusPublisher status,
-      DocumentStatusStore statuses,
-      TenantContext tenant,
+      StatusReporter status,
+      StatusStore statuses,
       TenantQuotas quotas) {
-    IngestConfig.Limits l = config.limits();
-    this.validator =
-        new DocumentValidator(
-            new IngestLimits(
-                l.maxDocumentBytes(),
-                l.maxIdLength(),
-                l.maxTitleLength(),
-                l.maxMetadataEntries(),
-                l.maxMetadataKeyLength(),
-                l.maxMetadataValueLength()));
+    this.validator = validator;
     this.publisher = publisher;
     this.status = status;
     this.statuses = statuses;
-    this.tenant = tenant;
     this.quotas = quotas;
   }
 
-  public DocumentValidator validator() {
-    return validator;
-  }
-
   /**
-   * Accepts one document for the caller's tenant.
+   * Accepts one document for {@code tenantId}.
    *
    * @return a receipt once the event is durable (or the version is known already); fails with
    *     {@link InvalidDocumentException} when the document breaks the contract, or {@link
    *     QuotaExceededException} when its tenant has no room for it (nothing is then published)
-   */
-  public Uni<AcceptedDocument> accept(DocumentSubmission submission) {
-    return accept(tenant.current(), submission);
-  }
-
-  /**
-   * Accepts one document for {@code tenantId}, resolved by the caller beforehand (a caller that
-   * accepts several documents in a reactive pipeline resolves it once, on the request's thread).
    */
   public Uni<AcceptedDocument> accept(String tenantId, DocumentSubmission submission) {
     VersionedDocument doc;
@@ -133,7 +107,7 @@ public class IngestService {
         .call(
             receipt ->
                 status
-                    .publishAccepted(
+                    .reportAccepted(
                         doc.key(),
                         doc.version(),
                         doc.textBytes(),
@@ -143,13 +117,13 @@ public class IngestService {
         .call(
             e ->
                 status
-                    .publishAsync(
+                    .reportAsync(
                         doc.key(),
                         doc.version(),
                         DocumentState.DOCUMENT_STATE_FAILED,
                         0,
-                        "",
-                        "not stored on the documents topic: " + e.getMessage())
+                        "not stored on the documents topic: " + e.getMessage(),
+                        null)
                     .invoke(this::remember));
   }
 
@@ -160,37 +134,36 @@ public class IngestService {
   }
 
   /**
-   * Deletes a document of the caller's tenant: a tombstone on the documents topic. Completes once
-   * the tombstone and its "deleting" status are durable, so that the same content sent again right
+   * Deletes a document of {@code tenantId}: a tombstone on the documents topic. Completes once the
+   * tombstone and its "deleting" status are durable, so that the same content sent again right
    * after is a new version, never "unchanged".
    */
-  public Uni<Void> delete(String source, String id) {
+  public Uni<Void> delete(String tenantId, String source, String id) {
     String key =
         Topics.documentKey(
-            tenant.current(),
+            tenantId,
             source == null || source.isBlank() ? DocumentValidator.DEFAULT_SOURCE : source,
             id);
     return publisher
         .publishDeletion(key)
         .chain(
             offset ->
-                status.publishAsync(
+                status.reportAsync(
                     key,
                     "",
                     DocumentState.DOCUMENT_STATE_DELETING,
                     0,
-                    "",
                     "",
                     offset < 0 ? null : offset))
         .invoke(this::remember)
         .replaceWithVoid();
   }
 
-  /** The status of a document of the caller's tenant. */
-  public Optional<DocumentStatus> status(String source, String id) {
+  /** The status of a document of {@code tenantId}. */
+  public Optional<DocumentStatus> status(String tenantId, String source, String id) {
     return statuses.get(
         Topics.documentKey(
-            tenant.current(),
+            tenantId,
             source == null || source.isBlank() ? DocumentValidator.DEFAULT_SOURCE : source,
             id));
   }

@@ -1,7 +1,6 @@
 package dev.rag.ingest;
 
 import dev.rag.ingest.config.IngestConfig;
-import dev.rag.ingest.status.DocumentStatusStore;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +13,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class TenantQuotas {
 
-  private final DocumentStatusStore statuses;
+  private final StatusStore statuses;
   private final long maxDocuments;
   private final long maxBytes;
 
-  TenantQuotas(DocumentStatusStore statuses, IngestConfig config) {
+  TenantQuotas(StatusStore statuses, IngestConfig config) {
     this.statuses = statuses;
     this.maxDocuments = config.quotas().maxDocuments();
     this.maxBytes = config.quotas().maxBytes();
@@ -30,7 +29,7 @@ public class TenantQuotas {
    * @throws QuotaExceededException when it does not
    */
   public void check(VersionedDocument doc) {
-    DocumentStatusStore.Usage usage = statuses.usage(doc.tenant());
+    StatusStore.Usage usage = statuses.usage(doc.tenant());
     Optional<DocumentStatus> known = statuses.get(doc.key());
     boolean counted =
         known.isPresent()

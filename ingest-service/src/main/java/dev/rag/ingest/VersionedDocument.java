@@ -1,5 +1,6 @@
 package dev.rag.ingest;
 
+import dev.rag.common.Topics;
 import java.util.Map;
 
 /**
@@ -33,6 +34,6 @@ public record VersionedDocument(
 
   /** The Kafka record key shared by every event of this document. */
   public String key() {
-    return dev.rag.common.Topics.documentKey(tenant, source, id);
+    return Topics.documentKey(tenant, source, id);
   }
 }

@@ -3,6 +3,7 @@ package dev.rag.ingest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasLength;
 
@@ -114,7 +115,7 @@ class DocumentIngestTest {
             .body("targetModel", equalTo("e5-small-v2-int8"))
             .extract()
             .path("id");
-    org.awaitility.Awaitility.await()
+    await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->

@@ -4,8 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.rag.common.Topics;
 import dev.rag.ingest.parse.TestFiles;
@@ -106,7 +110,7 @@ class IngestContractTest {
         .statusCode(400)
         .contentType("application/problem+json")
         .body("type", equalTo("urn:rag:problem:unreadable-file"))
-        .body("detail", org.hamcrest.Matchers.startsWith("broken.pdf: not a readable PDF"));
+        .body("detail", startsWith("broken.pdf: not a readable PDF"));
 
     String source = "jsonl-" + UUID.randomUUID();
     given()
@@ -120,7 +124,7 @@ class IngestContractTest {
         .post("/v1/files")
         .then()
         .statusCode(202)
-        .body("documents.id", org.hamcrest.Matchers.containsInAnyOrder("ok-1", "ok-2"))
+        .body("documents.id", containsInAnyOrder("ok-1", "ok-2"))
         .body("errors[0].where", equalTo("line 2"));
     assertThat(chunksOf("default/" + source + "/ok-2", 1)).hasSize(1);
   }
@@ -163,7 +167,7 @@ class IngestContractTest {
         .then()
         .statusCode(202)
         .body("status", equalTo("accepted"))
-        .body("version", org.hamcrest.Matchers.not(equalTo(version)));
+        .body("version", not(equalTo(version)));
 
     // The chunker reports its progress; the status follows the newest version.
     await()
@@ -176,7 +180,7 @@ class IngestContractTest {
                     .statusCode(200)
                     .body("state", equalTo("chunked"))
                     .body("chunks", equalTo(1))
-                    .body("version", org.hamcrest.Matchers.not(equalTo(version))));
+                    .body("version", not(equalTo(version))));
     given().get("/v1/documents/nothing-" + id).then().statusCode(404);
   }
 
@@ -267,8 +271,7 @@ class IngestContractTest {
     // What came after the oversized record is still read.
     assertThat(chunksOf(afterKey, 1).get(0).getChunks(0).getText()).isEqualTo("Still read.");
     // The failure is visible in the document's status too.
-    StatusWaits.awaitFailed(
-        source, "no-text", org.hamcrest.Matchers.containsString("text is required"));
+    StatusWaits.awaitFailed(source, "no-text", containsString("text is required"));
   }
 
   @Test
@@ -355,6 +358,6 @@ class IngestContractTest {
             .build()
             .toByteArray(),
         Map.of(Topics.CONTENT_TYPE_HEADER, Topics.PROTOBUF));
-    StatusWaits.awaitFailed(source, "many-keys", org.hamcrest.Matchers.startsWith("metadata:"));
+    StatusWaits.awaitFailed(source, "many-keys", startsWith("metadata:"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.rag.ingest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -60,8 +61,7 @@ class TenantQuotaTest {
   @Test
   void aTenantCannotStoreMoreDocumentsOrBytesThanItsQuotaAndOthersAreUnaffected() {
     for (int i = 1; i <= 3; i++) {
-      org.assertj.core.api.Assertions.assertThat(post(FULL_KEY, "doc-" + i, "Document " + i + "."))
-          .isEqualTo(202);
+      assertThat(post(FULL_KEY, "doc-" + i, "Document " + i + ".")).isEqualTo(202);
     }
     given()
         .header("Authorization", "Bearer " + FULL_KEY)
@@ -74,12 +74,10 @@ class TenantQuotaTest {
         .body("type", equalTo("urn:rag:problem:quota-exceeded"))
         .body("detail", containsString("ingest.quotas.max-documents"));
     // A new version of a stored document needs no new room.
-    org.assertj.core.api.Assertions.assertThat(post(FULL_KEY, "doc-1", "Document 1, changed."))
-        .isEqualTo(202);
+    assertThat(post(FULL_KEY, "doc-1", "Document 1, changed.")).isEqualTo(202);
 
     // The other tenant has its own room, bounded in bytes too.
-    org.assertj.core.api.Assertions.assertThat(post(OTHER_KEY, "a", "x".repeat(1500)))
-        .isEqualTo(202);
+    assertThat(post(OTHER_KEY, "a", "x".repeat(1500))).isEqualTo(202);
     given()
         .header("Authorization", "Bearer " + OTHER_KEY)
         .contentType("application/json")

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -348,7 +349,7 @@ class UploadLimitsTest {
               "0 0 m 1 1 l S\n".repeat(drawingBytes / 14 + 1).getBytes(StandardCharsets.US_ASCII);
           PDStream stream =
               new PDStream(doc, new ByteArrayInputStream(drawing), COSName.FLATE_DECODE);
-          page.setContents(java.util.List.of(page.getContentStreams().next(), stream));
+          page.setContents(List.of(page.getContentStreams().next(), stream));
         }
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();

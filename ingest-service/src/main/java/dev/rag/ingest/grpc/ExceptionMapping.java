@@ -2,7 +2,11 @@ package dev.rag.ingest.grpc;
 
 import dev.rag.auth.GrpcErrors;
 import dev.rag.ingest.InvalidDocumentException;
+import dev.rag.ingest.ParsePermits;
+import dev.rag.ingest.parse.FileTooLargeException;
+import dev.rag.ingest.parse.UnreadableFileException;
 import io.grpc.Status;
+import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +25,14 @@ final class ExceptionMapping {
           invalid.field().equals("document") ? "document" : "document." + invalid.field();
       return GrpcErrors.invalidArgument(field, invalid.getMessage());
     }
-    if (failure instanceof org.apache.kafka.common.KafkaException) {
+    if (failure instanceof FileTooLargeException || failure instanceof ParsePermits.BusyException) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage()).asRuntimeException();
+    }
+    if (failure instanceof UnreadableFileException unreadable) {
+      // The file yields nothing, or its content breaks a limit on reading it.
+      return GrpcErrors.invalidArgument("content", unreadable.getMessage());
+    }
+    if (failure instanceof KafkaException) {
       LOG.warn("Event log unavailable", failure);
       return Status.UNAVAILABLE
           .withDescription("the document could not be stored on the event log; retry later")

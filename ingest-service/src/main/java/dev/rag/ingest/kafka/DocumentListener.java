@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes {@value Topics#DOCUMENTS}: chunks each document version and publishes its chunks; turns
- * a tombstone into a deletion. A record that can never be processed (the processor says so with an
+ * a tombstone into a deletion. A record that can never be processed (the use case says so with an
  * {@link IllegalArgumentException}, after reporting the document failed) is nacked, which sends it
  * to {@code rag.documents.v1.dlq} with the reason in its headers. Anything else (the broker not
  * acknowledging the chunk events in time, say) may pass: it is retried with backoff and never
@@ -23,11 +23,11 @@ public class DocumentListener {
   private static final Logger LOG = Logger.getLogger(DocumentListener.class);
   private static final long MAX_BACKOFF_MILLIS = 30_000;
 
-  private final DocumentProcessor processor;
+  private final DocumentRecords records;
   private volatile boolean stopping;
 
-  DocumentListener(DocumentProcessor processor) {
-    this.processor = processor;
+  DocumentListener(DocumentRecords records) {
+    this.records = records;
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -40,7 +40,7 @@ public class DocumentListener {
     long backoff = 250;
     while (true) {
       try {
-        processor.process(record, null);
+        records.process(record, null);
         return;
       } catch (IllegalArgumentException e) {
         throw e;

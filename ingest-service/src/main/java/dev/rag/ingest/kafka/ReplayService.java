@@ -84,7 +84,7 @@ public class ReplayService {
     }
   }
 
-  /** Turns one record into chunk events for the target model (the documents processor). */
+  /** Turns one record into chunk events for the target model ({@link DocumentRecords}). */
   interface RecordProcessor {
     void process(ConsumerRecord<String, byte[]> record, String targetModel);
   }
@@ -98,8 +98,8 @@ public class ReplayService {
 
   @Inject
   ReplayService(
-      DocumentProcessor processor, EmbedClient embed, IngestConfig config, KafkaClients kafka) {
-    this(processor::process, embed::liveModel, config.replays().retention(), kafka);
+      DocumentRecords records, EmbedClient embed, IngestConfig config, KafkaClients kafka) {
+    this(records::process, embed::liveModel, config.replays().retention(), kafka);
   }
 
   ReplayService(

@@ -1,6 +1,8 @@
 package dev.rag.ingest.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rag.auth.Callers;
+import dev.rag.auth.Roles;
 import dev.rag.ingest.AcceptedDocument;
 import dev.rag.ingest.DocumentSubmission;
 import dev.rag.ingest.DocumentValidator;
@@ -9,6 +11,7 @@ import dev.rag.ingest.InvalidDocumentException;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -19,21 +22,24 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** HTTP door for documents. */
+/** HTTP door for documents; the tenant is always the caller's key's. */
 @Path("/v1/documents")
-@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.INGEST)
+@RolesAllowed(Roles.INGEST)
 public class DocumentResource {
 
   private final IngestService ingest;
+  private final Callers callers;
 
-  DocumentResource(IngestService ingest) {
+  DocumentResource(IngestService ingest, Callers callers) {
     this.ingest = ingest;
+    this.callers = callers;
   }
 
   /**
@@ -55,7 +61,7 @@ public class DocumentResource {
             request.text(),
             request.contentType(),
             metadata(request.metadata()));
-    return ingest.accept(submission).map(RestResponse::accepted);
+    return ingest.accept(callers.tenant(), submission).map(RestResponse::accepted);
   }
 
   /**
@@ -72,7 +78,9 @@ public class DocumentResource {
       @RestQuery String title,
       @RestHeader("Content-Type") String contentType) {
     return ingest
-        .accept(new DocumentSubmission(id, source, title, body, contentType, Map.of()))
+        .accept(
+            callers.tenant(),
+            new DocumentSubmission(id, source, title, body, contentType, Map.of()))
         .map(RestResponse::accepted);
   }
 
@@ -96,7 +104,7 @@ public class DocumentResource {
   }
 
   static String state(DocumentState state) {
-    return state.name().substring("DOCUMENT_STATE_".length()).toLowerCase(java.util.Locale.ROOT);
+    return state.name().substring("DOCUMENT_STATE_".length()).toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -108,7 +116,7 @@ public class DocumentResource {
   @Produces(MediaType.APPLICATION_JSON)
   public Response status(@RestPath String id, @RestQuery String source) {
     return ingest
-        .status(source, id)
+        .status(callers.tenant(), source, id)
         .map(s -> Response.ok(StatusView.of(s)).build())
         .orElseGet(
             () ->
@@ -142,11 +150,12 @@ public class DocumentResource {
     if (query.documents().size() > 10_000) {
       throw new InvalidDocumentException("documents", "at most 10000 documents per query");
     }
+    String tenant = callers.tenant();
     return query.documents().stream()
         .map(
             d ->
                 ingest
-                    .status(d.source(), d.id())
+                    .status(tenant, d.source(), d.id())
                     .map(StatusView::of)
                     .orElseGet(() -> StatusView.unknown(sourceOrDefault(d.source()), d.id())))
         .toList();
@@ -159,7 +168,7 @@ public class DocumentResource {
   @DELETE
   @Path("/{id}")
   public Uni<Response> delete(@RestPath String id, @RestQuery String source) {
-    return ingest.delete(source, id).map(v -> Response.accepted().build());
+    return ingest.delete(callers.tenant(), source, id).map(v -> Response.accepted().build());
   }
 
   private static String sourceOrDefault(String source) {

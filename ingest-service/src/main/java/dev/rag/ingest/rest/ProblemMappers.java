@@ -1,11 +1,19 @@
 package dev.rag.ingest.rest;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.rag.ingest.InvalidDocumentException;
+import dev.rag.ingest.QuotaExceededException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.KafkaException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps request errors to {@code application/problem+json}. */
@@ -21,23 +29,23 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
-  public Response quotaExceeded(dev.rag.ingest.QuotaExceededException e) {
+  public Response quotaExceeded(QuotaExceededException e) {
     return problem(
         new Problem("urn:rag:problem:quota-exceeded", "Quota exceeded", 403, e.getMessage(), null));
   }
 
   @ServerExceptionMapper
-  public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+  public Response unauthenticated(AuthenticationFailedException e) {
     return unauthorized();
   }
 
   @ServerExceptionMapper
-  public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+  public Response unauthorized(UnauthorizedException e) {
     return unauthorized();
   }
 
   @ServerExceptionMapper
-  public Response forbidden(io.quarkus.security.ForbiddenException e) {
+  public Response forbidden(ForbiddenException e) {
     return problem(
         new Problem(
             "urn:rag:problem:forbidden",
@@ -67,7 +75,7 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
-  public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+  public Response mismatchedInput(MismatchedInputException e) {
     return jsonProblem(e);
   }
 
@@ -77,7 +85,7 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
-  public Response unparseable(com.fasterxml.jackson.core.JsonParseException e) {
+  public Response unparseable(JsonParseException e) {
     return jsonProblem(e);
   }
 
@@ -106,7 +114,7 @@ public class ProblemMappers {
 
   /** Other request errors the framework raises (unreadable body, wrong media type, 404, 405). */
   @ServerExceptionMapper
-  public Response webApplication(jakarta.ws.rs.WebApplicationException e) {
+  public Response webApplication(WebApplicationException e) {
     int status = e.getResponse().getStatus();
     if (status >= 500) {
       return e.getResponse();
@@ -129,7 +137,7 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
-  public Response brokerUnavailable(org.apache.kafka.common.KafkaException e) {
+  public Response brokerUnavailable(KafkaException e) {
     return problem(
         new Problem(
             "urn:rag:problem:unavailable",

@@ -1,6 +1,8 @@
 package dev.rag.ingest.rest;
 
+import dev.rag.auth.Roles;
 import dev.rag.ingest.kafka.ReplayService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,7 +20,7 @@ import org.jboss.resteasy.reactive.RestPath;
  */
 @Path("/v1/admin/replays")
 @Produces(MediaType.APPLICATION_JSON)
-@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.OPERATOR)
+@RolesAllowed(Roles.OPERATOR)
 public class ReplayResource {
 
   private final ReplayService replays;

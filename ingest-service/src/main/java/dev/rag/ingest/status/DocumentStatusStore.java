@@ -2,6 +2,7 @@ package dev.rag.ingest.status;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
+import dev.rag.ingest.StatusStore;
 import dev.rag.pipeline.KafkaClients;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
@@ -15,8 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -37,7 +40,7 @@ import org.jboss.logging.Logger;
  * other instances wrote ({@link #caughtUpWith}).
  */
 @ApplicationScoped
-public class DocumentStatusStore {
+public class DocumentStatusStore implements StatusStore {
 
   private static final Logger LOG = Logger.getLogger(DocumentStatusStore.class);
 
@@ -54,8 +57,7 @@ public class DocumentStatusStore {
   /** The reader's position on each partition of the status topic, after its last poll. */
   private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
 
-  private final java.util.Queue<CatchUp> catchUps =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Queue<CatchUp> catchUps = new ConcurrentLinkedQueue<>();
   private volatile int partitionCount;
   private Admin admin;
 
@@ -88,11 +90,13 @@ public class DocumentStatusStore {
     return Optional.ofNullable(error);
   }
 
+  @Override
   public Optional<DocumentStatus> get(String key) {
     return Optional.ofNullable(statuses.get(key));
   }
 
   /** Applies a status record, keeping the newest truth about the document. */
+  @Override
   public void apply(DocumentStatus update) {
     String key = Topics.documentKey(update.getTenant(), update.getSource(), update.getDocumentId());
     statuses.compute(
@@ -104,17 +108,8 @@ public class DocumentStatusStore {
         });
   }
 
-  /**
-   * What a tenant stores: its documents that are neither deleted nor failed, and their text.
-   *
-   * @param documents how many
-   * @param bytes their text in UTF-8 bytes
-   */
-  public record Usage(long documents, long bytes) {
-    static final Usage NONE = new Usage(0, 0);
-  }
-
   /** What {@code tenant} stores, as far as this instance has read the status topic. */
+  @Override
   public Usage usage(String tenant) {
     return usage.getOrDefault(tenant, Usage.NONE);
   }
@@ -145,6 +140,7 @@ public class DocumentStatusStore {
    * by then is applied. False when that takes longer than {@link #CATCH_UP_TIMEOUT} or the topic
    * cannot be asked (the caller then does not rely on the status).
    */
+  @Override
   public Uni<Boolean> caughtUpWith(String key) {
     int partitions = partitionCount;
     if (!caughtUp || partitions == 0) {

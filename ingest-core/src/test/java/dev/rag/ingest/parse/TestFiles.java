@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -20,7 +22,7 @@ public final class TestFiles {
   /** The project's shared seed folder lies beside the checkout ({@code ../shared}). */
   public static Path seedListing() {
     String name = "shared/seed/daily-papers-listing.txt";
-    List<Path> roots = new java.util.ArrayList<>();
+    List<Path> roots = new ArrayList<>();
     String explicit = System.getenv("RAG_SHARED_DIR");
     if (explicit != null && !explicit.isBlank()) {
       roots.add(Path.of(explicit).toAbsolutePath().getParent());
@@ -43,7 +45,7 @@ public final class TestFiles {
             + ": check out the project beside its shared folder (../shared), or set RAG_SHARED_DIR");
   }
 
-  private static java.util.Optional<Path> localOrigin() {
+  private static Optional<Path> localOrigin() {
     try {
       Process git =
           new ProcessBuilder("git", "config", "--get", "remote.origin.url")
@@ -51,15 +53,15 @@ public final class TestFiles {
               .start();
       String url = new String(git.getInputStream().readAllBytes()).strip();
       if (git.waitFor() != 0 || url.isEmpty()) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       url = url.startsWith("file://") ? url.substring(7) : url;
-      return url.startsWith("/") ? java.util.Optional.of(Path.of(url)) : java.util.Optional.empty();
+      return url.startsWith("/") ? Optional.of(Path.of(url)) : Optional.empty();
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.rag.ingest.bench;
+package dev.rag.cli.bench;
 
 import dev.rag.embedding.ModelCatalog;
 import dev.rag.embedding.ModelTokenizer;
@@ -18,45 +18,54 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code ./rag bench parse --dir DIR}: parse + chunk throughput of the ingest path, in process,
- * with the service's settings (384-token chunks, 48 overlap, bge's tokenizer): on a BEIR
- * corpus.jsonl and on a generated PDF of 300 pages. Prints medians of several runs after a warm-up.
+ * {@code ./rag bench parse --dir DIR}: parse + chunk throughput of the ingest path, in process
+ * (ingest-core; no service needed), with the service's settings (384-token chunks, 48 overlap,
+ * bge's tokenizer): on a BEIR corpus.jsonl and on a generated PDF of 300 pages. Prints medians of
+ * several runs after a warm-up. {@code --adversarial}: the time per MB of hostile inputs as they
+ * grow, which stays flat when parsing and chunking are linear.
  */
-public final class ParseBench {
+@Command(
+    name = "parse",
+    mixinStandardHelpOptions = true,
+    description = "Parse + chunk throughput in process (no service needed).")
+public class ParseBench implements Callable<Integer> {
 
   private static final int RUNS = 5;
 
-  private ParseBench() {}
+  @Option(names = "--dir", description = "BEIR-layout directory with corpus.jsonl")
+  Path dir;
 
-  public static void main(String[] args) throws Exception {
-    Path dir = null;
-    int pages = 300;
-    boolean adversarial = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--dir" -> dir = Path.of(args[++i]);
-        case "--pages" -> pages = Integer.parseInt(args[++i]);
-        case "--adversarial" -> adversarial = true;
-        default -> {
-          System.err.println("usage: ./rag bench parse --dir BEIR_DIR [--pages N] | --adversarial");
-          System.exit(2);
-        }
-      }
-    }
+  @Option(
+      names = "--pages",
+      defaultValue = "300",
+      description = "pages of the generated PDF (default: ${DEFAULT-VALUE})")
+  int pages;
+
+  @Option(
+      names = "--adversarial",
+      description = "time per MB of hostile inputs from 1 KB to 8 MB instead")
+  boolean adversarial;
+
+  @Override
+  public Integer call() throws IOException {
     if (adversarial) {
       adversarial();
-      return;
+      return 0;
     }
     if (dir == null || !Files.isRegularFile(dir.resolve("corpus.jsonl"))) {
       System.err.println("usage: ./rag bench parse --dir BEIR_DIR (a folder with corpus.jsonl)");
-      System.exit(2);
+      return 2;
     }
     try (ModelTokenizer tokenizer = ModelTokenizer.load(ModelCatalog.BGE_SMALL_EN_V15)) {
       TokenCounter tokens = tokenizer::count;
@@ -66,6 +75,7 @@ public final class ParseBench {
       byte[] pdf = pdf(corpus, pages);
       report(pages + "-page PDF", pdf, chunker, "pages");
     }
+    return 0;
   }
 
   private static void report(String what, byte[] bytes, Chunker chunker, String unit) {
@@ -89,7 +99,7 @@ public final class ParseBench {
   private record Result(long documents, long chunks, long pages) {}
 
   /** Hostile shapes, each grown from 1 KB to 8 MB. */
-  private record Shape(String name, String file, java.util.function.IntFunction<String> make) {}
+  private record Shape(String name, String file, IntFunction<String> make) {}
 
   private static final List<Shape> SHAPES =
       List.of(

@@ -3,6 +3,7 @@ package dev.rag.ingest.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -91,7 +92,7 @@ public final class DocumentParsers {
       Files.write(file, bytes);
       return parse(name, declaredType, file, ParseLimits.DEFAULTS);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } finally {
       if (file != null) {
         try {

@@ -1,6 +1,7 @@
 package dev.rag.ingest.parse;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,12 +107,12 @@ final class PdfStreamBudget {
   /** Counts what is written and fails past the limit; keeps the bytes when asked. */
   private static final class Capped extends OutputStream {
     private final long max;
-    private final java.io.ByteArrayOutputStream kept;
+    private final ByteArrayOutputStream kept;
     long count;
 
     Capped(long max, boolean keep) {
       this.max = max;
-      this.kept = keep ? new java.io.ByteArrayOutputStream() : null;
+      this.kept = keep ? new ByteArrayOutputStream() : null;
     }
 
     @Override

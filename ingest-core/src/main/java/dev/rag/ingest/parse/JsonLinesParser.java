@@ -12,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -132,7 +133,7 @@ public final class JsonLinesParser {
                     && bytes[2] == (byte) 0xBF
                 ? 3
                 : 0;
-        readLine(java.util.Arrays.copyOfRange(bytes, skip, bytes.length), number, sink);
+        readLine(Arrays.copyOfRange(bytes, skip, bytes.length), number, sink);
       }
       line.reset();
       tooLong = false;

@@ -3,9 +3,11 @@ package dev.rag.ingest;
 import java.text.BreakIterator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * Splits a document into chunks by its structure: sections (Markdown headings), paragraphs and
@@ -168,9 +170,7 @@ public final class Chunker {
   }
 
   private static int[] pageBreaks(String text) {
-    return java.util.stream.IntStream.range(0, text.length())
-        .filter(i -> text.charAt(i) == '\f')
-        .toArray();
+    return IntStream.range(0, text.length()).filter(i -> text.charAt(i) == '\f').toArray();
   }
 
   /** The page of an offset: 1 + the page breaks before it; 0 when the text has no pages. */
@@ -178,7 +178,7 @@ public final class Chunker {
     if (pageBreaks.length == 0) {
       return 0;
     }
-    int i = java.util.Arrays.binarySearch(pageBreaks, offset);
+    int i = Arrays.binarySearch(pageBreaks, offset);
     return 1 + (i >= 0 ? i : -i - 1);
   }
 

@@ -1,6 +1,7 @@
 package dev.rag.ingest.parse;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +67,7 @@ public final class HtmlParser {
   public static ParsedDocument parse(Path file, int maxElements) {
     try (StreamParser parser = DataUtil.streamParser(file, null, "", Parser.htmlParser())) {
       return read(parser, maxElements);
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new UnreadableFileException("not readable HTML: " + e.getMessage(), e);
     }
   }

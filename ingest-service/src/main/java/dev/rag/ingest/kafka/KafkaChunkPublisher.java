@@ -2,6 +2,7 @@ package dev.rag.ingest.kafka;
 
 import dev.rag.common.EventMessages;
 import dev.rag.common.Topics;
+import dev.rag.ingest.ChunkPublisher;
 import dev.rag.ingest.TextChunk;
 import dev.rag.ingest.VersionedDocument;
 import dev.rag.ingest.config.IngestConfig;
@@ -21,7 +22,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
  * the broker, all under the document's key so they stay in order.
  */
 @ApplicationScoped
-public class ChunkPublisher {
+public class KafkaChunkPublisher implements ChunkPublisher {
 
   /** Text bytes per part; with protobuf framing a part stays far below the broker's limit. */
   static final int MAX_PART_TEXT_BYTES = 512 * 1024;
@@ -29,18 +30,13 @@ public class ChunkPublisher {
   private final MutinyEmitter<byte[]> chunks;
   private final int maxChunksPerEvent;
 
-  ChunkPublisher(@Channel("chunks-out") MutinyEmitter<byte[]> chunks, IngestConfig config) {
+  KafkaChunkPublisher(@Channel("chunks-out") MutinyEmitter<byte[]> chunks, IngestConfig config) {
     this.chunks = chunks;
     this.maxChunksPerEvent = config.chunking().maxChunksPerEvent();
   }
 
-  /**
-   * Publishes every part; completes when the broker has acknowledged all of them.
-   *
-   * @param targetModel the embedding model a replay is for, or null for every model
-   * @param sequence the offset of the version's record on the documents topic, carried by every
-   *     part so that each sink can tell a newer version from an older one
-   */
+  /** Publishes every part; completes when the broker has acknowledged all of them. */
+  @Override
   public Uni<Void> publish(
       VersionedDocument doc, List<TextChunk> textChunks, String targetModel, long sequence) {
     DocumentHeader header = EventMapper.header(doc, sequence);
@@ -63,9 +59,18 @@ public class ChunkPublisher {
    * Publishes the deletion of every chunk of a document; the header carries the tombstone's offset
    * on the documents topic as its sequence.
    */
-  public Uni<Void> publishDeletion(String key, DocumentHeader header, String targetModel) {
+  @Override
+  public Uni<Void> publishDeletion(
+      String tenant, String source, String documentId, long sequence, String targetModel) {
+    DocumentHeader header =
+        DocumentHeader.newBuilder()
+            .setTenant(tenant)
+            .setSource(source)
+            .setDocumentId(documentId)
+            .setSequence(sequence)
+            .build();
     return send(
-        key,
+        Topics.documentKey(tenant, source, documentId),
         ChunksEvent.newBuilder()
             .setHeader(header)
             .setDeleted(true)

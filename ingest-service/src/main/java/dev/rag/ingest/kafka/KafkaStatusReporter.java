@@ -1,0 +1,36 @@
+package dev.rag.ingest.kafka;
+
+import dev.rag.ingest.StatusReporter;
+import dev.rag.pipeline.StatusPublisher;
+import dev.rag.proto.v1.DocumentState;
+import dev.rag.proto.v1.DocumentStatus;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Ingest's reports on the status topic, written by the pipeline's {@link StatusPublisher}. */
+@ApplicationScoped
+public class KafkaStatusReporter implements StatusReporter {
+
+  private final StatusPublisher status;
+
+  KafkaStatusReporter(StatusPublisher status) {
+    this.status = status;
+  }
+
+  @Override
+  public void report(
+      String key, String version, DocumentState state, int chunks, String reason, Long sequence) {
+    status.publish(key, version, state, chunks, "", reason, sequence);
+  }
+
+  @Override
+  public Uni<DocumentStatus> reportAsync(
+      String key, String version, DocumentState state, int chunks, String reason, Long sequence) {
+    return status.publishAsync(key, version, state, chunks, "", reason, sequence);
+  }
+
+  @Override
+  public Uni<DocumentStatus> reportAccepted(String key, String version, long bytes, Long sequence) {
+    return status.publishAccepted(key, version, bytes, sequence);
+  }
+}
