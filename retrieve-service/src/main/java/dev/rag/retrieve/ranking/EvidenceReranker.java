@@ -1,5 +1,6 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
+import dev.rag.retrieve.Passage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ public final class EvidenceReranker {
   }
 
   /** As {@link #rerank(String, List)}, with the query's analysed texts. */
-  List<Passage> rerank(String query, List<Passage> candidates, TermMemo memo) {
+  public List<Passage> rerank(String query, List<Passage> candidates, TermMemo memo) {
     Set<Long> queryPairs = pairs(memo.sequence(query));
     Map<String, List<Double>> byDocument = new HashMap<>();
     for (Passage p : candidates) {
