@@ -33,7 +33,7 @@ class OnnxEmbedderTest {
   private static List<float[]> reference(EmbeddingModel model, List<String> texts) {
     List<float[]> out = new ArrayList<>();
     for (var e : model.embedAll(texts.stream().map(TextSegment::from).toList()).content()) {
-      out.add(OnnxEmbedder.normalise(e.vector()));
+      out.add(Vectors.normalise(e.vector()));
     }
     return out;
   }

@@ -174,7 +174,29 @@ class ApiKeyAuthTest {
       assertThatThrownBy(() -> GenerateGrpc.newBlockingStub(channel).generate(request).next())
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(e.getStatus().getDescription()).contains("Bearer <key>");
+              });
+      for (String key : List.of(INGEST_KEY, "not-a-key")) {
+        Metadata refused = new Metadata();
+        refused.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        assertThatThrownBy(
+                () ->
+                    GenerateGrpc.newBlockingStub(channel)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(refused))
+                        .generate(request)
+                        .next())
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e ->
+                    assertThat(e.getStatus().getCode())
+                        .isEqualTo(
+                            key.equals(INGEST_KEY)
+                                ? Status.Code.PERMISSION_DENIED
+                                : Status.Code.UNAUTHENTICATED));
+      }
       Metadata headers = new Metadata();
       headers.put(
           Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
