@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rag.common.auth.ApiKeys;
 import dev.rag.proto.v1.ChatMessage;
 import dev.rag.proto.v1.GenerateGrpc;
@@ -373,6 +374,5 @@ class ApiKeyAuthTest {
         .build();
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 }

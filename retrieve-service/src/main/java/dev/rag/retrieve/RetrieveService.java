@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Answering a query with the tenant's most relevant passages, in one of four modes: dense, sparse,
@@ -224,8 +225,7 @@ public class RetrieveService {
     return diversifier.diversify(unique, topK, memo);
   }
 
-  private static List<Passage> byFinal(
-      List<Passage> passages, java.util.function.ToDoubleFunction<Passage> score) {
+  private static List<Passage> byFinal(List<Passage> passages, ToDoubleFunction<Passage> score) {
     List<Passage> ranked = new ArrayList<>(passages.size());
     for (Passage p : passages) {
       ranked.add(p.withScores(p.scores().withFinal(score.applyAsDouble(p))));

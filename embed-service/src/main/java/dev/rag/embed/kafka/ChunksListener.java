@@ -15,6 +15,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +75,7 @@ public class ChunksListener {
     for (ConsumerRecord<String, byte[]> record : records) {
       var target = record.headers().lastHeader(Topics.TARGET_MODEL_HEADER);
       if (target != null
-          && !new String(target.value(), java.nio.charset.StandardCharsets.UTF_8)
-              .equals(embeddings.modelId())) {
+          && !new String(target.value(), StandardCharsets.UTF_8).equals(embeddings.modelId())) {
         // Replayed for another model's index.
         continue;
       }
