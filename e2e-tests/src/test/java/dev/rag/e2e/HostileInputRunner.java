@@ -12,12 +12,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Sends each hostile input as one tenant, then a normal document as another, and records what
@@ -135,10 +139,8 @@ final class HostileInputRunner {
       Map<String, Long> byState =
           states.stream()
               .collect(
-                  java.util.stream.Collectors.groupingBy(
-                      st -> st.replaceAll(" \\(.*", ""),
-                      java.util.TreeMap::new,
-                      java.util.stream.Collectors.counting()));
+                  Collectors.groupingBy(
+                      st -> st.replaceAll(" \\(.*", ""), TreeMap::new, Collectors.counting()));
       outcome.append(states.size()).append(" documents: ").append(byState);
     }
     if (body.path("errors").size() > 0) {
@@ -221,12 +223,12 @@ final class HostileInputRunner {
     return s.length() <= 140 ? s : s.substring(0, 137) + "...";
   }
 
-  static void write(java.nio.file.Path file, List<Result> results) throws IOException {
+  static void write(Path file, List<Result> results) throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add(HEADER);
     results.forEach(r -> lines.add(r.row()));
-    java.nio.file.Files.createDirectories(file.getParent());
-    java.nio.file.Files.write(file, lines);
+    Files.createDirectories(file.getParent());
+    Files.write(file, lines);
     lines.forEach(System.out::println);
   }
 }

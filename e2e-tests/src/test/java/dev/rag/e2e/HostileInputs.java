@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -314,7 +315,7 @@ final class HostileInputs {
     try (DeflaterOutputStream d = new DeflaterOutputStream(out, new Deflater(9))) {
       if (zeros > 0) {
         byte[] block = new byte[MB];
-        java.util.Arrays.fill(block, (byte) '0');
+        Arrays.fill(block, (byte) '0');
         for (long n = 0; n < zeros; n += block.length) {
           d.write(block, 0, (int) Math.min(block.length, zeros - n));
         }

@@ -26,11 +26,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -284,9 +288,8 @@ class ReliabilityIT {
     awaitTrue(() -> pointsQuietly(source) >= 50, RECOVERY, "indexing to start in " + source);
     long injected = System.nanoTime();
     // Watch readiness while the fault lasts: a service whose dependency is gone should say so.
-    Map<String, Boolean> notReady = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.atomic.AtomicBoolean watching =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Map<String, Boolean> notReady = new ConcurrentHashMap<>();
+    AtomicBoolean watching = new AtomicBoolean(true);
     Thread watcher =
         new Thread(
             () -> {
@@ -328,9 +331,7 @@ class ReliabilityIT {
             distinct.size(),
             DOCUMENTS - distinct.size(),
             documents.size() - distinct.size(),
-            notReady.isEmpty()
-                ? "none"
-                : String.join(" ", new java.util.TreeSet<>(notReady.keySet())),
+            notReady.isEmpty() ? "none" : String.join(" ", new TreeSet<>(notReady.keySet())),
             failedAttempts,
             rateLimited.get(),
             (System.nanoTime() - injected) / 1e9,
@@ -349,7 +350,7 @@ class ReliabilityIT {
   private static String diagnose(String source) {
     try {
       Set<String> indexed = new HashSet<>(pointDocuments(source));
-      Map<String, List<String>> byState = new java.util.TreeMap<>();
+      Map<String, List<String>> byState = new TreeMap<>();
       for (int i = 0; i < DOCUMENTS; i++) {
         String id = "doc-" + i;
         if (indexed.contains(id)) {

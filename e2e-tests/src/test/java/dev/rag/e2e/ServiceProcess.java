@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One packaged service run as its own JVM process, as in production. */
 final class ServiceProcess implements AutoCloseable {
@@ -130,7 +132,7 @@ final class ServiceProcess implements AutoCloseable {
     List<String> lines = gcLines();
     long peak = 0;
     for (String line : lines.subList(Math.min(mark, lines.size()), lines.size())) {
-      java.util.regex.Matcher m = GC_LINE.matcher(line);
+      Matcher m = GC_LINE.matcher(line);
       if (m.find()) {
         peak = Math.max(peak, Long.parseLong(m.group(1)));
       }
@@ -138,8 +140,7 @@ final class ServiceProcess implements AutoCloseable {
     return peak;
   }
 
-  private static final java.util.regex.Pattern GC_LINE =
-      java.util.regex.Pattern.compile(" (\\d+)M->\\d+M\\(");
+  private static final Pattern GC_LINE = Pattern.compile(" (\\d+)M->\\d+M\\(");
 
   private List<String> gcLines() {
     Path gc = log.resolveSibling(log.getFileName().toString().replace(".log", "-gc.log"));

@@ -3,6 +3,8 @@ package dev.rag.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
 import dev.rag.common.Topics;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.ChunksEvent;
@@ -20,6 +22,7 @@ import dev.rag.testsupport.TopicReader;
 import dev.rag.testsupport.TopicWriter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -218,18 +221,15 @@ class EmbedPipelineTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(e.getStatus().getDescription()).startsWith("texts:");
               // The field in error, in the details every service attaches.
-              com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
+              com.google.rpc.Status details = StatusProto.fromThrowable(e);
               assertThat(details).isNotNull();
               assertThat(details.getDetailsList())
                   .anySatisfy(
                       d -> {
                         try {
-                          assertThat(
-                                  d.unpack(com.google.rpc.BadRequest.class)
-                                      .getFieldViolations(0)
-                                      .getField())
+                          assertThat(d.unpack(BadRequest.class).getFieldViolations(0).getField())
                               .isEqualTo("texts");
-                        } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                        } catch (InvalidProtocolBufferException x) {
                           throw new AssertionError(x);
                         }
                       });

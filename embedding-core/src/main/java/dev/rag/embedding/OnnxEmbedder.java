@@ -5,11 +5,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -18,13 +14,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 
 /**
  * A model run with ONNX Runtime directly, so this class decides batching, threads and the execution
  * provider. Inputs are tokenized with the model's own tokenizer (truncated to its limit, never
- * split), grouped by length ({@link TokenBatcher}), padded per batch, run, pooled and
- * L2-normalised.
+ * split), grouped by length ({@link TokenBatcher}), padded per batch, run, pooled and L2-normalised
+ * ({@link Vectors}). The device is chosen by {@link ExecutionDevice}, the files come from {@link
+ * ModelFiles}.
  */
 public final class OnnxEmbedder implements Embedder {
 
@@ -69,7 +71,7 @@ public final class OnnxEmbedder implements Embedder {
   private final Options options;
   private final String queryPrefix;
   private final boolean cuda;
-  private final java.util.concurrent.ExecutorService workers;
+  private final ExecutorService workers;
   private final int maxBatchSize;
   private final int maxBatchTokens;
 
@@ -78,11 +80,9 @@ public final class OnnxEmbedder implements Embedder {
    * is using them: ONNX Runtime does not guard against it and the process dies with SIGSEGV. Calls
    * hold the read lock; {@link #close()} takes the write lock, so it waits for calls in flight.
    */
-  private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
-      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** How long {@link #close()} waits for calls in flight before leaving native memory unfreed. */
   static final long CLOSE_WAIT_SECONDS = 60;
@@ -109,7 +109,7 @@ public final class OnnxEmbedder implements Embedder {
         options.maxBatchTokens() > 0 ? options.maxBatchTokens() : cuda ? 16384 : 8192;
     this.workers =
         options.parallelism() > 1
-            ? java.util.concurrent.Executors.newFixedThreadPool(
+            ? Executors.newFixedThreadPool(
                 options.parallelism(),
                 r -> {
                   Thread t = new Thread(r, "embed-" + spec.id());
@@ -126,9 +126,9 @@ public final class OnnxEmbedder implements Embedder {
    *     be used
    */
   public static OnnxEmbedder load(ModelSpec spec, Options options) {
-    byte[] model = resource(spec.onnxResource());
+    byte[] model = ModelFiles.bytes(spec.onnxResource());
     HuggingFaceTokenizer tokenizer =
-        tokenizer(
+        ModelFiles.tokenizer(
             spec,
             Map.of(
                 "truncation", "true",
@@ -136,14 +136,14 @@ public final class OnnxEmbedder implements Embedder {
                 "padding", "false",
                 "addSpecialTokens", "true"));
     HuggingFaceTokenizer counter =
-        tokenizer(
+        ModelFiles.tokenizer(
             spec, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true"));
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try {
       OrtSession.SessionOptions session = new OrtSession.SessionOptions();
       session.setIntraOpNumThreads(Math.max(1, options.threads()));
       session.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      boolean cuda = selectDevice(session, options.device());
+      boolean cuda = ExecutionDevice.select(session, options.device());
       OnnxEmbedder embedder =
           new OnnxEmbedder(
               spec, env, env.createSession(model, session), tokenizer, counter, options, cuda);
@@ -161,72 +161,6 @@ public final class OnnxEmbedder implements Embedder {
       }
       throw new IllegalStateException("could not load " + spec.id() + ": " + e.getMessage(), e);
     }
-  }
-
-  private static HuggingFaceTokenizer tokenizer(ModelSpec spec, Map<String, String> options) {
-    try (InputStream in = stream(spec.tokenizerResource())) {
-      return HuggingFaceTokenizer.newInstance(in, options);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read the tokenizer of " + spec.id(), e);
-    }
-  }
-
-  /** Adds the CUDA provider when wanted and possible; returns whether it did. */
-  private static boolean selectDevice(OrtSession.SessionOptions options, Device device) {
-    if (device == Device.CPU) {
-      return false;
-    }
-    boolean provider = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-    boolean gpu = nvidiaDeviceVisible();
-    if (device == Device.CUDA) {
-      if (!provider) {
-        throw new IllegalStateException(
-            "embed.device=cuda, but this ONNX Runtime has no CUDA execution provider: build with"
-                + " -Pgpu (onnxruntime_gpu) and run on a node with an NVIDIA GPU, driver, CUDA 12"
-                + " and cuDNN 9; or set embed.device=auto or cpu");
-      }
-      if (!gpu) {
-        throw new IllegalStateException(
-            "embed.device=cuda, but no NVIDIA GPU is visible (no /dev/nvidia* device): schedule"
-                + " the pod on a GPU node (nvidia.com/gpu) or set embed.device=auto or cpu");
-      }
-      try {
-        options.addCUDA(0);
-      } catch (OrtException e) {
-        throw new IllegalStateException(
-            "embed.device=cuda, but the CUDA execution provider could not start: " + e.getMessage(),
-            e);
-      }
-      LOG.info("Embedding on the GPU (CUDA execution provider, device 0)");
-      return true;
-    }
-    if (provider && gpu) {
-      try {
-        options.addCUDA(0);
-        LOG.info("Embedding on the GPU (CUDA execution provider, device 0)");
-        return true;
-      } catch (OrtException e) {
-        LOG.infof("The GPU could not be used (%s): embedding on the CPU", e.getMessage());
-        return false;
-      }
-    }
-    LOG.infof(
-        "Embedding on the CPU (%s)",
-        provider ? "no NVIDIA GPU visible" : "this build has no GPU execution provider");
-    return false;
-  }
-
-  /** Whether the NVIDIA driver exposes a device to this process (Linux device files). */
-  static boolean nvidiaDeviceVisible() {
-    if (java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))) {
-      return true;
-    }
-    for (int i = 0; i < 16; i++) {
-      if (java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidia" + i))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override
@@ -340,7 +274,8 @@ public final class OnnxEmbedder implements Embedder {
         long[] outShape = output.getInfo().getShape();
         FloatBuffer values = output.getFloatBuffer();
         for (int r = 0; r < rows; r++) {
-          out[batch[r]] = normalise(pool(values, outShape, r, length, mask));
+          out[batch[r]] =
+              Vectors.normalise(Vectors.pool(spec.pooling(), values, outShape, r, length, mask));
         }
       }
     } catch (OrtException e) {
@@ -348,68 +283,6 @@ public final class OnnxEmbedder implements Embedder {
           "inference failed for " + spec.id() + ": " + e.getMessage(), e);
     } finally {
       feed.values().forEach(OnnxTensor::close);
-    }
-  }
-
-  private float[] pool(FloatBuffer values, long[] shape, int row, int length, long[] mask) {
-    if (shape.length == 2) {
-      int hidden = (int) shape[1];
-      float[] v = new float[hidden];
-      values.get(row * hidden, v);
-      return v;
-    }
-    int hidden = (int) shape[2];
-    int base = row * length * hidden;
-    float[] v = new float[hidden];
-    if (spec.pooling() == Pooling.CLS) {
-      values.get(base, v);
-      return v;
-    }
-    int count = 0;
-    for (int t = 0; t < length; t++) {
-      if (mask[row * length + t] == 0) {
-        continue;
-      }
-      count++;
-      int offset = base + t * hidden;
-      for (int h = 0; h < hidden; h++) {
-        v[h] += values.get(offset + h);
-      }
-    }
-    for (int h = 0; h < hidden; h++) {
-      v[h] /= Math.max(1, count);
-    }
-    return v;
-  }
-
-  static float[] normalise(float[] v) {
-    double norm = 0;
-    for (float x : v) {
-      norm += x * x;
-    }
-    norm = Math.sqrt(norm);
-    if (norm > 0) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) (v[i] / norm);
-      }
-    }
-    return v;
-  }
-
-  private static InputStream stream(String name) {
-    InputStream in = OnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
-    if (in == null) {
-      throw new IllegalStateException(
-          "model file '" + name + "' is not on the class path (its model jar is missing)");
-    }
-    return in;
-  }
-
-  private static byte[] resource(String name) {
-    try (InputStream in = stream(name)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read " + name, e);
     }
   }
 
@@ -424,7 +297,7 @@ public final class OnnxEmbedder implements Embedder {
     var exclusive = lifecycle.writeLock();
     boolean idle;
     try {
-      idle = exclusive.tryLock(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      idle = exclusive.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       idle = false;

@@ -10,6 +10,9 @@ import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15Quantize
 import dev.langchain4j.model.embedding.onnx.e5smallv2q.E5SmallV2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class OnnxEmbedderTest {
@@ -33,7 +36,7 @@ class OnnxEmbedderTest {
   private static List<float[]> reference(EmbeddingModel model, List<String> texts) {
     List<float[]> out = new ArrayList<>();
     for (var e : model.embedAll(texts.stream().map(TextSegment::from).toList()).content()) {
-      out.add(OnnxEmbedder.normalise(e.vector()));
+      out.add(Vectors.normalise(e.vector()));
     }
     return out;
   }
@@ -122,8 +125,8 @@ class OnnxEmbedderTest {
         OnnxEmbedder.load(
             ModelCatalog.BGE_SMALL_EN_V15, new OnnxEmbedder.Options(Device.CPU, 2, 0, 0, null));
     String text = "The quick brown fox jumps over the lazy dog. ".repeat(60);
-    var looping = new java.util.concurrent.CountDownLatch(1);
-    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    var looping = new CountDownLatch(1);
+    var failure = new AtomicReference<Throwable>();
     Thread worker =
         new Thread(
             () -> {
@@ -140,9 +143,7 @@ class OnnxEmbedderTest {
               }
             });
     worker.start();
-    assertThat(looping.await(60, java.util.concurrent.TimeUnit.SECONDS))
-        .as("the worker embedded once")
-        .isTrue();
+    assertThat(looping.await(60, TimeUnit.SECONDS)).as("the worker embedded once").isTrue();
     // Before the lifecycle lock this freed the session under OrtSession.run: SIGSEGV, and the
     // test JVM died.
     embedder.close();

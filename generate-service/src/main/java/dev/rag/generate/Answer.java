@@ -1,5 +1,6 @@
 package dev.rag.generate;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ public record Answer(
 
   /** The text in word-sized pieces, each keeping its leading space, as a model would stream it. */
   public List<String> pieces() {
-    List<String> pieces = new java.util.ArrayList<>();
+    List<String> pieces = new ArrayList<>();
     int start = 0;
     for (int i = 1; i <= text.length(); i++) {
       if (i == text.length() || (text.charAt(i) == ' ' && i > start)) {

@@ -1,23 +1,22 @@
 package dev.rag.generate;
 
-import dev.rag.auth.Callers;
 import dev.rag.generate.config.GenerateConfig;
+import dev.rag.generate.llm.AnswerModel;
 import dev.rag.generate.llm.GroundedPrompt;
-import dev.rag.generate.llm.LlmConnector;
 import dev.rag.generate.llm.LlmMessage;
 import dev.rag.generate.llm.LlmParams;
 import dev.rag.generate.llm.LlmUnavailableException;
 import dev.rag.generate.llm.TokenStream;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
-/** Answering a conversation's latest question from the tenant's documents. */
+/**
+ * Answering a conversation's latest question from the tenant's documents. The tenant comes from the
+ * door the request came through (resolved from the caller's identity there).
+ */
 @ApplicationScoped
 public class ChatService {
 
@@ -38,34 +37,23 @@ public class ChatService {
   private final GenerateConfig config;
   private final ExtractiveSynthesizer synthesizer;
   private final CitationChecker citations;
-  private final LlmConnector llm;
-  private final Callers callers;
-  private final Counter fallbacks;
-  private final Counter interrupted;
+  private final AnswerModel llm;
+  private final AnswerMetrics metrics;
 
   ChatService(
       PassageRetriever retriever,
       GenerateConfig config,
       CitationChecker citations,
-      LlmConnector llm,
-      Callers callers,
-      MeterRegistry registry) {
+      AnswerModel llm,
+      AnswerMetrics metrics) {
     this.retriever = retriever;
-    this.callers = callers;
+    this.metrics = metrics;
     this.config = config;
     this.citations = citations;
     this.llm = llm;
     this.synthesizer =
         new ExtractiveSynthesizer(
             config.extractive().maxSentences(), config.extractive().maxChars());
-    this.fallbacks =
-        Counter.builder("rag.llm.fallbacks")
-            .description("Answers given by the extractive answerer because the model failed")
-            .register(registry);
-    this.interrupted =
-        Counter.builder("rag.llm.interrupted")
-            .description("Model answers that stopped midway (the text ends with a note)")
-            .register(registry);
   }
 
   /** The model name clients see. */
@@ -79,8 +67,8 @@ public class ChatService {
    * @throws InvalidChatRequestException when the request breaks the contract
    * @throws RetrievalUnavailableException when retrieval cannot answer now
    */
-  public Answer chat(ChatRequest request) {
-    try (Reply reply = reply(request)) {
+  public Answer chat(String tenant, ChatRequest request) {
+    try (Reply reply = reply(tenant, request)) {
       return reply.drain();
     }
   }
@@ -90,10 +78,11 @@ public class ChatService {
    * started to answer, falling back to the extractive answer when it cannot. Read the text from the
    * returned reply, then close it.
    *
+   * @param tenant whose documents answer
    * @throws InvalidChatRequestException when the request breaks the contract
    * @throws RetrievalUnavailableException when retrieval cannot answer now
    */
-  public Reply reply(ChatRequest request) {
+  public Reply reply(String tenant, ChatRequest request) {
     String question = question(request);
     int topK = request.topK() == 0 ? config.topK() : request.topK();
     if (topK < 1 || topK > config.limits().maxTopK()) {
@@ -112,13 +101,12 @@ public class ChatService {
       throw new InvalidChatRequestException("temperature", "temperature must be between 0 and 2");
     }
     String query = retrievalQuery(request.messages(), question);
-    List<RetrievedPassage> passages =
-        retriever.retrieve(callers.tenant(), query, topK, request.sources());
+    List<RetrievedPassage> passages = retriever.retrieve(tenant, query, topK, request.sources());
     if (llm.enabled()) {
       try {
         return llmReply(request, question, passages);
-      } catch (LlmUnavailableException | CircuitBreakerOpenException e) {
-        fallbacks.increment();
+      } catch (LlmUnavailableException e) {
+        metrics.fellBack();
         LOG.warnf("Answering extractively: %s", e.getMessage());
         Answer answer = citations.check(synthesizer.answer(query, passages, request.maxTokens()));
         Answer noted =
@@ -161,7 +149,7 @@ public class ChatService {
               return stream.next(idle);
             } catch (LlmUnavailableException e) {
               failed = true;
-              interrupted.increment();
+              metrics.interrupted();
               LOG.warnf("The model stopped answering: %s", e.getMessage());
               return "\n\n(The language model stopped answering before the end.)";
             }
@@ -212,7 +200,7 @@ public class ChatService {
       if (!rewritten.isEmpty() && rewritten.length() <= config.limits().maxMessageChars()) {
         return rewritten;
       }
-    } catch (LlmUnavailableException | CircuitBreakerOpenException e) {
+    } catch (LlmUnavailableException e) {
       LOG.debugf("Follow-up rewrite failed, using the heuristic: %s", e.getMessage());
     }
     return heuristic;

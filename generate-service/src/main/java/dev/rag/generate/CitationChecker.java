@@ -1,7 +1,5 @@
 package dev.rag.generate;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,28 +9,23 @@ import java.util.regex.Pattern;
 /**
  * Checks every citation {@code [n]} of an answer against the sources actually given: a number with
  * no source is removed (an answerer must never point at a source that does not exist) and counted
- * in {@code rag.citations.removed}; each source is marked cited when the text cites it.
+ * ({@link AnswerMetrics#citationsRemoved}); each source is marked cited when the text cites it.
  */
 @ApplicationScoped
 public class CitationChecker {
 
   private static final Pattern CITATION = Pattern.compile("\\s?\\[(\\d{1,4})\\]");
 
-  private final Counter removed;
+  private final AnswerMetrics metrics;
 
-  CitationChecker(MeterRegistry registry) {
-    this.removed =
-        Counter.builder("rag.citations.removed")
-            .description("Citations of answers that pointed at no given source and were removed")
-            .register(registry);
+  public CitationChecker(AnswerMetrics metrics) {
+    this.metrics = metrics;
   }
 
   /** The answer with unknown citations removed and its sources' cited flags set from the text. */
   public Answer check(Answer answer) {
     Result result = check(answer.text(), answer.sources().size());
-    if (result.removed() > 0) {
-      removed.increment(result.removed());
-    }
+    metrics.citationsRemoved(result.removed());
     return new Answer(
         result.text(),
         markCited(answer.sources(), result.text()),
@@ -57,9 +50,7 @@ public class CitationChecker {
 
   /** Counts citations removed elsewhere (from a streamed answer). */
   void countRemoved(int count) {
-    if (count > 0) {
-      removed.increment(count);
-    }
+    metrics.citationsRemoved(count);
   }
 
   /** A checked text and how many citations it lost. */

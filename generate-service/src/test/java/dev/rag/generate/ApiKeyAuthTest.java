@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rag.common.auth.ApiKeys;
 import dev.rag.proto.v1.ChatMessage;
 import dev.rag.proto.v1.GenerateGrpc;
@@ -174,7 +175,29 @@ class ApiKeyAuthTest {
       assertThatThrownBy(() -> GenerateGrpc.newBlockingStub(channel).generate(request).next())
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(e.getStatus().getDescription()).contains("Bearer <key>");
+              });
+      for (String key : List.of(INGEST_KEY, "not-a-key")) {
+        Metadata refused = new Metadata();
+        refused.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        assertThatThrownBy(
+                () ->
+                    GenerateGrpc.newBlockingStub(channel)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(refused))
+                        .generate(request)
+                        .next())
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e ->
+                    assertThat(e.getStatus().getCode())
+                        .isEqualTo(
+                            key.equals(INGEST_KEY)
+                                ? Status.Code.PERMISSION_DENIED
+                                : Status.Code.UNAUTHENTICATED));
+      }
       Metadata headers = new Metadata();
       headers.put(
           Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
@@ -351,6 +374,5 @@ class ApiKeyAuthTest {
         .build();
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 }

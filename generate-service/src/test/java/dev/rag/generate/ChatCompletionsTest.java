@@ -8,6 +8,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.output.FinishReason;
 import dev.rag.proto.v1.ChatMessage;
 import dev.rag.proto.v1.Generate;
 import dev.rag.proto.v1.GenerateRequest;
@@ -15,18 +21,24 @@ import dev.rag.proto.v1.GenerateResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ChatCompletionsTest {
 
-  @io.quarkus.test.common.http.TestHTTPResource("/")
-  java.net.URL url;
+  @TestHTTPResource("/")
+  URL url;
 
   @GrpcClient("generate")
   Generate grpc;
@@ -103,7 +115,7 @@ class ChatCompletionsTest {
             .extract()
             .path("choices[0].message.content");
 
-    Map<String, Object> streamed = new java.util.HashMap<>(question);
+    Map<String, Object> streamed = new HashMap<>(question);
     streamed.put("stream", true);
     var response =
         given().contentType("application/json").body(streamed).post("/v1/chat/completions");
@@ -117,7 +129,7 @@ class ChatCompletionsTest {
             .map(l -> l.substring(6))
             .toList();
     assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var json = new ObjectMapper();
     StringBuilder text = new StringBuilder();
     String finish = null;
     for (String e : events.subList(0, events.size() - 2)) {
@@ -141,7 +153,7 @@ class ChatCompletionsTest {
   void answersARealOpenAiClientStreamingAndNot() throws Exception {
     String base = url.toString().replaceAll("/+$", "") + "/v1";
     var blocking =
-        dev.langchain4j.model.openai.OpenAiChatModel.builder()
+        OpenAiChatModel.builder()
             .baseUrl(base)
             .apiKey("not-needed")
             .modelName("rag-extractive")
@@ -150,26 +162,23 @@ class ChatCompletionsTest {
     assertThat(answer).contains("Kafka stores records in partitions [1].");
 
     var streaming =
-        dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder()
+        OpenAiStreamingChatModel.builder()
             .baseUrl(base)
             .apiKey("not-needed")
             .modelName("rag-extractive")
             .build();
-    List<String> partials = new java.util.concurrent.CopyOnWriteArrayList<>();
-    var done =
-        new java.util.concurrent.CompletableFuture<
-            dev.langchain4j.model.chat.response.ChatResponse>();
+    List<String> partials = new CopyOnWriteArrayList<>();
+    var done = new CompletableFuture<ChatResponse>();
     streaming.chat(
         "Where are Kafka records stored?",
-        new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+        new StreamingChatResponseHandler() {
           @Override
           public void onPartialResponse(String partial) {
             partials.add(partial);
           }
 
           @Override
-          public void onCompleteResponse(
-              dev.langchain4j.model.chat.response.ChatResponse response) {
+          public void onCompleteResponse(ChatResponse response) {
             done.complete(response);
           }
 
@@ -178,11 +187,11 @@ class ChatCompletionsTest {
             done.completeExceptionally(error);
           }
         });
-    var complete = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    var complete = done.get(30, TimeUnit.SECONDS);
     assertThat(partials.size()).isGreaterThan(3);
     assertThat(String.join("", partials)).isEqualTo(answer);
     assertThat(complete.aiMessage().text()).isEqualTo(answer);
-    assertThat(complete.finishReason()).isEqualTo(dev.langchain4j.model.output.FinishReason.STOP);
+    assertThat(complete.finishReason()).isEqualTo(FinishReason.STOP);
   }
 
   @Test

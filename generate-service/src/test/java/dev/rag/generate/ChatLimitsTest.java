@@ -18,6 +18,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -44,7 +45,7 @@ class ChatLimitsTest {
 
   private static Map<String, Object> ask(Map<String, Object> extra) {
     Map<String, Object> body =
-        new java.util.HashMap<>(
+        new HashMap<>(
             Map.of(
                 "messages",
                 List.of(

@@ -2,6 +2,7 @@ package dev.rag.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rag.generate.metrics.MicrometerAnswerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class CitationCheckerTest {
   @Test
   void countsWhatItRemovesAndMarksOnlyCitedSources() {
     var registry = new SimpleMeterRegistry();
-    var checker = new CitationChecker(registry);
+    var checker = new CitationChecker(new MicrometerAnswerMetrics(registry));
     var passage = new RetrievedPassage("s", "d", "t", "", 0, "text", 1.0);
     Answer checked =
         checker.check(

@@ -2,6 +2,7 @@ package dev.rag.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +18,7 @@ class ExtractiveSynthesizerTest {
 
   private static List<Integer> citations(String text) {
     Matcher m = Pattern.compile("\\[(\\d+)]").matcher(text);
-    List<Integer> numbers = new java.util.ArrayList<>();
+    List<Integer> numbers = new ArrayList<>();
     while (m.find()) {
       numbers.add(Integer.parseInt(m.group(1)));
     }

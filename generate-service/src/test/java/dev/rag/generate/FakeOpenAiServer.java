@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -167,7 +168,7 @@ final class FakeOpenAiServer implements AutoCloseable {
                         ""));
       }
     }
-    return outside.toString().toLowerCase(java.util.Locale.ROOT).contains("ignore previous");
+    return outside.toString().toLowerCase(Locale.ROOT).contains("ignore previous");
   }
 
   private static String chunk(Map<String, String> delta, String finishReason) throws IOException {

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
 import java.util.Set;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /** Health endpoints as production serves them: which checks are up or down, never why. */
@@ -37,9 +38,9 @@ class HealthDetailsTest {
           .get(path)
           .then()
           .statusCode(503)
-          .body("status", org.hamcrest.Matchers.equalTo("DOWN"))
+          .body("status", Matchers.equalTo("DOWN"))
           .body("checks.name", hasItems("broken-dependency"))
-          .body("checks.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(2))
+          .body("checks.size()", Matchers.greaterThanOrEqualTo(2))
           .body(not(containsString("db-7.internal")))
           .body(not(containsString("IllegalStateException")))
           .body(not(containsString("\"data\"")));

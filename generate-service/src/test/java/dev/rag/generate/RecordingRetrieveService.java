@@ -11,6 +11,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gRPC Retrieve served by this module's test application, where the {@code retrieve} client
@@ -21,8 +22,7 @@ import java.util.concurrent.TimeUnit;
 public class RecordingRetrieveService implements Retrieve {
 
   private static volatile Long lastRemainingMillis;
-  private static final java.util.concurrent.atomic.AtomicInteger calls =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger calls = new AtomicInteger();
 
   /** Calls received so far. */
   static int calls() {

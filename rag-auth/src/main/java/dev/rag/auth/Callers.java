@@ -1,7 +1,5 @@
 package dev.rag.auth;
 
-import io.grpc.Status;
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -43,31 +41,6 @@ public class Callers {
       return own;
     }
     throw new ForbiddenException("this key cannot act for tenant '" + requested + "'");
-  }
-
-  /**
-   * For gRPC methods: refuses the call unless it came with a valid key holding {@code role}.
-   *
-   * @throws io.grpc.StatusRuntimeException UNAUTHENTICATED without a valid key, PERMISSION_DENIED
-   *     when the key lacks the role
-   */
-  public void requireGrpc(String role) {
-    boolean anonymous;
-    try {
-      anonymous = identity.isAnonymous();
-    } catch (AuthenticationFailedException e) {
-      anonymous = true;
-    }
-    if (anonymous) {
-      throw Status.UNAUTHENTICATED
-          .withDescription("a valid API key is required (metadata authorization: Bearer <key>)")
-          .asRuntimeException();
-    }
-    if (!identity.hasRole(role)) {
-      throw Status.PERMISSION_DENIED
-          .withDescription("this API key lacks the " + role + " role")
-          .asRuntimeException();
-    }
   }
 
   /** The key's name, for logs and limits. */

@@ -9,21 +9,22 @@ import io.quarkus.grpc.auth.AuthExceptionHandlerProvider;
 import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Singleton;
 
 /**
- * How gRPC methods declared with {@code @RolesAllowed} refuse a call: UNAUTHENTICATED without a
- * valid key (Quarkus' default answers PERMISSION_DENIED for an anonymous caller), PERMISSION_DENIED
- * when the key lacks the role. It replaces Quarkus' default provider: an enabled alternative, so it
- * is the one bean resolved both where Quarkus picks the highest priority and where it asks for the
- * single resolvable provider (two plain beans would make that lookup ambiguous, and every refusal
- * UNKNOWN).
+ * What a gRPC caller hears when {@code @RolesAllowed} refuses it: UNAUTHENTICATED when the call
+ * came without a valid key, PERMISSION_DENIED when the key lacks the method's role, each with a
+ * description saying what to do (Quarkus's default answers an anonymous call with PERMISSION_DENIED
+ * and, outside dev and test, says nothing).
  */
-@ApplicationScoped
+@Singleton
 @Alternative
 @Priority(1)
 public class GrpcAuthExceptions implements AuthExceptionHandlerProvider {
+
+  static final String KEY_REQUIRED =
+      "a valid API key is required (metadata authorization: Bearer <key>)";
 
   @Override
   public int getPriority() {
@@ -31,16 +32,15 @@ public class GrpcAuthExceptions implements AuthExceptionHandlerProvider {
   }
 
   @Override
-  public <ReqT, RespT> AuthExceptionHandler<ReqT, RespT> createHandler(
-      ServerCall.Listener<ReqT> listener, ServerCall<ReqT, RespT> serverCall, Metadata metadata) {
-    return new AuthExceptionHandler<>(listener, serverCall, metadata) {
+  public <Q, R> AuthExceptionHandler<Q, R> createHandler(
+      ServerCall.Listener<Q> listener, ServerCall<Q, R> call, Metadata metadata) {
+    return new AuthExceptionHandler<>(listener, call, metadata) {
       @Override
-      protected void handleException(
-          Throwable exception, ServerCall<ReqT, RespT> call, Metadata trailers) {
-        if (handlesException(exception)) {
-          call.close(status(exception), trailers);
+      protected void handleException(Throwable failure, ServerCall<Q, R> call, Metadata metadata) {
+        if (handlesException(failure)) {
+          call.close(status(failure, call.getMethodDescriptor().getFullMethodName()), metadata);
         } else {
-          super.handleException(exception, call, trailers);
+          super.handleException(failure, call, metadata);
         }
       }
     };
@@ -53,16 +53,17 @@ public class GrpcAuthExceptions implements AuthExceptionHandlerProvider {
 
   @Override
   public StatusException transformToStatusException(Throwable failure) {
-    return status(failure).asException();
+    return status(failure, null).asException();
   }
 
-  /** The status a refused call answers with. */
-  static Status status(Throwable failure) {
+  /** The status for a refused call of {@code method} (null when not known). */
+  static Status status(Throwable failure, String method) {
     if (failure instanceof AuthenticationException || failure instanceof UnauthorizedException) {
-      return Status.UNAUTHENTICATED.withDescription(
-          "a valid API key is required (metadata authorization: Bearer <key>)");
+      return Status.UNAUTHENTICATED.withDescription(KEY_REQUIRED);
     }
     return Status.PERMISSION_DENIED.withDescription(
-        "this API key lacks the role this method needs");
+        method == null
+            ? "this API key lacks the role this call requires"
+            : "this API key lacks the role " + method + " requires");
   }
 }

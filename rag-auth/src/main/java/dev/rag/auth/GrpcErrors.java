@@ -9,6 +9,7 @@ import dev.rag.common.errors.UnavailableException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.quarkus.security.ForbiddenException;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +39,7 @@ public final class GrpcErrors {
       LOG.warnf("%s: %s", what, unavailable.getMessage());
       return Status.UNAVAILABLE.withDescription(unavailable.getMessage()).asRuntimeException();
     }
-    if (failure instanceof io.quarkus.security.ForbiddenException forbidden) {
+    if (failure instanceof ForbiddenException forbidden) {
       return Status.PERMISSION_DENIED.withDescription(forbidden.getMessage()).asRuntimeException();
     }
     LOG.errorf(failure, "%s failed", what);

@@ -2,6 +2,7 @@ package dev.rag.auth;
 
 import dev.rag.common.auth.ApiKeys;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -19,7 +20,7 @@ public class KeyRegistry {
 
   KeyRegistry(AuthConfig config) {
     this.enabled = config.enabled();
-    this.keys = ApiKeys.loadAll(config.keysFile().orElse(java.util.List.of()), config.keys());
+    this.keys = ApiKeys.loadAll(config.keysFile().orElse(List.of()), config.keys());
     if (enabled && keys.size() == 0) {
       throw new IllegalStateException(
           "Authentication is on but no API key is configured: set rag.auth.keys-file"

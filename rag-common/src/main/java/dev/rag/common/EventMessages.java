@@ -2,6 +2,7 @@ package dev.rag.common;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -15,12 +16,12 @@ public final class EventMessages {
    * content-type: application/x-protobuf}.
    */
   public static Message<byte[]> protobuf(String key, byte[] value) {
-    return protobuf(key, value, java.util.Map.of());
+    return protobuf(key, value, Map.of());
   }
 
   /** The same, with extra headers. */
   public static Message<byte[]> protobuf(
-      String key, byte[] value, java.util.Map<String, String> extraHeaders) {
+      String key, byte[] value, Map<String, String> extraHeaders) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(Topics.CONTENT_TYPE_HEADER, Topics.PROTOBUF.getBytes(StandardCharsets.UTF_8));
     extraHeaders.forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));

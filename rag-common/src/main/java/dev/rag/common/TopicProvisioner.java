@@ -2,6 +2,7 @@ package dev.rag.common;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class TopicProvisioner {
   /** Like {@link #ensure(String, Collection, Duration)}, with the whole client configuration. */
   public static Set<String> ensure(
       Map<String, Object> clientConfig, Collection<TopicSpec> topics, Duration timeout) {
-    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     config.put(
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +43,7 @@ class KafkaClientsTest {
     try (var consumer =
         clients.consumer(Map.of(), new StringDeserializer(), new StringDeserializer())) {
       assertThat(consumer.partitionsFor(topic, Duration.ofSeconds(30))).hasSize(1);
-      assertThatThrownBy(consumer::groupMetadata)
-          .isInstanceOf(org.apache.kafka.common.errors.InvalidGroupIdException.class);
+      assertThatThrownBy(consumer::groupMetadata).isInstanceOf(InvalidGroupIdException.class);
     }
   }
 
@@ -56,7 +57,7 @@ class KafkaClientsTest {
                 "security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "PLAIN"));
     assertThatThrownBy(() -> clients.admin(Map.of()).close())
-        .isInstanceOf(org.apache.kafka.common.KafkaException.class)
+        .isInstanceOf(KafkaException.class)
         .rootCause()
         .hasMessageContaining("JAAS");
   }

@@ -1,5 +1,6 @@
 package dev.rag.retrieve;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -15,7 +16,7 @@ import org.jboss.logging.Logger;
  * points change, so a crash in between leaves a record that the redelivered event matches (equal
  * sequences are applied again, which is idempotent).
  */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 public class IndexService {
 
   private static final Logger LOG = Logger.getLogger(IndexService.class);

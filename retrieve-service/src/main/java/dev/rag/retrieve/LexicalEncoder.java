@@ -3,6 +3,7 @@ package dev.rag.retrieve;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.lucene.analysis.Analyzer;
@@ -69,7 +70,7 @@ public final class LexicalEncoder {
       stream.reset();
       while (stream.incrementToken()) {
         if (n == ids.length) {
-          ids = java.util.Arrays.copyOf(ids, 2 * n);
+          ids = Arrays.copyOf(ids, 2 * n);
         }
         ids[n++] = StringHelper.murmurhash3_x86_32(term.getBytesRef(), 0);
       }
@@ -77,7 +78,7 @@ public final class LexicalEncoder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return java.util.Arrays.copyOf(ids, n);
+    return Arrays.copyOf(ids, n);
   }
 
   /** The stable id of an analysed term. */

@@ -1,7 +1,9 @@
 package dev.rag.retrieve;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Where passages are stored and searched. Every read and delete is scoped to one tenant. */
 public interface PassageRepository {
@@ -38,7 +40,7 @@ public interface PassageRepository {
     /** Each scope's hits from the two signals' results (either may be null: not searched). */
     public static List<ScopeHits> of(
         List<SearchScope> scopes, List<List<Passage>> dense, List<List<Passage>> sparse) {
-      List<ScopeHits> hits = new java.util.ArrayList<>(scopes.size());
+      List<ScopeHits> hits = new ArrayList<>(scopes.size());
       for (int i = 0; i < scopes.size(); i++) {
         hits.add(
             new ScopeHits(
@@ -108,7 +110,7 @@ public interface PassageRepository {
     }
     try {
       return future.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }

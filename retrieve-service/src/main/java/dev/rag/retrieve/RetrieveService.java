@@ -4,12 +4,19 @@ import dev.rag.retrieve.PassageRepository.QueryVectors;
 import dev.rag.retrieve.PassageRepository.ScopeHits;
 import dev.rag.retrieve.PassageRepository.SearchScope;
 import dev.rag.retrieve.config.RetrieveConfig;
+import dev.rag.retrieve.ranking.Diversifier;
+import dev.rag.retrieve.ranking.EvidenceReranker;
+import dev.rag.retrieve.ranking.HybridFusion;
+import dev.rag.retrieve.ranking.NearDuplicates;
+import dev.rag.retrieve.ranking.SourceFusion;
+import dev.rag.retrieve.ranking.TermMemo;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Answering a query with the tenant's most relevant passages, in one of four modes: dense, sparse,
@@ -218,8 +225,7 @@ public class RetrieveService {
     return diversifier.diversify(unique, topK, memo);
   }
 
-  private static List<Passage> byFinal(
-      List<Passage> passages, java.util.function.ToDoubleFunction<Passage> score) {
+  private static List<Passage> byFinal(List<Passage> passages, ToDoubleFunction<Passage> score) {
     List<Passage> ranked = new ArrayList<>(passages.size());
     for (Passage p : passages) {
       ranked.add(p.withScores(p.scores().withFinal(score.applyAsDouble(p))));

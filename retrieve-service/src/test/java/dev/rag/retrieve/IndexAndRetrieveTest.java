@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.DocumentHeader;
+import dev.rag.proto.v1.DocumentState;
+import dev.rag.proto.v1.DocumentStatus;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.proto.v1.RetrievalMode;
@@ -17,6 +20,7 @@ import dev.rag.retrieve.qdrant.QdrantPassageRepository;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.KafkaResource;
 import dev.rag.testsupport.QdrantResource;
+import dev.rag.testsupport.QdrantServer;
 import dev.rag.testsupport.TopicReader;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,6 +28,10 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -358,16 +366,16 @@ class IndexAndRetrieveTest {
         .hasSize(1);
 
     var delete =
-        java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(
-                    dev.rag.testsupport.QdrantServer.shared().httpUrl()
+        HttpRequest.newBuilder(
+                URI.create(
+                    QdrantServer.shared().httpUrl()
                         + "/collections/"
                         + repository.collection(model)))
             .DELETE()
             .build();
     assertThat(
-            java.net.http.HttpClient.newHttpClient()
-                .send(delete, java.net.http.HttpResponse.BodyHandlers.ofString())
+            HttpClient.newHttpClient()
+                .send(delete, HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(200);
 
@@ -430,15 +438,13 @@ class IndexAndRetrieveTest {
             1,
             Duration.ofSeconds(30));
     assertThat(failed).hasSize(1);
-    assertThat(dev.rag.proto.v1.DocumentStatus.parseFrom(failed.get(0).value()).getReason())
-        .contains("expected 7");
+    assertThat(DocumentStatus.parseFrom(failed.get(0).value()).getReason()).contains("expected 7");
   }
 
   private static boolean failedStatus(byte[] value) {
     try {
-      return dev.rag.proto.v1.DocumentStatus.parseFrom(value).getState()
-          == dev.rag.proto.v1.DocumentState.DOCUMENT_STATE_FAILED;
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return DocumentStatus.parseFrom(value).getState() == DocumentState.DOCUMENT_STATE_FAILED;
+    } catch (InvalidProtocolBufferException e) {
       return false;
     }
   }

@@ -3,7 +3,9 @@ package dev.rag.retrieve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class LexicalEncoderTest {
@@ -41,11 +43,11 @@ class LexicalEncoderTest {
     String text = "Supplementation didn't reduce fractures in women's cohorts.";
     int[] joined = LexicalEncoder.termIdSequence(title + "\n" + section + "\n" + text);
     int[] parts =
-        java.util.stream.IntStream.concat(
-                java.util.stream.IntStream.concat(
-                    java.util.Arrays.stream(LexicalEncoder.termIdSequence(title)),
-                    java.util.Arrays.stream(LexicalEncoder.termIdSequence(section))),
-                java.util.Arrays.stream(LexicalEncoder.termIdSequence(text)))
+        IntStream.concat(
+                IntStream.concat(
+                    Arrays.stream(LexicalEncoder.termIdSequence(title)),
+                    Arrays.stream(LexicalEncoder.termIdSequence(section))),
+                Arrays.stream(LexicalEncoder.termIdSequence(text)))
             .toArray();
     assertThat(parts).containsExactly(joined);
   }

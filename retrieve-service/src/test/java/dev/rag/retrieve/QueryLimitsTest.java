@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import dev.rag.common.Topics;
 import dev.rag.proto.v1.RetrievalMode;
@@ -96,7 +97,7 @@ class QueryLimitsTest {
                 assertThat(details.getFieldViolations(0).getField()).isEqualTo("sources");
                 assertThat(details.getFieldViolations(0).getDescription())
                     .contains(Integer.toString(MAX_SOURCES));
-              } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+              } catch (InvalidProtocolBufferException ex) {
                 throw new AssertionError(ex);
               }
             });

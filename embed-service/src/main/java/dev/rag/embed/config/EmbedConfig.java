@@ -3,6 +3,7 @@ package dev.rag.embed.config;
 import dev.rag.embedding.Device;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Configuration of embed-service, under {@code embed.*}. */
@@ -38,7 +39,7 @@ public interface EmbedConfig {
    * past it they are sent again with backoff (never dead-lettered for that).
    */
   @WithDefault("60s")
-  java.time.Duration publishTimeout();
+  Duration publishTimeout();
 
   /** Inference batches: inputs sorted by length, padded per batch. */
   interface Batch {

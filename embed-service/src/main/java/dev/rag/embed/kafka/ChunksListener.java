@@ -1,20 +1,19 @@
 package dev.rag.embed.kafka;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
 import dev.rag.embed.EmbeddingService;
 import dev.rag.embed.config.EmbedConfig;
+import dev.rag.embed.mapping.ChunkEventsMapper;
 import dev.rag.pipeline.StatusPublisher;
-import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.DocumentState;
-import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,13 +73,12 @@ public class ChunksListener {
     for (ConsumerRecord<String, byte[]> record : records) {
       var target = record.headers().lastHeader(Topics.TARGET_MODEL_HEADER);
       if (target != null
-          && !new String(target.value(), java.nio.charset.StandardCharsets.UTF_8)
-              .equals(embeddings.modelId())) {
+          && !new String(target.value(), StandardCharsets.UTF_8).equals(embeddings.modelId())) {
         // Replayed for another model's index.
         continue;
       }
       try {
-        events.add(parse(record));
+        events.add(ChunkEventsMapper.event(record.value()));
         accepted.add(record);
       } catch (IllegalArgumentException e) {
         LOG.warnf(
@@ -97,28 +95,10 @@ public class ChunksListener {
       if (vectors.get(i) == null) {
         continue;
       }
-      ChunksEvent event = events.get(i);
-      EmbeddingsEvent.Builder out =
-          EmbeddingsEvent.newBuilder()
-              .setHeader(event.getHeader())
-              .setModelId(embeddings.modelId())
-              .setDimension(embeddings.dimension())
-              .setPart(event.getPart())
-              .setPartCount(event.getPartCount())
-              .setTotalChunks(event.getTotalChunks())
-              .setDeleted(event.getDeleted());
-      if (!event.getDeleted()) {
-        int next = 0;
-        for (Chunk c : event.getChunksList()) {
-          EmbeddedChunk.Builder embedded = EmbeddedChunk.newBuilder().setChunk(c);
-          for (float x : vectors.get(i)[next++]) {
-            embedded.addVector(x);
-          }
-          out.addChunks(embedded);
-        }
-      }
+      EmbeddingsEvent built =
+          ChunkEventsMapper.embeddings(
+              events.get(i), embeddings.modelId(), embeddings.dimension(), vectors.get(i));
       String key = accepted.get(i).key();
-      EmbeddingsEvent built = out.build();
       outputs.add(Uni.createFrom().deferred(() -> publisher.publish(key, built)));
     }
     awaitWithRetries(sends, outputs);
@@ -158,11 +138,11 @@ public class ChunksListener {
     List<float[][]> result = new ArrayList<>(events.size());
     try {
       List<String> texts = new ArrayList<>();
-      events.forEach(e -> texts.addAll(texts(e)));
+      events.forEach(e -> texts.addAll(ChunkEventsMapper.texts(e)));
       List<float[]> vectors = texts.isEmpty() ? List.of() : embeddings.embedPassages(texts);
       int next = 0;
       for (ChunksEvent event : events) {
-        int n = texts(event).size();
+        int n = ChunkEventsMapper.texts(event).size();
         result.add(vectors.subList(next, next + n).toArray(new float[0][]));
         next += n;
       }
@@ -174,7 +154,7 @@ public class ChunksListener {
     }
     result.clear();
     for (int i = 0; i < events.size(); i++) {
-      List<String> texts = texts(events.get(i));
+      List<String> texts = ChunkEventsMapper.texts(events.get(i));
       try {
         result.add(
             texts.isEmpty()
@@ -191,16 +171,6 @@ public class ChunksListener {
       }
     }
     return result;
-  }
-
-  private static List<String> texts(ChunksEvent event) {
-    List<String> texts = new ArrayList<>();
-    if (!event.getDeleted()) {
-      for (Chunk c : event.getChunksList()) {
-        texts.add(c.getEmbeddingText().isEmpty() ? c.getText() : c.getEmbeddingText());
-      }
-    }
-    return texts;
   }
 
   /**
@@ -232,22 +202,5 @@ public class ChunksListener {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
       }
     }
-  }
-
-  static ChunksEvent parse(ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
-      throw new IllegalArgumentException("null value: chunk events are never tombstones");
-    }
-    ChunksEvent event;
-    try {
-      event = ChunksEvent.parseFrom(record.value());
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException(
-          "value is not a protobuf rag.v1.ChunksEvent: " + e.getMessage(), e);
-    }
-    if (!event.hasHeader() || event.getHeader().getTenant().isEmpty()) {
-      throw new IllegalArgumentException("chunk event has no header or tenant");
-    }
-    return event;
   }
 }

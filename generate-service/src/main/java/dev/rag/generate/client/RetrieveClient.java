@@ -4,9 +4,8 @@ import dev.rag.generate.PassageRetriever;
 import dev.rag.generate.RetrievalUnavailableException;
 import dev.rag.generate.RetrievedPassage;
 import dev.rag.generate.config.GenerateConfig;
+import dev.rag.generate.mapping.RetrievalMapper;
 import dev.rag.proto.v1.MutinyRetrieveGrpc.MutinyRetrieveStub;
-import dev.rag.proto.v1.Passage;
-import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.StatsRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -42,18 +41,12 @@ public class RetrieveClient implements PassageRetriever {
     try {
       // The deadline travels with the call and ends it here too: no local wait beyond it.
       return withDeadline()
-          .retrieve(
-              RetrieveRequest.newBuilder()
-                  .setTenant(tenant)
-                  .setQuery(query)
-                  .setTopK(topK)
-                  .addAllSources(sources)
-                  .build())
+          .retrieve(RetrievalMapper.request(tenant, query, topK, sources))
           .await()
           .indefinitely()
           .getPassagesList()
           .stream()
-          .map(RetrieveClient::toPassage)
+          .map(RetrievalMapper::passage)
           .toList();
     } catch (StatusRuntimeException e) {
       throw new RetrievalUnavailableException(
@@ -73,7 +66,7 @@ public class RetrieveClient implements PassageRetriever {
           .indefinitely()
           .getSourcesList()
           .stream()
-          .map(s -> new SourceSummary(s.getSource(), s.getDocuments(), s.getPassages()))
+          .map(RetrievalMapper::source)
           .toList();
     } catch (StatusRuntimeException e) {
       throw new RetrievalUnavailableException(
@@ -82,18 +75,5 @@ public class RetrieveClient implements PassageRetriever {
               : "source listing failed: " + e.getStatus(),
           e);
     }
-  }
-
-  private static RetrievedPassage toPassage(Passage p) {
-    return new RetrievedPassage(
-        p.getSource(),
-        p.getDocumentId(),
-        p.getTitle(),
-        p.getSection(),
-        p.getChunkIndex(),
-        p.getText(),
-        p.getScores().getFinal(),
-        p.getPageStart(),
-        p.getPageEnd());
   }
 }

@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -154,7 +155,7 @@ public class LlmConnector {
           "generate.llm."
               + key
               + " is required for this provider (env GENERATE_LLM_"
-              + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
+              + key.toUpperCase(Locale.ROOT).replace('-', '_')
               + ")");
     }
     return value;

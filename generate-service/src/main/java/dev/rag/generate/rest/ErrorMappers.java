@@ -1,9 +1,14 @@
 package dev.rag.generate.rest;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.rag.generate.InvalidChatRequestException;
 import dev.rag.generate.RetrievalUnavailableException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -31,17 +36,17 @@ public class ErrorMappers {
   }
 
   @ServerExceptionMapper
-  public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+  public Response unauthenticated(AuthenticationFailedException e) {
     return unauthorized();
   }
 
   @ServerExceptionMapper
-  public Response unauthorized(io.quarkus.security.UnauthorizedException e) {
+  public Response unauthorized(UnauthorizedException e) {
     return unauthorized();
   }
 
   @ServerExceptionMapper
-  public Response forbidden(io.quarkus.security.ForbiddenException e) {
+  public Response forbidden(ForbiddenException e) {
     return error(
         403,
         new OpenAiError(
@@ -72,12 +77,12 @@ public class ErrorMappers {
   }
 
   @ServerExceptionMapper
-  public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+  public Response mismatched(MismatchedInputException e) {
     return jsonError(e);
   }
 
   @ServerExceptionMapper
-  public Response unparseable(com.fasterxml.jackson.core.JsonParseException e) {
+  public Response unparseable(JsonParseException e) {
     return jsonError(e);
   }
 

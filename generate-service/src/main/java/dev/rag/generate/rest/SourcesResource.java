@@ -1,19 +1,22 @@
 package dev.rag.generate.rest;
 
 import dev.rag.auth.Callers;
+import dev.rag.auth.Roles;
 import dev.rag.generate.PassageRetriever;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /** The sources a question can be asked of, for clients that let people choose. */
 @Path("/v1/sources")
 @Produces(MediaType.APPLICATION_JSON)
-@jakarta.annotation.security.RolesAllowed(dev.rag.auth.Roles.QUERY)
+@RolesAllowed(Roles.QUERY)
 public class SourcesResource {
 
   private final PassageRetriever retriever;
@@ -30,7 +33,7 @@ public class SourcesResource {
   public Map<String, Object> list() {
     List<Map<String, Object>> data =
         retriever.sources(callers.tenant()).stream()
-            .sorted(java.util.Comparator.comparing(PassageRetriever.SourceSummary::name))
+            .sorted(Comparator.comparing(PassageRetriever.SourceSummary::name))
             .map(
                 s ->
                     Map.<String, Object>of(

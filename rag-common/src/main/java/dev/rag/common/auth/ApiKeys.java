@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -135,7 +136,7 @@ public final class ApiKeys {
 
   /** Keys from several files (read in order) and inline entries. */
   public static ApiKeys loadAll(List<Path> files, Optional<String> inline) {
-    List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     for (Path file : files) {
       try {
         lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));

@@ -1,14 +1,13 @@
 package dev.rag.retrieve.client;
 
-import dev.rag.proto.v1.EmbedRequest;
 import dev.rag.proto.v1.EmbedResponse;
 import dev.rag.proto.v1.InfoRequest;
 import dev.rag.proto.v1.InfoResponse;
-import dev.rag.proto.v1.InputKind;
 import dev.rag.proto.v1.MutinyEmbedGrpc.MutinyEmbedStub;
 import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.QueryEmbedder.QueryVector;
 import dev.rag.retrieve.config.RetrieveConfig;
+import dev.rag.retrieve.mapping.QueryEmbeddingMapper;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -52,15 +51,7 @@ public class EmbedClient implements RemoteEmbedder {
   public QueryVector embed(String query) {
     EmbedResponse response;
     try {
-      response =
-          withDeadline()
-              .embed(
-                  EmbedRequest.newBuilder()
-                      .addTexts(query)
-                      .setKind(InputKind.INPUT_KIND_QUERY)
-                      .build())
-              .await()
-              .indefinitely();
+      response = withDeadline().embed(QueryEmbeddingMapper.request(query)).await().indefinitely();
     } catch (StatusRuntimeException e) {
       throw new DependencyUnavailableException(
           e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
@@ -68,11 +59,6 @@ public class EmbedClient implements RemoteEmbedder {
               : "embed-service could not embed the query: " + e.getStatus(),
           e);
     }
-    var values = response.getVectors(0).getValuesList();
-    float[] vector = new float[values.size()];
-    for (int i = 0; i < vector.length; i++) {
-      vector[i] = values.get(i);
-    }
-    return new QueryVector(response.getModelId(), vector);
+    return QueryEmbeddingMapper.vector(response);
   }
 }

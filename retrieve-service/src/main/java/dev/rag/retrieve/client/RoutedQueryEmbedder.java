@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -206,7 +207,7 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
   private void inBackground(AtomicBoolean flag, Runnable task) {
     try {
       background.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       flag.set(false);
     }
   }
@@ -302,7 +303,7 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
     // Closing waits for inferences still running on it.
     try {
       background.execute(() -> l.model().close());
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       l.model().close();
     }
   }

@@ -1,5 +1,7 @@
 package dev.rag.retrieve.config;
 
+import dev.rag.retrieve.FusionMethod;
+import dev.rag.retrieve.ranking.SourceFusion;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -149,14 +151,14 @@ public interface RetrieveConfig {
      * every query.
      */
     @WithDefault("30s")
-    java.time.Duration statisticsTtl();
+    Duration statisticsTtl();
   }
 
   /** Hybrid search defaults; a request may override them. */
   interface Hybrid {
     /** How the signals are combined: min-max, rrf or dbsf. */
     @WithDefault("min-max")
-    dev.rag.retrieve.FusionMethod fusion();
+    FusionMethod fusion();
 
     /** Weight of the dense signal in [0, 1]; 0.6 was best on SciFact train (min-max fusion). */
     @WithDefault("0.6")
@@ -171,7 +173,7 @@ public interface RetrieveConfig {
   interface Full {
     /** pooled or per-source score normalisation across sources. */
     @WithDefault("pooled")
-    dev.rag.retrieve.SourceFusion.Normalization normalization();
+    SourceFusion.Normalization normalization();
 
     /** Term overlap (Jaccard) at which two passages count as duplicates. */
     @WithDefault("0.9")

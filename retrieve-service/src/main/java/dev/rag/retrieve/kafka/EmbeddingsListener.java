@@ -1,19 +1,16 @@
 package dev.rag.retrieve.kafka;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
 import dev.rag.pipeline.StatusPublisher;
 import dev.rag.proto.v1.DocumentState;
-import dev.rag.proto.v1.EmbeddedChunk;
-import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.DocumentVersion;
 import dev.rag.retrieve.EmbeddingBatch;
 import dev.rag.retrieve.IndexService;
-import dev.rag.retrieve.IndexedChunk;
 import dev.rag.retrieve.InvalidEventException;
 import dev.rag.retrieve.StoreRejectedException;
 import dev.rag.retrieve.config.RetrieveConfig;
+import dev.rag.retrieve.mapping.EmbeddingsEventMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -22,8 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,7 +70,7 @@ public class EmbeddingsListener {
     String key = record.getKey();
     EmbeddingBatch batch;
     try {
-      batch = parse(record.getPayload());
+      batch = EmbeddingsEventMapper.batch(record.getPayload());
     } catch (InvalidEventException e) {
       return deadLetter(record, null, e);
     }
@@ -182,62 +177,5 @@ public class EmbeddingsListener {
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  static EmbeddingBatch parse(byte[] value) {
-    if (value == null) {
-      throw new InvalidEventException("null value: embedding events are never tombstones");
-    }
-    EmbeddingsEvent event;
-    try {
-      event = EmbeddingsEvent.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      throw new InvalidEventException(
-          "value is not a protobuf rag.v1.EmbeddingsEvent: " + e.getMessage());
-    }
-    var h = event.getHeader();
-    if (h.getTenant().isEmpty() || h.getSource().isEmpty() || h.getDocumentId().isEmpty()) {
-      throw new InvalidEventException("event header lacks tenant, source or document id");
-    }
-    if (!event.getDeleted() && (event.getModelId().isEmpty() || event.getDimension() <= 0)) {
-      throw new InvalidEventException("event lacks a model id or dimension");
-    }
-    if (h.hasSequence() && h.getSequence() < 0) {
-      throw new InvalidEventException("event header has a negative sequence");
-    }
-    List<IndexedChunk> chunks = new ArrayList<>(event.getChunksCount());
-    for (EmbeddedChunk c : event.getChunksList()) {
-      float[] vector = new float[c.getVectorCount()];
-      for (int i = 0; i < vector.length; i++) {
-        vector[i] = c.getVector(i);
-      }
-      var chunk = c.getChunk();
-      chunks.add(
-          new IndexedChunk(
-              chunk.getIndex(),
-              chunk.getText(),
-              chunk.getSection(),
-              chunk.getEmbeddingText().isEmpty() ? chunk.getText() : chunk.getEmbeddingText(),
-              vector,
-              null,
-              chunk.getPageStart(),
-              chunk.getPageEnd()));
-    }
-    return new EmbeddingBatch(
-        new DocumentVersion(
-            h.getTenant(),
-            h.getSource(),
-            h.getDocumentId(),
-            h.getVersion(),
-            h.getTitle(),
-            h.getMetadataMap(),
-            h.getAcceptedAtMs(),
-            h.hasSequence() ? h.getSequence() : DocumentVersion.UNORDERED),
-        event.getModelId(),
-        event.getDimension(),
-        chunks,
-        event.getPart(),
-        Math.max(1, event.getPartCount()),
-        event.getDeleted());
   }
 }

@@ -12,8 +12,10 @@ import dev.rag.retrieve.Passage;
 import dev.rag.retrieve.PointIds;
 import dev.rag.retrieve.Scores;
 import dev.rag.retrieve.SparseVector;
+import io.qdrant.client.ValueFactory;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import java.util.ArrayList;
@@ -76,9 +78,8 @@ final class PassagePoints {
         .build();
   }
 
-  private static Map<String, io.qdrant.client.grpc.Points.Vector> vectors(
-      String modelId, IndexedChunk chunk) {
-    Map<String, io.qdrant.client.grpc.Points.Vector> vectors = new HashMap<>();
+  private static Map<String, Points.Vector> vectors(String modelId, IndexedChunk chunk) {
+    Map<String, Points.Vector> vectors = new HashMap<>();
     vectors.put(modelId, vector(chunk.vector()));
     SparseVector lexical = chunk.lexical();
     if (lexical != null && !lexical.isEmpty()) {
@@ -96,7 +97,7 @@ final class PassagePoints {
         ids.add(value(Integer.toUnsignedLong(id)));
       }
     }
-    return io.qdrant.client.ValueFactory.list(ids);
+    return ValueFactory.list(ids);
   }
 
   static List<Float> floats(float[] values) {

@@ -8,6 +8,8 @@ import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.InvalidEventException;
 import dev.rag.retrieve.StoreRejectedException;
 import dev.rag.retrieve.config.RetrieveConfig;
+import io.grpc.DecompressorRegistry;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qdrant.client.QdrantClient;
@@ -82,8 +84,7 @@ public class QdrantCollections {
 
   QdrantCollections(RetrieveConfig config) {
     RetrieveConfig.Qdrant q = config.qdrant();
-    io.grpc.ManagedChannelBuilder<?> channel =
-        io.grpc.ManagedChannelBuilder.forAddress(q.host(), q.port());
+    ManagedChannelBuilder<?> channel = ManagedChannelBuilder.forAddress(q.host(), q.port());
     if (q.tls()) {
       channel.useTransportSecurity();
     } else {
@@ -91,7 +92,7 @@ public class QdrantCollections {
     }
     if (!q.compression()) {
       // Qdrant gzips its answers when the client says it can read gzip; say it cannot.
-      channel.decompressorRegistry(io.grpc.DecompressorRegistry.emptyInstance());
+      channel.decompressorRegistry(DecompressorRegistry.emptyInstance());
     }
     QdrantGrpcClient.Builder grpc =
         QdrantGrpcClient.newBuilder(channel.build(), true, false).withTimeout(q.timeout());

@@ -18,7 +18,11 @@ import dev.rag.retrieve.PassageRepository;
 import dev.rag.retrieve.Scores;
 import io.grpc.StatusRuntimeException;
 import io.qdrant.client.QdrantClient;
+import io.qdrant.client.WithPayloadSelectorFactory;
+import io.qdrant.client.WithVectorsSelectorFactory;
+import io.qdrant.client.grpc.Common;
 import io.qdrant.client.grpc.Common.Filter;
+import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.Points.BatchResult;
 import io.qdrant.client.grpc.Points.DeletePoints;
 import io.qdrant.client.grpc.Points.FacetHit;
@@ -33,6 +37,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
@@ -57,9 +63,8 @@ public class QdrantPassageRepository implements PassageRepository {
   static final String TERMS = QdrantCollections.TERMS;
 
   /** The payload a search candidate carries: enough to fuse and weigh sources. */
-  private static final io.qdrant.client.grpc.Points.WithPayloadSelector CANDIDATE_FIELDS =
-      io.qdrant.client.WithPayloadSelectorFactory.include(
-          List.of("source", "document_id", "tenant"));
+  private static final Points.WithPayloadSelector CANDIDATE_FIELDS =
+      WithPayloadSelectorFactory.include(List.of("source", "document_id", "tenant"));
 
   /** Name of the lexical sparse vector. */
   public static final String LEXICAL = QdrantCollections.LEXICAL;
@@ -243,18 +248,18 @@ public class QdrantPassageRepository implements PassageRepository {
     if (candidates.isEmpty()) {
       return candidates;
     }
-    List<io.qdrant.client.grpc.Common.PointId> ids = new ArrayList<>(candidates.size());
+    List<Common.PointId> ids = new ArrayList<>(candidates.size());
     for (Passage c : candidates) {
-      ids.add(id(java.util.UUID.fromString(c.pointId())));
+      ids.add(id(UUID.fromString(c.pointId())));
     }
-    Map<String, io.qdrant.client.grpc.Points.RetrievedPoint> byId = new HashMap<>();
+    Map<String, Points.RetrievedPoint> byId = new HashMap<>();
     for (var point :
         await(
             client.retrieveAsync(
                 collection,
                 ids,
                 enable(true),
-                io.qdrant.client.WithVectorsSelectorFactory.enable(false),
+                WithVectorsSelectorFactory.enable(false),
                 null,
                 timeout))) {
       byId.put(point.getId().getUuid(), point);
@@ -302,7 +307,7 @@ public class QdrantPassageRepository implements PassageRepository {
     if (!collections.exists(collection)) {
       return List.of();
     }
-    Map<String, Long> passages = new java.util.TreeMap<>();
+    Map<String, Long> passages = new TreeMap<>();
     for (FacetHit h : facet(collection, TenantSources.tenantOnly(tenant))) {
       passages.put(h.getValue().getStringValue(), h.getCount());
     }

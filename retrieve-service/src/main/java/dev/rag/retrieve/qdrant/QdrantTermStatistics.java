@@ -9,10 +9,12 @@ import dev.rag.retrieve.config.RetrieveConfig;
 import io.qdrant.client.grpc.Common.Filter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Document frequencies counted by Qdrant among one tenant's points, from the indexed {@value
@@ -38,7 +40,7 @@ public class QdrantTermStatistics implements TermStatistics {
 
   /** Recent counts; the least recently used go first. */
   private final Map<Key, Count> recent =
-      java.util.Collections.synchronizedMap(
+      Collections.synchronizedMap(
           new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Count> eldest) {
@@ -109,9 +111,7 @@ public class QdrantTermStatistics implements TermStatistics {
                 // Deleted behind this service's back: nothing indexed.
                 return 0L;
               }
-              throw e instanceof java.util.concurrent.CompletionException c
-                  ? c
-                  : new java.util.concurrent.CompletionException(e);
+              throw e instanceof CompletionException c ? c : new CompletionException(e);
             });
   }
 }

@@ -2,6 +2,7 @@ package dev.rag.retrieve.qdrant;
 
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 
+import io.grpc.Context;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Points.FacetCounts;
 import java.time.Duration;
@@ -52,7 +53,7 @@ final class TenantSources {
         && last.refreshing().compareAndSet(false, true)) {
       // Outside the query's gRPC context: the renewal outlives the query, and must not be
       // cancelled when the query ends or its caller goes away.
-      io.grpc.Context.current()
+      Context.current()
           .fork()
           .run(
               () ->

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,7 +277,7 @@ class RoutedQueryEmbedderTest {
     remote.down.set(true);
     RoutedQueryEmbedder r = router(Placement.AUTO, Duration.ofMinutes(1));
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.embedQuery(QUERY))
+    Assertions.assertThatThrownBy(() -> r.embedQuery(QUERY))
         .isInstanceOf(DependencyUnavailableException.class);
   }
 }

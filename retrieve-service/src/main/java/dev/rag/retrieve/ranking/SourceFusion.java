@@ -1,5 +1,7 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
+import dev.rag.retrieve.FusionMethod;
+import dev.rag.retrieve.Passage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rag.generate.rest;
+package dev.rag.generate.mapping;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

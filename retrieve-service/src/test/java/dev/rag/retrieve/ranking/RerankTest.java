@@ -1,8 +1,10 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.rag.retrieve.Passage;
+import dev.rag.retrieve.Scores;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
+import dev.rag.retrieve.LexicalEncoder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,18 +10,18 @@ import java.util.Map;
  * collapsing, the reranker and diversity all compare the same candidates' terms, and Lucene's
  * English analysis of their texts was most of the Java time of a query.
  */
-final class TermMemo {
+public final class TermMemo {
 
   private final Map<String, int[]> sequences = new HashMap<>();
   private final Map<String, int[]> sets = new HashMap<>();
 
   /** The text's term ids in order, with repeats. */
-  int[] sequence(String text) {
+  public int[] sequence(String text) {
     return sequences.computeIfAbsent(text, LexicalEncoder::termIdSequence);
   }
 
   /** The text's distinct term ids, sorted. */
-  int[] distinct(String text) {
+  public int[] distinct(String text) {
     return sets.computeIfAbsent(
         text, t -> Arrays.stream(sequence(t)).sorted().distinct().toArray());
   }

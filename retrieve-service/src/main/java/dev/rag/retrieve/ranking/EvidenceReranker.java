@@ -1,6 +1,8 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
+import dev.rag.retrieve.Passage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,7 +42,7 @@ public final class EvidenceReranker {
   }
 
   /** As {@link #rerank(String, List)}, with the query's analysed texts. */
-  List<Passage> rerank(String query, List<Passage> candidates, TermMemo memo) {
+  public List<Passage> rerank(String query, List<Passage> candidates, TermMemo memo) {
     Set<Long> queryPairs = pairs(memo.sequence(query));
     Map<String, List<Double>> byDocument = new HashMap<>();
     for (Passage p : candidates) {
@@ -93,7 +95,7 @@ public final class EvidenceReranker {
   }
 
   private static int[] concat(int[] a, int[] b, int[] c) {
-    int[] all = java.util.Arrays.copyOf(a, a.length + b.length + c.length);
+    int[] all = Arrays.copyOf(a, a.length + b.length + c.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     System.arraycopy(c, 0, all, a.length + b.length, c.length);
     return all;

@@ -1,5 +1,6 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
+import dev.rag.retrieve.Passage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,8 @@ public final class NearDuplicates {
   }
 
   /** As {@link #collapse(List, double, int)}, with the query's analysed texts. */
-  static List<Passage> collapse(List<Passage> ranked, double threshold, int limit, TermMemo memo) {
+  public static List<Passage> collapse(
+      List<Passage> ranked, double threshold, int limit, TermMemo memo) {
     List<Passage> kept = new ArrayList<>();
     List<int[]> keptTerms = new ArrayList<>();
     for (Passage p : ranked) {

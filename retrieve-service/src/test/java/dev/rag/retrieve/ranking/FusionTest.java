@@ -1,10 +1,16 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.rag.retrieve.FusionMethod;
+import dev.rag.retrieve.Passage;
+import dev.rag.retrieve.Scores;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FusionTest {
@@ -111,9 +117,9 @@ class FusionTest {
 
   @Test
   void pooledFusionOfSplitSourcesEqualsFusionOfOneSource() {
-    java.util.Random random = new java.util.Random(7);
-    List<Passage> dense = new java.util.ArrayList<>();
-    List<Passage> sparse = new java.util.ArrayList<>();
+    Random random = new Random(7);
+    List<Passage> dense = new ArrayList<>();
+    List<Passage> sparse = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       String source = "s" + (i % 3);
       Passage p = p("p" + i, source, "d" + i, "t");
@@ -124,15 +130,14 @@ class FusionTest {
         sparse.add(p.withScores(Scores.NONE.withSparse(10 * random.nextDouble())));
       }
     }
-    dense.sort(java.util.Comparator.comparingDouble((Passage p) -> p.scores().dense()).reversed());
-    sparse.sort(
-        java.util.Comparator.comparingDouble((Passage p) -> p.scores().sparse()).reversed());
+    dense.sort(Comparator.comparingDouble((Passage p) -> p.scores().dense()).reversed());
+    sparse.sort(Comparator.comparingDouble((Passage p) -> p.scores().sparse()).reversed());
     int depth = 10;
     List<Passage> single =
         HybridFusion.fuse(
             dense.subList(0, depth), sparse.subList(0, depth), FusionMethod.MIN_MAX, 0.6);
 
-    List<SourceFusion.SourceHits> split = new java.util.ArrayList<>();
+    List<SourceFusion.SourceHits> split = new ArrayList<>();
     for (String source : List.of("s0", "s1", "s2")) {
       // Each source's own top `depth`, as a per-source search returns them.
       split.add(

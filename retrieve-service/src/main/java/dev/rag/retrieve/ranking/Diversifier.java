@@ -1,5 +1,6 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.ranking;
 
+import dev.rag.retrieve.Passage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class Diversifier {
   }
 
   /** As {@link #diversify(List, int)}, with the query's analysed texts. */
-  List<Passage> diversify(List<Passage> ranked, int k, TermMemo memo) {
+  public List<Passage> diversify(List<Passage> ranked, int k, TermMemo memo) {
     if (ranked.isEmpty()) {
       return ranked;
     }

@@ -1,0 +1,44 @@
+package dev.rag.generate.mapping;
+
+import dev.rag.generate.PassageRetriever.SourceSummary;
+import dev.rag.generate.RetrievedPassage;
+import dev.rag.proto.v1.Passage;
+import dev.rag.proto.v1.RetrieveRequest;
+import dev.rag.proto.v1.SourceStats;
+import java.util.List;
+
+/** retrieve-service's gRPC Retrieve and Stats messages to and from the domain. */
+public final class RetrievalMapper {
+
+  private RetrievalMapper() {}
+
+  /** A search of {@code tenant}'s passages in the retrieval service's default mode. */
+  public static RetrieveRequest request(
+      String tenant, String query, int topK, List<String> sources) {
+    return RetrieveRequest.newBuilder()
+        .setTenant(tenant)
+        .setQuery(query)
+        .setTopK(topK)
+        .addAllSources(sources)
+        .build();
+  }
+
+  /** A found passage as an answer uses it; its score is the final one. */
+  public static RetrievedPassage passage(Passage p) {
+    return new RetrievedPassage(
+        p.getSource(),
+        p.getDocumentId(),
+        p.getTitle(),
+        p.getSection(),
+        p.getChunkIndex(),
+        p.getText(),
+        p.getScores().getFinal(),
+        p.getPageStart(),
+        p.getPageEnd());
+  }
+
+  /** A source with what it holds. */
+  public static SourceSummary source(SourceStats s) {
+    return new SourceSummary(s.getSource(), s.getDocuments(), s.getPassages());
+  }
+}

@@ -1,0 +1,54 @@
+package dev.rag.generate;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service's layers: the core (the root package) knows no edge, no framework of an edge (gRPC,
+ * messaging, Micrometer, fault tolerance) and no generated type; the tenant reaches it as a value,
+ * resolved at the door.
+ */
+class LayersTest {
+
+  private static final String BASE = "dev.rag.generate";
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(BASE);
+  }
+
+  @Test
+  void theCoreDependsOnNoEdge() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(BASE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            BASE + ".rest..",
+            BASE + ".grpc..",
+            BASE + ".client..",
+            BASE + ".mapping..",
+            BASE + ".metrics..",
+            "jakarta.ws.rs..",
+            "dev.rag.auth..",
+            "dev.rag.proto..",
+            "io.grpc..",
+            "org.apache.kafka..",
+            "io.smallrye.reactive.messaging..",
+            "io.micrometer..",
+            "org.eclipse.microprofile.faulttolerance..",
+            "io.smallrye.faulttolerance..")
+        .check(classes);
+  }
+}
