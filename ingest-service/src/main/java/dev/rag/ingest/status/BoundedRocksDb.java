@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
@@ -31,7 +32,7 @@ public class BoundedRocksDb implements RocksDBConfigSetter {
    */
   private static synchronized void init(long cacheBytes, long writeBufferBytes) {
     if (cache == null) {
-      cache = new LRUCache(cacheBytes, -1, false, 0.1);
+      cache = new LRUCache(cacheBytes, -1, false, 0.5);
       writeBuffers = new WriteBufferManager(writeBufferBytes, cache);
     }
   }
@@ -46,6 +47,11 @@ public class BoundedRocksDb implements RocksDBConfigSetter {
     table.setCacheIndexAndFilterBlocks(true);
     table.setCacheIndexAndFilterBlocksWithHighPriority(true);
     table.setPinTopLevelIndexAndFilter(true);
+    // Index and filter in partitions: a lookup loads the small partitions it needs, not a whole
+    // file's index, so they stay cheap once the table outgrows the cache.
+    table.setIndexType(IndexType.kTwoLevelIndexSearch);
+    table.setPartitionFilters(true);
+    table.setMetadataBlockSize(4096);
     options.setTableFormatConfig(table);
     options.setWriteBufferManager(writeBuffers);
     options.setWriteBufferSize(Math.max(1L << 20, writeBufferBytes / 2));

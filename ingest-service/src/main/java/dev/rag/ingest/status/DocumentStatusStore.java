@@ -62,6 +62,7 @@ public class DocumentStatusStore {
   private volatile int partitionCount;
   private Admin admin;
   private Thread supervisor;
+  private volatile long sweptAt = System.nanoTime();
 
   @Inject
   DocumentStatusStore(KafkaClients kafka, StatusStoreConfig config) {
@@ -143,7 +144,7 @@ public class DocumentStatusStore {
     pending.compute(
         key,
         (k, current) -> new Pending(merge(current == null ? null : current.status(), update), now));
-    if (pending.size() > MAX_PENDING) {
+    if (pending.size() > MAX_PENDING || now - sweptAt > PENDING_TTL.toNanos()) {
       trimPending(now);
     }
   }
@@ -157,7 +158,9 @@ public class DocumentStatusStore {
         key, (k, p) -> newest != null && merge(newest, p.status()).equals(newest) ? null : p);
   }
 
+  /** Forgets what the table did not read back in time (its record never reached the topic). */
   private void trimPending(long now) {
+    sweptAt = now;
     pending.values().removeIf(p -> now - p.atNanos() > PENDING_TTL.toNanos());
     var it = pending.keySet().iterator();
     while (pending.size() > MAX_PENDING && it.hasNext()) {

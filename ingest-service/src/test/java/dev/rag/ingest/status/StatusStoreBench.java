@@ -23,7 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * many statuses to a status topic on an in-JVM broker, then reports the store's cold start-up (a
  * new state dir: the whole topic is read), its warm start-up (the same state dir again), status
  * lookups p50/p95/p99, and the Java heap after GC with and without the store. Run it as
- * ingest-service's README says: {@code StatusStoreBench [statuses] [tenants] [lookups]}.
+ * ingest-service's README says: {@code StatusStoreBench [statuses] [tenants] [lookups] [block cache
+ * MiB]}.
  */
 public final class StatusStoreBench {
 
@@ -33,6 +34,7 @@ public final class StatusStoreBench {
     int statuses = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int tenants = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int lookups = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+    long cacheMiB = args.length > 3 ? Long.parseLong(args[3]) : 16;
     KafkaBroker broker = KafkaBroker.start(4);
     String topic = "bench-status";
     broker.createTopics(4, List.of(topic));
@@ -65,7 +67,7 @@ public final class StatusStoreBench {
     KafkaClients kafka = KafkaClients.of(Map.of("bootstrap.servers", broker.bootstrapServers()));
     StatusTable.Settings settings =
         new StatusTable.Settings(
-            topic, "status-bench", dir, 16L << 20, 8L << 20, Duration.ofHours(24));
+            topic, "status-bench", dir, cacheMiB << 20, 8L << 20, Duration.ofHours(24));
 
     DocumentStatusStore store = new DocumentStatusStore(kafka, settings);
     t = System.nanoTime();
@@ -88,13 +90,14 @@ public final class StatusStoreBench {
     long diskBytes = du(dir);
 
     System.out.printf(
-        "{\"statuses\": %d, \"tenants\": %d, \"write_s\": %.1f, \"cold_start_s\": %.1f,"
+        "{\"statuses\": %d, \"tenants\": %d, \"block_cache_mib\": %d, \"write_s\": %.1f, \"cold_start_s\": %.1f,"
             + " \"warm_start_s\": %.1f, \"lookup_us\": {\"p50\": %.1f, \"p95\": %.1f, \"p99\": %.1f},"
             + " \"warm_lookup_us_p95\": %.1f, \"heap_after_gc_mb\": {\"broker_only\": %.1f,"
             + " \"with_store\": %.1f, \"with_store_warm\": %.1f}, \"rss_mb\": %.1f,"
             + " \"state_dir_mb\": %.1f, \"usage_tenant_0\": \"%s\"}%n",
         statuses,
         tenants,
+        cacheMiB,
         writeS,
         coldS,
         warmS,
