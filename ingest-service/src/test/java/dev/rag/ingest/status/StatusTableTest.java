@@ -117,6 +117,10 @@ class StatusTableTest {
     send(status("t", "a", DocumentState.DOCUMENT_STATE_ACCEPTED, 10, 100));
     send(status("t", "a", DocumentState.DOCUMENT_STATE_INDEXED, 10, 0));
     send(status("t", "b", DocumentState.DOCUMENT_STATE_ACCEPTED, 11, 50));
+    // Documents on both partitions, so that one of them gets nothing new after the restart.
+    for (int i = 0; i < 10; i++) {
+      send(status("t", "p" + i, DocumentState.DOCUMENT_STATE_FAILED, 100 + i, 0));
+    }
     DocumentStatusStore first = store(dir, "ingest-status-store", Duration.ofHours(1));
     assertThat(first.caughtUpWith(key("t", "b")).await().atMost(WAIT)).isTrue();
     assertThat(state(first, key("t", "a"))).contains(DocumentState.DOCUMENT_STATE_INDEXED);
@@ -132,6 +136,11 @@ class StatusTableTest {
     assertThat(a.getBytes()).as("merged with the accepted record read before").isEqualTo(100);
     assertThat(state(again, key("t", "b"))).contains(DocumentState.DOCUMENT_STATE_FAILED);
     assertThat(again.usage("t")).isEqualTo(new Usage(1, 100));
+    for (int i = 0; i < 10; i++) {
+      assertThat(again.caughtUpWith(key("t", "p" + i)).await().atMost(WAIT))
+          .as("read-your-writes on a partition restored from the checkpoint alone")
+          .isTrue();
+    }
   }
 
   @Test
