@@ -112,6 +112,9 @@ public final class StatusStoreBench {
         diskBytes / 1e6,
         usage);
     broker.close();
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
     System.exit(0);
   }
 
