@@ -84,6 +84,10 @@ spec:
               value: /tmp/djl
             - name: HOME
               value: /tmp
+            {{- if eq $name "ingest" }}
+            - name: RAG_STATUS_STATE_DIR
+              value: /var/lib/rag/status
+            {{- end }}
             {{- if eq $name "retrieve" }}
             - name: RETRIEVE_QDRANT_API_KEY
               valueFrom:
@@ -151,6 +155,10 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if eq $name "ingest" }}
+            - name: status
+              mountPath: /var/lib/rag/status
+            {{- end }}
             {{- if $root.Values.auth.enabled }}
             - name: auth
               mountPath: /etc/rag/auth
@@ -160,6 +168,11 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 1Gi
+        {{- if eq $name "ingest" }}
+        - name: status
+          emptyDir:
+            sizeLimit: {{ $root.Values.ingest.statusStore.sizeLimit }}
+        {{- end }}
         {{- if $root.Values.auth.enabled }}
         - name: auth
           {{- if $root.Values.auth.existingSecret }}

@@ -1,6 +1,5 @@
 package dev.rag.ingest.status;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rag.common.Topics;
 import dev.rag.ingest.StatusStore;
 import dev.rag.pipeline.KafkaClients;
@@ -11,9 +10,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -23,66 +23,103 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
 /**
- * The status of every document, read from the compacted {@value Topics#STATUS} topic into memory
- * (every instance reads all partitions, so any instance can answer for any document). Records are
+ * The status of every document, read from the compacted {@value Topics#STATUS} topic into a local
+ * table on disk ({@link StatusTable}: a Kafka Streams global store on RocksDB, off the Java heap;
+ * every instance reads all partitions, so any instance can answer for any document). Records are
  * ordered by the sequence of the documents-topic record they are about ({@link #merge}), so late or
  * repeated records cannot make a status lie, and a caller can wait until the store has read what
- * other instances wrote ({@link #caughtUpWith}).
+ * other instances wrote ({@link #caughtUpWith}). A deleted document answers "deleted" for {@code
+ * ingest.status-store.deleted-retention}, then is removed.
+ *
+ * <p>What this instance wrote itself ({@link #apply}) is answered at once from a small bounded
+ * overlay, until the table has read it back from the topic.
  */
 @ApplicationScoped
 public class DocumentStatusStore implements StatusStore {
 
   private static final Logger LOG = Logger.getLogger(DocumentStatusStore.class);
 
-  private final KafkaClients kafka;
-  private final Map<String, DocumentStatus> statuses = new ConcurrentHashMap<>();
-  private final Map<String, Usage> usage = new ConcurrentHashMap<>();
-  private volatile boolean caughtUp;
-  private volatile boolean stopping;
-  private volatile String error;
-
   /** The longest {@link #caughtUpWith} waits. */
   static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(5);
 
-  /** The reader's position on each partition of the status topic, after its last poll. */
-  private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
+  /** The most statuses written here and not read back yet that the overlay keeps. */
+  static final int MAX_PENDING = 10_000;
 
+  /** How long a status written here is kept in the overlay when the table does not read it back. */
+  static final Duration PENDING_TTL = Duration.ofMinutes(2);
+
+  private final KafkaClients kafka;
+  private final StatusTable.Settings settings;
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Queue<CatchUp> catchUps = new ConcurrentLinkedQueue<>();
+  private volatile StatusTable table;
+  private volatile boolean stopping;
+  private volatile String error;
   private volatile int partitionCount;
   private Admin admin;
+  private Thread supervisor;
+  private volatile long sweptAt = System.nanoTime();
 
-  DocumentStatusStore(KafkaClients kafka) {
+  @Inject
+  DocumentStatusStore(KafkaClients kafka, StatusStoreConfig config) {
+    this(
+        kafka,
+        new StatusTable.Settings(
+            Topics.STATUS,
+            config.applicationId(),
+            Path.of(config.stateDir()),
+            config.blockCacheBytes(),
+            config.writeBufferBytes(),
+            config.deletedRetention()));
+  }
+
+  /** A store on the table {@code settings} describe (tests: their own topic and state dir). */
+  DocumentStatusStore(KafkaClients kafka, StatusTable.Settings settings) {
     this.kafka = kafka;
+    this.settings = settings;
   }
 
   void start(@Observes StartupEvent event) {
-    Thread reader = new Thread(this::read, "status-store");
-    reader.setDaemon(true);
-    reader.start();
+    start();
   }
 
   void stop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  /** Starts the table in the background and keeps it running (a new one after an error). */
+  synchronized void start() {
+    stopping = false;
+    supervisor = new Thread(this::supervise, "status-store");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  /** Stops the table; what it read stays in its state dir. */
+  synchronized void stop() {
     stopping = true;
-    synchronized (this) {
-      if (admin != null) {
-        admin.close(Duration.ofSeconds(5));
+    if (supervisor != null) {
+      try {
+        supervisor.join(Duration.ofSeconds(30).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+      admin = null;
     }
   }
 
-  /** True once the topic was read up to where it ended at startup. */
+  /** True once the table was restored up to where the topic ended when it started. */
   public boolean caughtUp() {
-    return caughtUp;
+    StatusTable t = table;
+    return t != null && t.running();
   }
 
   /** Why the store is not caught up, when it knows. */
@@ -90,48 +127,69 @@ public class DocumentStatusStore implements StatusStore {
     return Optional.ofNullable(error);
   }
 
+  /** The newest truth about the document, or empty when it is not known (or deleted long ago). */
   @Override
   public Optional<DocumentStatus> get(String key) {
-    return Optional.ofNullable(statuses.get(key));
+    StatusTable t = table;
+    DocumentStatus stored = t == null ? null : t.get(key).orElse(null);
+    Pending p = pending.get(key);
+    return Optional.ofNullable(p == null ? stored : merge(stored, p.status()));
   }
 
-  /** Applies a status record, keeping the newest truth about the document. */
+  /**
+   * Applies a status record this instance wrote to the topic, so that it is answered before the
+   * table reads it back, keeping the newest truth about the document.
+   */
   @Override
   public void apply(DocumentStatus update) {
     String key = Topics.documentKey(update.getTenant(), update.getSource(), update.getDocumentId());
-    statuses.compute(
+    long now = System.nanoTime();
+    pending.compute(
         key,
-        (k, current) -> {
-          DocumentStatus merged = merge(current, update);
-          count(current, merged);
-          return merged;
-        });
+        (k, current) -> new Pending(merge(current == null ? null : current.status(), update), now));
+    if (pending.size() > MAX_PENDING || now - sweptAt > PENDING_TTL.toNanos()) {
+      trimPending(now);
+    }
+  }
+
+  /** A status written here, and when. */
+  private record Pending(DocumentStatus status, long atNanos) {}
+
+  /** Called by the table after each record: forgets what the table now knows as well. */
+  private void applied(String key, DocumentStatus newest) {
+    pending.computeIfPresent(
+        key, (k, p) -> newest != null && merge(newest, p.status()).equals(newest) ? null : p);
+  }
+
+  /** Forgets what the table did not read back in time (its record never reached the topic). */
+  private void trimPending(long now) {
+    sweptAt = now;
+    pending.values().removeIf(p -> now - p.atNanos() > PENDING_TTL.toNanos());
+    var it = pending.keySet().iterator();
+    while (pending.size() > MAX_PENDING && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
   }
 
   /** What {@code tenant} stores, as far as this instance has read the status topic. */
   @Override
   public Usage usage(String tenant) {
-    return usage.getOrDefault(tenant, Usage.NONE);
-  }
-
-  /** Moves a tenant's usage from what {@code before} counted to what {@code after} counts. */
-  private void count(DocumentStatus before, DocumentStatus after) {
-    long documents = (counts(after) ? 1 : 0) - (counts(before) ? 1 : 0);
-    long bytes = (counts(after) ? after.getBytes() : 0) - (counts(before) ? before.getBytes() : 0);
-    if (documents == 0 && bytes == 0) {
-      return;
+    StatusTable t = table;
+    Usage stored = t == null ? Usage.NONE : t.usage(tenant);
+    long documents = stored.documents();
+    long bytes = stored.bytes();
+    for (Map.Entry<String, Pending> e : pending.entrySet()) {
+      DocumentStatus mine = e.getValue().status();
+      if (!mine.getTenant().equals(tenant)) {
+        continue;
+      }
+      DocumentStatus before = t == null ? null : t.get(e.getKey()).orElse(null);
+      Usage change = StatusTable.change(before, merge(before, mine));
+      documents += change.documents();
+      bytes += change.bytes();
     }
-    String tenant = after != null ? after.getTenant() : before.getTenant();
-    usage.merge(
-        tenant,
-        new Usage(documents, bytes),
-        (a, b) -> new Usage(a.documents() + b.documents(), a.bytes() + b.bytes()));
-  }
-
-  private static boolean counts(DocumentStatus s) {
-    return s != null
-        && s.getState() != DocumentState.DOCUMENT_STATE_DELETED
-        && s.getState() != DocumentState.DOCUMENT_STATE_FAILED;
+    return new Usage(documents, bytes);
   }
 
   /**
@@ -143,12 +201,12 @@ public class DocumentStatusStore implements StatusStore {
   @Override
   public Uni<Boolean> caughtUpWith(String key) {
     int partitions = partitionCount;
-    if (!caughtUp || partitions == 0) {
+    if (!caughtUp() || partitions == 0) {
       return Uni.createFrom().item(false);
     }
     TopicPartition partition =
         new TopicPartition(
-            Topics.STATUS,
+            settings.topic(),
             Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     admin()
@@ -174,14 +232,15 @@ public class DocumentStatusStore implements StatusStore {
     releaseCaughtUp();
   }
 
-  /** Completes the waits the reader's positions satisfy (and forgets those that timed out). */
+  /** Completes the waits the table's positions satisfy (and forgets those that timed out). */
   private void releaseCaughtUp() {
+    StatusTable t = table;
     catchUps.removeIf(
         c -> {
           if (c.done().isDone()) {
             return true;
           }
-          if (positions.getOrDefault(c.partition(), -1L) >= c.offset()) {
+          if (c.offset() == 0 || (t != null && t.position(c.partition()) >= c.offset())) {
             c.done().complete(true);
             return true;
           }
@@ -293,63 +352,71 @@ public class DocumentStatusStore implements StatusStore {
     return merged.build();
   }
 
-  private void read() {
-    while (!stopping) {
-      try (KafkaConsumer<String, byte[]> consumer =
-          kafka.consumer(
-              Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-              new StringDeserializer(),
-              new ByteArrayDeserializer())) {
-        List<TopicPartition> partitions =
-            consumer.partitionsFor(Topics.STATUS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(Topics.STATUS, p.partition()))
-                .toList();
-        if (partitions.isEmpty()) {
-          error = "topic " + Topics.STATUS + " does not exist yet";
+  /**
+   * Waits for the topic, starts the table, and replaces it when it stops on an error; releases the
+   * read-your-writes waits as the table reads on.
+   */
+  private void supervise() {
+    try {
+      while (!stopping) {
+        int partitions = partitions();
+        if (partitions == 0) {
+          error = "topic " + settings.topic() + " does not exist yet";
           Thread.sleep(1000);
           continue;
         }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        partitionCount = partitions.size();
-        while (!stopping) {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-            if (record.value() == null) {
-              DocumentStatus removed = statuses.remove(record.key());
-              if (removed != null) {
-                count(removed, null);
-              }
-              continue;
-            }
-            try {
-              apply(DocumentStatus.parseFrom(record.value()));
-            } catch (InvalidProtocolBufferException e) {
-              LOG.warnf("Status record %s is not a rag.v1.DocumentStatus; ignored", record.key());
-            }
-          }
-          for (TopicPartition p : partitions) {
-            positions.put(p.partition(), consumer.position(p));
-          }
-          releaseCaughtUp();
-          if (!caughtUp && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
-            caughtUp = true;
-            error = null;
-            LOG.infof("Status of %d documents loaded", statuses.size());
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        error = e.getMessage();
-        LOG.warnf("Reading %s failed (%s); retrying", Topics.STATUS, e.getMessage());
+        partitionCount = partitions;
+        StatusTable t = new StatusTable(kafka.config(Map.of()), settings, this::applied);
+        table = t;
+        long started = System.nanoTime();
+        boolean announced = false;
+        t.start();
         try {
+          while (!stopping && !t.failed()) {
+            if (!announced && t.running()) {
+              announced = true;
+              error = null;
+              LOG.infof(
+                  "Status table restored in %d ms",
+                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
+            releaseCaughtUp();
+            Thread.sleep(20);
+          }
+        } finally {
+          if (!stopping) {
+            error =
+                "the status table stopped: "
+                    + t.failure().map(Throwable::getMessage).orElse("unknown error");
+            LOG.warnf("%s; starting it again", error);
+          }
+          t.close();
+        }
+        if (!stopping) {
           Thread.sleep(2000);
-        } catch (InterruptedException ie) {
-          return;
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The status topic's partition count, or 0 when it does not exist (yet) or cannot be asked. */
+  private int partitions() {
+    try {
+      return admin()
+          .describeTopics(java.util.List.of(settings.topic()))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(settings.topic())
+          .partitions()
+          .size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    } catch (Exception e) {
+      error = e.getMessage();
+      return 0;
     }
   }
 }
