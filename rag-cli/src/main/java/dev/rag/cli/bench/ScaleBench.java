@@ -15,10 +15,12 @@ import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.proto.v1.Passage;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveResponse;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -391,7 +393,7 @@ public class ScaleBench implements Callable<Integer> {
   }
 
   /** generate-service's own key: a service acts for the tenant it names, as generate does. */
-  private io.grpc.ClientInterceptor serviceKey() throws Exception {
+  private ClientInterceptor serviceKey() throws Exception {
     Path file = home.resolve("auth/generate.key");
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
@@ -410,7 +412,7 @@ public class ScaleBench implements Callable<Integer> {
       return Files.isRegularFile(file)
           ? Files.readString(file).strip()
           : ModelCatalog.BGE_SMALL_EN_V15.id();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return ModelCatalog.BGE_SMALL_EN_V15.id();
     }
   }

@@ -3,12 +3,15 @@ package dev.rag.cli.bench;
 import dev.rag.embedding.ModelSpec;
 import dev.rag.embedding.OnnxEmbedder;
 import dev.rag.embedding.TextKind;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +40,8 @@ final class ScaleCorpus {
   private final List<Passage> real;
   private final List<String[]> sentences;
 
-  private ScaleCorpus(List<Passage> real) {
+  /** Passages as given (tests; {@link #load} embeds the datasets). */
+  ScaleCorpus(List<Passage> real) {
     this.real = real;
     this.sentences = real.stream().map(p -> sentences(p.text())).toList();
   }
@@ -152,7 +156,7 @@ final class ScaleCorpus {
       return null;
     }
     try (DataInputStream in =
-        new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(cache)))) {
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(cache)))) {
       int n = in.readInt();
       int dim = in.readInt();
       if (n != count) {
@@ -177,7 +181,7 @@ final class ScaleCorpus {
       Files.createDirectories(cache.getParent());
       Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
       try (DataOutputStream out =
-          new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
+          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
         out.writeInt(vectors.size());
         out.writeInt(vectors.get(0).length);
         for (float[] v : vectors) {
@@ -186,7 +190,7 @@ final class ScaleCorpus {
           }
         }
       }
-      Files.move(tmp, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + cache, e);
     }

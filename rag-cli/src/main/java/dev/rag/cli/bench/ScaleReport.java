@@ -3,6 +3,7 @@ package dev.rag.cli.bench;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,19 +107,31 @@ final class ScaleReport {
    */
   static double recall(
       ScaleProbe probe, String tenant, List<float[]> queries, int k, Map<String, Object> params) {
-    double sum = 0;
+    List<List<String>> exact = new ArrayList<>();
+    List<List<String>> approximate = new ArrayList<>();
     for (float[] q : queries) {
-      Set<String> exact =
-          new HashSet<>(
-              probe.nearest(
-                  tenant, q, k, Map.of("exact", true, "quantization", Map.of("ignore", true))));
-      List<String> approximate = probe.nearest(tenant, q, k, params);
-      sum +=
-          exact.isEmpty()
-              ? 1
-              : (double) approximate.stream().filter(exact::contains).count() / exact.size();
+      exact.add(probe.nearest(tenant, q, k, EXACT));
+      approximate.add(probe.nearest(tenant, q, k, params));
     }
-    return queries.isEmpty() ? Double.NaN : sum / queries.size();
+    return recall(exact, approximate);
+  }
+
+  /** Search parameters of an exact search: a full scan of the original vectors. */
+  static final Map<String, Object> EXACT =
+      Map.of("exact", true, "quantization", Map.of("ignore", true));
+
+  /**
+   * Mean over queries of the share of the exact results that the approximate results hold; a
+   * query with no exact result counts as fully recalled.
+   */
+  static double recall(List<List<String>> exact, List<List<String>> approximate) {
+    double sum = 0;
+    for (int i = 0; i < exact.size(); i++) {
+      Set<String> truth = new HashSet<>(exact.get(i));
+      long found = approximate.get(i).stream().distinct().filter(truth::contains).count();
+      sum += truth.isEmpty() ? 1 : (double) found / truth.size();
+    }
+    return exact.isEmpty() ? Double.NaN : sum / exact.size();
   }
 
   /**
@@ -165,7 +178,7 @@ final class ScaleReport {
     List<Double> tenth = new ArrayList<>();
     for (float[] q : queries) {
       double[] top = new double[10];
-      java.util.Arrays.fill(top, -2);
+      Arrays.fill(top, -2);
       for (float[] v : vectors) {
         double s = ScaleCorpus.cosine(q, v);
         if (s > top[9]) {
