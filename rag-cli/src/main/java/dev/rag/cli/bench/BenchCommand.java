@@ -3,7 +3,7 @@ package dev.rag.cli.bench;
 import picocli.CommandLine.Command;
 
 /**
- * {@code rag bench retrieve|embed|chat|parse}: benchmarks of the running services, figures printed
+ * {@code rag bench retrieve|embed|chat|parse|scale}: benchmarks of the running services, figures printed
  * and never asserted. Each benchmark is a subcommand with only its own options; a new one is a
  * class added to {@code subcommands}.
  */
@@ -11,5 +11,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmark a running service.",
-    subcommands = {RetrieveBench.class, EmbedBench.class, ChatBench.class, ParseBench.class})
+    subcommands = {RetrieveBench.class, EmbedBench.class, ChatBench.class, ParseBench.class, ScaleBench.class})
 public class BenchCommand {}

@@ -3,11 +3,14 @@ package dev.rag.cli.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rag.cli.config.CliConfig;
+import dev.rag.cli.eval.BeirDataset;
 import dev.rag.common.Topics;
 import dev.rag.embedding.ModelCatalog;
 import dev.rag.embedding.ModelSpec;
 import dev.rag.embedding.OnnxEmbedder;
 import dev.rag.embedding.TextKind;
+import dev.rag.pipeline.KafkaClients;
 import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.DocumentHeader;
 import dev.rag.proto.v1.EmbeddedChunk;
@@ -20,6 +23,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +40,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -114,27 +117,15 @@ public class ScaleBench implements Callable<Integer> {
   @Option(names = "--timeout-minutes", defaultValue = "120", description = "per size")
   int timeoutMinutes;
 
-  @ConfigProperty(name = "rag.kafka.bootstrap")
-  String kafkaBootstrap;
+  @Inject CliConfig config;
 
-  @ConfigProperty(name = "quarkus.grpc.clients.retrieve.port")
-  int retrievePort;
-
-  @ConfigProperty(name = "rag.home", defaultValue = "${user.home}/.rag")
-  Path home;
-
-  @ConfigProperty(name = "rag.qdrant.url", defaultValue = "http://127.0.0.1:6333")
-  String qdrantUrl;
-
-  @ConfigProperty(name = "rag.qdrant.api-key")
-  Optional<String> qdrantKey;
-
-  @ConfigProperty(name = "rag.ingest.url", defaultValue = "http://127.0.0.1:8081")
-  String ingestUrl;
+  @Inject KafkaClients kafka;
 
   @Override
   public Integer call() throws Exception {
-    String modelId = model.orElseGet(this::liveModel);
+    Path home = Path.of(config.home());
+    int retrievePort = config.retrievePort();
+    String modelId = model.orElseGet(() -> liveModel(home));
     ModelSpec spec = ModelCatalog.get(modelId);
     BeirDataset scifact = BeirDataset.load(data.resolve("scifact"), "test");
     List<BeirDataset> sets = new ArrayList<>(List.of(scifact));
@@ -151,7 +142,8 @@ public class ScaleBench implements Callable<Integer> {
           embedder.embed(questions.subList(0, Math.min(queries, questions.size())), TextKind.QUERY);
     }
     String collection = "rag_passages__" + modelId.replaceAll("[^A-Za-z0-9]", "_");
-    ScaleProbe probe = new ScaleProbe(qdrantUrl, qdrantKey, collection, modelId);
+    ScaleProbe probe =
+        new ScaleProbe(config.qdrant().url(), config.qdrant().apiKey(), collection, modelId);
     List<Long> steps = sizes.stream().filter(s -> max.map(m -> s <= m).orElse(true)).toList();
     if (max.isPresent() && !steps.contains(max.get())) {
       steps = new ArrayList<>(steps);
@@ -167,13 +159,13 @@ public class ScaleBench implements Callable<Integer> {
     report.put("derived_vs_real", ScaleReport.derivedVersusReal(corpus, queryVectors));
 
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", retrievePort)
+        ManagedChannelBuilder.forAddress(config.retrieveHost(), retrievePort)
             .usePlaintext()
             .maxInboundMessageSize(64 << 20)
             .build();
     try (KafkaProducer<String, byte[]> producer = producer()) {
       RetrieveGrpc.RetrieveBlockingStub retrieve =
-          RetrieveGrpc.newBlockingStub(channel).withInterceptors(serviceKey());
+          RetrieveGrpc.newBlockingStub(channel).withInterceptors(serviceKey(home));
       if (fresh) {
         probe.deleteTenant(tenant);
         probe.deleteTenant(smallTenant);
@@ -194,7 +186,8 @@ public class ScaleBench implements Callable<Integer> {
 
       List<Map<String, Object>> results = new ArrayList<>();
       for (long size : steps) {
-        results.add(step(size, corpus, probe, producer, retrieve, modelId, scifact, queryVectors));
+        results.add(
+            step(size, corpus, probe, producer, retrieve, modelId, scifact, queryVectors, home));
         report.put("sizes", results);
         write(report);
       }
@@ -215,7 +208,8 @@ public class ScaleBench implements Callable<Integer> {
       RetrieveGrpc.RetrieveBlockingStub retrieve,
       String modelId,
       BeirDataset scifact,
-      List<float[]> queryVectors)
+      List<float[]> queryVectors,
+      Path home)
       throws Exception {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("passages", size);
@@ -260,11 +254,12 @@ public class ScaleBench implements Callable<Integer> {
 
     JsonNode info = probe.info();
     r.put("points_in_collection", info == null ? 0 : info.path("points_count").asLong());
+    int retrievePort = config.retrievePort();
     r.put("qdrant_rss_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid")));
     r.put("qdrant_disk_bytes", ScaleProbe.diskUsage(home.resolve("data/qdrant/storage")));
     r.put("retrieve_rss_bytes", ScaleProbe.rss(home.resolve("pids/retrieve.pid")));
-    r.put("retrieve_heap_bytes", ScaleProbe.heapUsed("http://127.0.0.1:" + retrievePort));
-    r.put("ingest_heap_bytes", ScaleProbe.heapUsed(ingestUrl));
+    r.put("retrieve_heap_bytes", ScaleProbe.heapAfterGc(home.resolve("pids/retrieve.pid")));
+    r.put("ingest_heap_bytes", ScaleProbe.heapAfterGc(home.resolve("pids/ingest.pid")));
     return r;
   }
 
@@ -374,10 +369,8 @@ public class ScaleBench implements Callable<Integer> {
   }
 
   private KafkaProducer<String, byte[]> producer() {
-    return new KafkaProducer<>(
+    return kafka.producer(
         Map.of(
-            "bootstrap.servers",
-            kafkaBootstrap,
             "max.request.size",
             Topics.MAX_MESSAGE_BYTES,
             "linger.ms",
@@ -393,7 +386,7 @@ public class ScaleBench implements Callable<Integer> {
   }
 
   /** generate-service's own key: a service acts for the tenant it names, as generate does. */
-  private ClientInterceptor serviceKey() throws Exception {
+  private static ClientInterceptor serviceKey(Path home) throws Exception {
     Path file = home.resolve("auth/generate.key");
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
@@ -406,7 +399,7 @@ public class ScaleBench implements Callable<Integer> {
     return MetadataUtils.newAttachHeadersInterceptor(headers);
   }
 
-  private String liveModel() {
+  private static String liveModel(Path home) {
     try {
       Path file = home.resolve("embed-model");
       return Files.isRegularFile(file)
@@ -421,7 +414,8 @@ public class ScaleBench implements Callable<Integer> {
     Path file =
         out.orElseGet(
             () ->
-                home.resolve("bench")
+                Path.of(config.home())
+                    .resolve("bench")
                     .resolve(
                         "scale-" + report.get("started").toString().replace(':', '-') + ".json"));
     Files.createDirectories(file.toAbsolutePath().getParent());

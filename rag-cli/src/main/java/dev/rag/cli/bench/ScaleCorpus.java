@@ -1,5 +1,6 @@
 package dev.rag.cli.bench;
 
+import dev.rag.cli.eval.BeirDataset;
 import dev.rag.embedding.ModelSpec;
 import dev.rag.embedding.OnnxEmbedder;
 import dev.rag.embedding.TextKind;
@@ -35,7 +36,7 @@ final class ScaleCorpus {
   static final double MIX_MIN = 0.6;
 
   /** Standard deviation of the noise added to each dimension of a derived vector. */
-  static final double NOISE = 0.02;
+  static final double NOISE = 0.015;
 
   private final List<Passage> real;
   private final List<String[]> sentences;

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -174,30 +177,54 @@ final class ScaleProbe {
     }
   }
 
-  /** Heap in use of a Quarkus service, from its metrics (needs an admin key), in bytes. */
-  static long heapUsed(String serviceUrl) {
+  /**
+   * Heap in use right after a full collection of a JVM started by {@code ./rag} (its pid file), in
+   * bytes, as the JDK's {@code jcmd} reports it (GC.run, then GC.heap_info); -1 if unknown.
+   */
+  static long heapAfterGc(Path pidFile) {
     try {
-      HttpResponse<String> r =
-          HTTP.send(
-              ApiKey.request(URI.create(serviceUrl + "/q/metrics"))
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
+      String pid = Files.readString(pidFile).strip();
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      if (!Files.isExecutable(jcmd)) {
         return -1;
       }
-      double sum = 0;
-      for (String line : r.body().split("\n")) {
-        if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      run(jcmd.toString(), pid, "GC.run");
+      long used = 0;
+      boolean found = false;
+      for (String line : run(jcmd.toString(), pid, "GC.heap_info")) {
+        String l = line.strip();
+        // Generations or regions of the heap: "<name> total 123K, used 45K [...]".
+        if (l.contains(" total ")
+            && l.contains(" used ")
+            && !l.startsWith("Metaspace")
+            && !l.startsWith("class space")) {
+          Matcher m = USED.matcher(l);
+          if (m.find()) {
+            used += Long.parseLong(m.group(1)) * 1024;
+            found = true;
+          }
         }
       }
-      return (long) sum;
+      return found ? used : -1;
     } catch (IOException | RuntimeException e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+  private static List<String> run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> lines;
+    try (var in = p.inputReader()) {
+      lines = in.lines().toList();
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    return lines;
   }
 }

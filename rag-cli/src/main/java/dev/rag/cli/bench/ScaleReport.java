@@ -1,5 +1,8 @@
 package dev.rag.cli.bench;
 
+import dev.rag.cli.eval.BeirDataset;
+import dev.rag.cli.eval.Metrics;
+import dev.rag.cli.eval.RetrievalOptions;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
 import java.util.ArrayList;
@@ -60,7 +63,7 @@ final class ScaleReport {
                   .setQuery(questions.get(Math.floorMod(i, questions.size())))
                   .addAllSources(sources)
                   .setTopK(10)
-                  .setMode(EvalCommand.mode(mode))
+                  .setMode(RetrievalOptions.mode(mode))
                   .build());
     }
   }
@@ -91,7 +94,7 @@ final class ScaleReport {
                                 .setQuery(q.getValue())
                                 .addSources("scifact")
                                 .setTopK(10)
-                                .setMode(EvalCommand.mode(mode))
+                                .setMode(RetrievalOptions.mode(mode))
                                 .build())));
         sum += Metrics.ndcg(ranking, relevant, 10);
         n++;
@@ -121,8 +124,8 @@ final class ScaleReport {
       Map.of("exact", true, "quantization", Map.of("ignore", true));
 
   /**
-   * Mean over queries of the share of the exact results that the approximate results hold; a
-   * query with no exact result counts as fully recalled.
+   * Mean over queries of the share of the exact results that the approximate results hold; a query
+   * with no exact result counts as fully recalled.
    */
   static double recall(List<List<String>> exact, List<List<String>> approximate) {
     double sum = 0;
