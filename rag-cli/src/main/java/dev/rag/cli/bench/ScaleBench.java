@@ -252,12 +252,16 @@ public class ScaleBench implements Callable<Integer> {
     r.put("small_tenant_ndcg_at_10", ScaleReport.ndcg(retrieve, smallTenant, scifact, modes));
     r.put("recall_at_10", ScaleReport.recall(probe, tenant, queryVectors, 10, searchParams(probe)));
 
+    boolean quantized = searchParams(probe).containsKey("quantization");
+    r.put("index_sweep", ScaleReport.sweep(probe, tenant, queryVectors, 10, quantized));
     JsonNode info = probe.info();
     r.put("points_in_collection", info == null ? 0 : info.path("points_count").asLong());
     int retrievePort = config.retrievePort();
-    r.put("qdrant_rss_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid")));
+    r.put("qdrant_rss_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid"), "VmRSS"));
+    r.put("qdrant_anonymous_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid"), "RssAnon"));
+    r.put("qdrant_file_cache_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid"), "RssFile"));
     r.put("qdrant_disk_bytes", ScaleProbe.diskUsage(home.resolve("data/qdrant/storage")));
-    r.put("retrieve_rss_bytes", ScaleProbe.rss(home.resolve("pids/retrieve.pid")));
+    r.put("retrieve_rss_bytes", ScaleProbe.rss(home.resolve("pids/retrieve.pid"), "VmRSS"));
     r.put("retrieve_heap_bytes", ScaleProbe.heapAfterGc(home.resolve("pids/retrieve.pid")));
     r.put("ingest_heap_bytes", ScaleProbe.heapAfterGc(home.resolve("pids/ingest.pid")));
     return r;

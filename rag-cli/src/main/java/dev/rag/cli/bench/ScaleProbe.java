@@ -138,14 +138,16 @@ final class ScaleProbe {
   }
 
   /**
-   * Resident memory of a process started by {@code ./rag} (its pid file), in bytes; -1 if unknown.
+   * A memory figure of a process started by {@code ./rag} (its pid file) from {@code
+   * /proc/<pid>/status}, in bytes: {@code VmRSS} (all resident), {@code RssAnon} (its own memory)
+   * or {@code RssFile} (pages of mapped files, which the kernel may drop); -1 if unknown.
    */
-  static long rss(Path pidFile) {
+  static long rss(Path pidFile, String field) {
     try {
       String pid = Files.readString(pidFile).strip();
       try (Stream<String> lines = Files.lines(Path.of("/proc", pid, "status"))) {
         return lines
-            .filter(l -> l.startsWith("VmRSS:"))
+            .filter(l -> l.startsWith(field + ":"))
             .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
             .findFirst()
             .orElse(-1);

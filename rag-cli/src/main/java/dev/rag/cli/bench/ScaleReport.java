@@ -119,6 +119,46 @@ final class ScaleReport {
     return recall(exact, approximate);
   }
 
+  /**
+   * Recall@k and the median time of Qdrant's dense search for each HNSW {@code ef} and, in a
+   * quantized collection, each oversampling: what {@code retrieve.qdrant.index.ef} and {@code
+   * oversampling} trade.
+   */
+  static List<Map<String, Object>> sweep(
+      ScaleProbe probe, String tenant, List<float[]> queries, int k, boolean quantized) {
+    List<List<String>> exact = new ArrayList<>();
+    for (float[] q : queries) {
+      exact.add(probe.nearest(tenant, q, k, EXACT));
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int ef : List.of(32, 64, 128, 256)) {
+      for (double oversampling : quantized ? List.of(1.0, 2.0, 4.0) : List.of(1.0)) {
+        Map<String, Object> params =
+            quantized
+                ? Map.of(
+                    "hnsw_ef",
+                    ef,
+                    "quantization",
+                    Map.of("rescore", true, "oversampling", oversampling))
+                : Map.of("hnsw_ef", ef);
+        List<List<String>> found = new ArrayList<>();
+        List<Double> ms = new ArrayList<>();
+        for (float[] q : queries) {
+          long start = System.nanoTime();
+          found.add(probe.nearest(tenant, q, k, params));
+          ms.add((System.nanoTime() - start) / 1e6);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("ef", ef);
+        row.put("oversampling", oversampling);
+        row.put("recall_at_10", recall(exact, found));
+        row.put("qdrant_ms_p50", Metrics.percentile(ms, 50));
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
   /** Search parameters of an exact search: a full scan of the original vectors. */
   static final Map<String, Object> EXACT =
       Map.of("exact", true, "quantization", Map.of("ignore", true));
@@ -207,7 +247,7 @@ final class ScaleReport {
   @SuppressWarnings("unchecked")
   static void print(List<Map<String, Object>> sizes) {
     System.out.printf(
-        "%n%-10s %9s %8s %-24s %-24s %-24s %8s %9s %9s%n",
+        "%n%-10s %9s %8s %-24s %-24s %-24s %8s %14s %9s%n",
         "passages",
         "index/s",
         "recall",
@@ -215,13 +255,13 @@ final class ScaleReport {
         "hybrid p50/p95/p99 @1",
         "full p50/p95/p99 @1",
         "full@8",
-        "qdrant MB",
+        "qdrant anon MB",
         "disk MB");
     for (Map<String, Object> s : sizes) {
       Map<String, Map<String, Double>> l = (Map<String, Map<String, Double>>) s.get("latency_ms");
       System.out.printf(
           Locale.ROOT,
-          "%-10d %9.0f %8.3f %-24s %-24s %-24s %8s %9.0f %9.0f%n",
+          "%-10d %9.0f %8.3f %-24s %-24s %-24s %8s %14.0f %9.0f%n",
           (Long) s.get("passages"),
           (Double) s.get("passages_per_second"),
           (Double) s.get("recall_at_10"),
@@ -231,7 +271,7 @@ final class ScaleReport {
           l.get("full@8") == null
               ? "-"
               : String.format(Locale.ROOT, "%.1f", l.get("full@8").get("p95")),
-          ((Long) s.get("qdrant_rss_bytes")) / 1e6,
+          ((Long) s.get("qdrant_anonymous_bytes")) / 1e6,
           ((Long) s.get("qdrant_disk_bytes")) / 1e6);
     }
   }
