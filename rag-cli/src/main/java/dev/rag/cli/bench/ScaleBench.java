@@ -104,13 +104,13 @@ public class ScaleBench implements Callable<Integer> {
 
   @Option(
       names = "--hnsw-ef",
-      defaultValue = "128",
+      defaultValue = "256",
       description = "as retrieve.qdrant.index.ef: the search the recall is measured of")
   int hnswEf;
 
   @Option(
       names = "--oversampling",
-      defaultValue = "2.0",
+      defaultValue = "4.0",
       description = "as retrieve.qdrant.index.oversampling (a quantized collection only)")
   double oversampling;
 

@@ -239,8 +239,12 @@ public interface RetrieveConfig {
    * candidates.
    */
   interface VectorIndex {
-    /** Quantization of the in-memory copy: none, scalar (int8, 4x smaller) or binary (32x). */
-    @WithDefault("none")
+    /**
+     * Quantization of the in-memory copy: none, scalar (int8, 4x smaller; the default: recall@10
+     * 0.987 against exact search at 100k passages, SciFact nDCG@10 unchanged) or binary (32x;
+     * recall 0.58-0.70 with 384-dimension models, not for them). See docs/decisions.md#scale.
+     */
+    @WithDefault("scalar")
     Quantization quantization();
 
     /** Whether the original vectors live on disk (read only to rescore) when quantized. */
@@ -248,7 +252,7 @@ public interface RetrieveConfig {
     boolean onDisk();
 
     /** Candidates the quantized search finds per result kept, rescored with the originals. */
-    @WithDefault("2.0")
+    @WithDefault("4.0")
     double oversampling();
 
     /** Whether the best candidates of a quantized search are rescored with the originals. */
@@ -263,8 +267,11 @@ public interface RetrieveConfig {
     @WithDefault("100")
     int efConstruct();
 
-    /** HNSW candidates considered per query (at least the number of results asked for). */
-    @WithDefault("128")
+    /**
+     * HNSW candidates considered per query (at least the number of results asked for): 256 found
+     * 0.987 of the exact 10 at 100k passages for 0.4 ms more than 128 (0.958).
+     */
+    @WithDefault("256")
     int ef();
   }
 
