@@ -53,6 +53,20 @@ public interface CliConfig {
   /** The Kafka cluster. */
   Kafka kafka();
 
+  /** Qdrant's REST API, for the scale benchmark's exact searches and counts. */
+  Qdrant qdrant();
+
+  /** Qdrant, as the services use it. */
+  interface Qdrant {
+
+    /** Its REST address ({@code RAG_QDRANT_URL}). */
+    @WithDefault("http://127.0.0.1:6333")
+    String url();
+
+    /** Its API key, when it requires one ({@code RAG_QDRANT_API_KEY}). */
+    Optional<String> apiKey();
+  }
+
   /** The Kafka cluster the services use. */
   interface Kafka {
 

@@ -63,7 +63,7 @@ final class LexicalStatisticsMigration {
             + " ones (%d points)",
         collection, info.getPointsCount());
     if (!indexed) {
-      collections.integerIndex(collection, QdrantCollections.TERMS);
+      collections.payloadIndexes().integer(collection, QdrantCollections.TERMS);
     }
     long migrated = backfill(collection);
     collections.await(

@@ -17,16 +17,13 @@ import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.Distance;
-import io.qdrant.client.grpc.Collections.IntegerIndexParams;
-import io.qdrant.client.grpc.Collections.KeywordIndexParams;
 import io.qdrant.client.grpc.Collections.Modifier;
-import io.qdrant.client.grpc.Collections.PayloadIndexParams;
-import io.qdrant.client.grpc.Collections.PayloadSchemaType;
 import io.qdrant.client.grpc.Collections.SparseVectorConfig;
 import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorParamsMap;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
+import io.qdrant.client.grpc.Points.SearchParams;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -81,6 +78,8 @@ public class QdrantCollections {
 
   private final List<Runnable> onForget = new CopyOnWriteArrayList<>();
   private final LexicalStatisticsMigration migration;
+  private final VectorIndexSettings index;
+  private final PayloadIndexes payloadIndexes;
 
   QdrantCollections(RetrieveConfig config) {
     RetrieveConfig.Qdrant q = config.qdrant();
@@ -103,6 +102,33 @@ public class QdrantCollections {
     this.shardNumber = q.shardNumber();
     this.replicationFactor = q.replicationFactor();
     this.migration = new LexicalStatisticsMigration(this);
+    this.index = new VectorIndexSettings(q.index());
+    this.payloadIndexes = new PayloadIndexes(this);
+  }
+
+  /** The search parameters of a dense query ({@code retrieve.qdrant.index.*}). */
+  SearchParams denseSearch() {
+    return index.search();
+  }
+
+  /**
+   * Brings each dense vector of an existing collection to the configured index settings: a change
+   * of {@code retrieve.qdrant.index.*} takes effect at the next start, Qdrant rebuilding in the
+   * background while searches go on.
+   */
+  private void applyIndexSettings(String collection) {
+    CollectionInfo info = await(client.getCollectionInfoAsync(collection, timeout));
+    for (String vector :
+        info.getConfig().getParams().getVectorsConfig().getParamsMap().getMapMap().keySet()) {
+      index
+          .update(collection, vector, info)
+          .ifPresent(
+              update -> {
+                await(client.updateCollectionAsync(update, timeout));
+                LOG.infof(
+                    "Applied the configured vector index settings to %s (%s)", collection, vector);
+              });
+    }
   }
 
   @PreDestroy
@@ -134,6 +160,11 @@ public class QdrantCollections {
         .toList();
   }
 
+  /** The payload indexes of the collections. */
+  PayloadIndexes payloadIndexes() {
+    return payloadIndexes;
+  }
+
   /** Runs when collections are forgotten (one was deleted behind this service's back). */
   void onForget(Runnable action) {
     onForget.add(action);
@@ -162,6 +193,7 @@ public class QdrantCollections {
       synchronized (this) {
         if (!existing.contains(collection)) {
           migration.migrate(collection);
+          applyIndexSettings(collection);
           existing.add(collection);
         }
       }
@@ -230,9 +262,11 @@ public class QdrantCollections {
                               VectorParamsMap.newBuilder()
                                   .putMap(
                                       modelId,
-                                      VectorParams.newBuilder()
-                                          .setSize(dimension)
-                                          .setDistance(Distance.Cosine)
+                                      index
+                                          .apply(
+                                              VectorParams.newBuilder()
+                                                  .setSize(dimension)
+                                                  .setDistance(Distance.Cosine))
                                           .build())))
                   .setSparseVectorsConfig(
                       SparseVectorConfig.newBuilder()
@@ -254,45 +288,8 @@ public class QdrantCollections {
       // Another instance made it at the same moment; it makes the indexes too.
       return;
     }
-    keywordIndex(
-        collection,
-        TENANT,
-        PayloadIndexParams.newBuilder()
-            .setKeywordIndexParams(KeywordIndexParams.newBuilder().setIsTenant(true))
-            .build());
-    for (String field : List.of(SOURCE, DOCUMENT_ID, VERSION)) {
-      keywordIndex(
-          collection,
-          field,
-          PayloadIndexParams.newBuilder()
-              .setKeywordIndexParams(KeywordIndexParams.getDefaultInstance())
-              .build());
-    }
-    integerIndex(collection, CHUNK_INDEX);
-    integerIndex(collection, TERMS);
+    payloadIndexes.create(collection);
     LOG.infof("Created Qdrant collection %s with vector %s (%d)", collection, modelId, dimension);
-  }
-
-  private void keywordIndex(String collection, String field, PayloadIndexParams params) {
-    await(
-        client.createPayloadIndexAsync(
-            collection, field, PayloadSchemaType.Keyword, params, true, null, timeout));
-  }
-
-  /** An index for exact matches of integers (no ranges). */
-  void integerIndex(String collection, String field) {
-    await(
-        client.createPayloadIndexAsync(
-            collection,
-            field,
-            PayloadSchemaType.Integer,
-            PayloadIndexParams.newBuilder()
-                .setIntegerIndexParams(
-                    IntegerIndexParams.newBuilder().setLookup(true).setRange(false))
-                .build(),
-            true,
-            null,
-            timeout));
   }
 
   /** The result of a call, within the timeout, failing as {@link #translate} says. */

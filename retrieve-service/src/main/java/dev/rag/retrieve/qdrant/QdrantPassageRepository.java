@@ -201,7 +201,9 @@ public class QdrantPassageRepository implements PassageRepository {
               .setLimit(depth)
               .setWithPayload(CANDIDATE_FIELDS);
       if (dense) {
-        q.setQuery(nearest(query.dense())).setUsing(query.model());
+        q.setQuery(nearest(query.dense()))
+            .setUsing(query.model())
+            .setParams(collections.denseSearch());
       } else {
         q.setQuery(
                 nearest(
