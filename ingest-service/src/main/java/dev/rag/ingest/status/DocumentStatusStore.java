@@ -3,7 +3,6 @@ package dev.rag.ingest.status;
 import dev.rag.common.Topics;
 import dev.rag.ingest.StatusStore;
 import dev.rag.pipeline.KafkaClients;
-import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,6 +13,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -133,7 +133,7 @@ public class DocumentStatusStore implements StatusStore {
     StatusTable t = table;
     DocumentStatus stored = t == null ? null : t.get(key).orElse(null);
     Pending p = pending.get(key);
-    return Optional.ofNullable(p == null ? stored : merge(stored, p.status()));
+    return Optional.ofNullable(p == null ? stored : StatusMerge.merge(stored, p.status()));
   }
 
   /**
@@ -146,7 +146,8 @@ public class DocumentStatusStore implements StatusStore {
     long now = System.nanoTime();
     pending.compute(
         key,
-        (k, current) -> new Pending(merge(current == null ? null : current.status(), update), now));
+        (k, current) ->
+            new Pending(StatusMerge.merge(current == null ? null : current.status(), update), now));
     if (pending.size() > MAX_PENDING || now - sweptAt > PENDING_TTL.toNanos()) {
       trimPending(now);
     }
@@ -158,7 +159,9 @@ public class DocumentStatusStore implements StatusStore {
   /** Called by the table after each record: forgets what the table now knows as well. */
   private void applied(String key, DocumentStatus newest) {
     pending.computeIfPresent(
-        key, (k, p) -> newest != null && merge(newest, p.status()).equals(newest) ? null : p);
+        key,
+        (k, p) ->
+            newest != null && StatusMerge.merge(newest, p.status()).equals(newest) ? null : p);
   }
 
   /** Forgets what the table did not read back in time (its record never reached the topic). */
@@ -185,7 +188,7 @@ public class DocumentStatusStore implements StatusStore {
         continue;
       }
       DocumentStatus before = t == null ? null : t.get(e.getKey()).orElse(null);
-      Usage change = StatusTable.change(before, merge(before, mine));
+      Usage change = StatusTable.change(before, StatusMerge.merge(before, mine));
       documents += change.documents();
       bytes += change.bytes();
     }
@@ -256,103 +259,6 @@ public class DocumentStatusStore implements StatusStore {
   }
 
   /**
-   * The newer of two status records of one document. Records carry the sequence (the offset on the
-   * documents topic) of the version or deletion they are about: a higher sequence wins, so a late
-   * report about an earlier version or deletion never replaces a later one; within one sequence a
-   * state never moves back (a failure is always taken). Records without a sequence (written by
-   * older instances) are ordered by version as before.
-   */
-  static DocumentStatus merge(DocumentStatus current, DocumentStatus update) {
-    if (current == null) {
-      return update;
-    }
-    if (update.hasSequence() && current.hasSequence()) {
-      if (update.getSequence() != current.getSequence()) {
-        return update.getSequence() > current.getSequence() ? update : current;
-      }
-      return progress(current, update);
-    }
-    if (update.hasSequence()) {
-      return update;
-    }
-    return mergeUnordered(current, update);
-  }
-
-  /** Two reports about the same record of the documents topic. */
-  private static DocumentStatus progress(DocumentStatus current, DocumentStatus update) {
-    // "Accepted" is published once the record is on the topic, so the pipeline may report on the
-    // same record (chunked, or failed) before it: it never undoes what came after it.
-    boolean lateAccepted =
-        update.getState() == DocumentState.DOCUMENT_STATE_ACCEPTED
-            && current.getState() != DocumentState.DOCUMENT_STATE_ACCEPTED;
-    if (lateAccepted
-        || (update.getState() != DocumentState.DOCUMENT_STATE_FAILED
-            && current.getState() != DocumentState.DOCUMENT_STATE_FAILED
-            && rank(update.getState()) < rank(current.getState()))) {
-      // A late "accepted" still brings the version's size, which later states do not carry.
-      return current.getBytes() == 0 && update.getBytes() != 0
-          ? current.toBuilder().setBytes(update.getBytes()).build()
-          : current;
-    }
-    DocumentStatus.Builder merged = update.toBuilder();
-    if (update.getVersion().isEmpty()) {
-      merged.setVersion(current.getVersion());
-    }
-    if (update.getChunks() == 0) {
-      merged.setChunks(current.getChunks());
-    }
-    if (update.getBytes() == 0) {
-      merged.setBytes(current.getBytes());
-    }
-    return merged.build();
-  }
-
-  /** How far along its record's way a state is (a version's and a deletion's are apart). */
-  private static int rank(DocumentState state) {
-    return switch (state) {
-      case DOCUMENT_STATE_ACCEPTED, DOCUMENT_STATE_DELETING -> 1;
-      case DOCUMENT_STATE_CHUNKED, DOCUMENT_STATE_DELETED -> 2;
-      case DOCUMENT_STATE_EMBEDDED -> 3;
-      case DOCUMENT_STATE_INDEXED -> 4;
-      default -> 0;
-    };
-  }
-
-  /** A record without a sequence: ordered by the version it names, as before sequences. */
-  private static DocumentStatus mergeUnordered(DocumentStatus current, DocumentStatus update) {
-    DocumentState state = update.getState();
-    if (state == DocumentState.DOCUMENT_STATE_ACCEPTED
-        || state == DocumentState.DOCUMENT_STATE_DELETED
-        || state == DocumentState.DOCUMENT_STATE_DELETING) {
-      // A new version (or the same one submitted again) starts over; a deletion ends it.
-      return update;
-    }
-    boolean sameVersion =
-        update.getVersion().isEmpty() || update.getVersion().equals(current.getVersion());
-    if (!sameVersion
-        || current.getState() == DocumentState.DOCUMENT_STATE_DELETED
-        || current.getState() == DocumentState.DOCUMENT_STATE_DELETING) {
-      return current;
-    }
-    if (state != DocumentState.DOCUMENT_STATE_FAILED
-        && current.getState() != DocumentState.DOCUMENT_STATE_FAILED
-        && state.getNumber() < current.getState().getNumber()) {
-      return current;
-    }
-    DocumentStatus.Builder merged = update.toBuilder().setVersion(current.getVersion());
-    if (current.hasSequence()) {
-      merged.setSequence(current.getSequence());
-    }
-    if (update.getChunks() == 0) {
-      merged.setChunks(current.getChunks());
-    }
-    if (update.getBytes() == 0) {
-      merged.setBytes(current.getBytes());
-    }
-    return merged.build();
-  }
-
-  /**
    * Waits for the topic, starts the table, and replaces it when it stops on an error; releases the
    * read-your-writes waits as the table reads on.
    */
@@ -405,7 +311,7 @@ public class DocumentStatusStore implements StatusStore {
   private int partitions() {
     try {
       return admin()
-          .describeTopics(java.util.List.of(settings.topic()))
+          .describeTopics(List.of(settings.topic()))
           .allTopicNames()
           .get(30, TimeUnit.SECONDS)
           .get(settings.topic())

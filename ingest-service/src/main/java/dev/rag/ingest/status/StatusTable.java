@@ -40,9 +40,9 @@ import org.jboss.logging.Logger;
  * The status of every document as a Kafka Streams global store on RocksDB: every instance reads
  * every partition of the status topic into its own local table (on disk, off the Java heap), so any
  * instance answers for any document. The store's processor applies each record with {@link
- * DocumentStatusStore#merge} (Kafka Streams re-runs it when it restores the store, KAFKA-7663), and
- * keeps in the same store, under keys no document has, each tenant's usage and the deleted
- * documents waiting for removal.
+ * StatusMerge#merge} (Kafka Streams re-runs it when it restores the store, KAFKA-7663), and keeps
+ * in the same store, under keys no document has, each tenant's usage and the deleted documents
+ * waiting for removal.
  */
 public final class StatusTable implements AutoCloseable {
 
@@ -308,7 +308,7 @@ public final class StatusTable implements AutoCloseable {
         after = null;
       } else {
         try {
-          after = DocumentStatusStore.merge(before, DocumentStatus.parseFrom(record.value()));
+          after = StatusMerge.merge(before, DocumentStatus.parseFrom(record.value()));
         } catch (InvalidProtocolBufferException e) {
           LOG.warnf("Status record %s is not a rag.v1.DocumentStatus; ignored", key);
           return;

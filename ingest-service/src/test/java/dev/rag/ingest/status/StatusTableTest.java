@@ -212,7 +212,7 @@ class StatusTableTest {
     // What the merge alone makes of the records, in the order they were sent.
     Map<String, DocumentStatus> expected = new java.util.HashMap<>();
     for (DocumentStatus s : records) {
-      expected.merge(key("two", s.getDocumentId()), s, DocumentStatusStore::merge);
+      expected.merge(key("two", s.getDocumentId()), s, StatusMerge::merge);
     }
     for (var e : expected.entrySet()) {
       assertThat(one.caughtUpWith(e.getKey()).await().atMost(WAIT)).isTrue();

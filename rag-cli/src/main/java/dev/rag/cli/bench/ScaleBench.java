@@ -5,16 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rag.cli.config.CliConfig;
 import dev.rag.cli.eval.BeirDataset;
-import dev.rag.common.Topics;
 import dev.rag.embedding.ModelCatalog;
 import dev.rag.embedding.ModelSpec;
 import dev.rag.embedding.OnnxEmbedder;
 import dev.rag.embedding.TextKind;
 import dev.rag.pipeline.KafkaClients;
-import dev.rag.proto.v1.Chunk;
-import dev.rag.proto.v1.DocumentHeader;
-import dev.rag.proto.v1.EmbeddedChunk;
-import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.proto.v1.Passage;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveResponse;
@@ -36,10 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -163,7 +154,7 @@ public class ScaleBench implements Callable<Integer> {
             .usePlaintext()
             .maxInboundMessageSize(64 << 20)
             .build();
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (ScaleWriter writer = new ScaleWriter(kafka, probe, modelId, timeoutMinutes)) {
       RetrieveGrpc.RetrieveBlockingStub retrieve =
           RetrieveGrpc.newBlockingStub(channel).withInterceptors(serviceKey(home));
       if (fresh) {
@@ -175,10 +166,10 @@ public class ScaleBench implements Callable<Integer> {
         System.out.printf(
             "indexing %d real passages as tenant %s%n", corpus.real().size(), smallTenant);
         for (ScaleCorpus.Passage p : corpus.real()) {
-          send(producer, smallTenant, p.source(), p.id(), modelId, List.of(p));
+          writer.send(smallTenant, p.source(), p.id(), List.of(p));
         }
-        producer.flush();
-        waitForCount(probe, smallTenant, corpus.real().size());
+        writer.flush();
+        writer.waitForCount(smallTenant, corpus.real().size());
       }
       report.put(
           "real_recall_at_10",
@@ -187,7 +178,7 @@ public class ScaleBench implements Callable<Integer> {
       List<Map<String, Object>> results = new ArrayList<>();
       for (long size : steps) {
         results.add(
-            step(size, corpus, probe, producer, retrieve, modelId, scifact, queryVectors, home));
+            step(size, corpus, probe, writer, retrieve, modelId, scifact, queryVectors, home));
         report.put("sizes", results);
         write(report);
       }
@@ -204,7 +195,7 @@ public class ScaleBench implements Callable<Integer> {
       long size,
       ScaleCorpus corpus,
       ScaleProbe probe,
-      KafkaProducer<String, byte[]> producer,
+      ScaleWriter writer,
       RetrieveGrpc.RetrieveBlockingStub retrieve,
       String modelId,
       BeirDataset scifact,
@@ -223,13 +214,13 @@ public class ScaleBench implements Callable<Integer> {
       for (long c = d * chunksPerDocument; c < Math.min(size, (d + 1) * chunksPerDocument); c++) {
         chunks.add(corpus.derived(c));
       }
-      send(producer, tenant, "scale", "d" + d, modelId, chunks);
+      writer.send(tenant, "scale", "d" + d, chunks);
     }
-    producer.flush();
+    writer.flush();
     long produced = System.nanoTime();
-    waitForCount(probe, tenant, size);
+    writer.waitForCount(tenant, size);
     long searchable = System.nanoTime();
-    String status = waitForGreen(probe);
+    String status = writer.waitForGreen();
     long optimized = System.nanoTime();
     long added = size - firstDocument * chunksPerDocument;
     r.put("added", added);
@@ -267,91 +258,6 @@ public class ScaleBench implements Callable<Integer> {
     return r;
   }
 
-  private void send(
-      KafkaProducer<String, byte[]> producer,
-      String tenantId,
-      String source,
-      String documentId,
-      String modelId,
-      List<ScaleCorpus.Passage> passages) {
-    EmbeddingsEvent.Builder event =
-        EmbeddingsEvent.newBuilder()
-            .setHeader(
-                DocumentHeader.newBuilder()
-                    .setTenant(tenantId)
-                    .setSource(source)
-                    .setDocumentId(documentId)
-                    .setVersion("v1")
-                    .setTitle(documentId)
-                    .setAcceptedAtMs(System.currentTimeMillis())
-                    .setSequence(1))
-            .setModelId(modelId)
-            .setDimension(passages.get(0).vector().length)
-            .setPart(0)
-            .setPartCount(1)
-            .setTotalChunks(passages.size());
-    for (int i = 0; i < passages.size(); i++) {
-      ScaleCorpus.Passage p = passages.get(i);
-      EmbeddedChunk.Builder chunk =
-          EmbeddedChunk.newBuilder()
-              .setChunk(
-                  Chunk.newBuilder()
-                      .setIndex(i)
-                      .setText(p.text())
-                      .setEmbeddingText(p.text())
-                      .setStartOffset(0)
-                      .setEndOffset(p.text().length()));
-      for (float x : p.vector()) {
-        chunk.addVector(x);
-      }
-      event.addChunks(chunk);
-    }
-    producer.send(
-        new ProducerRecord<>(
-            Topics.EMBEDDINGS,
-            Topics.documentKey(tenantId, source, documentId),
-            event.build().toByteArray()));
-  }
-
-  private void waitForCount(ScaleProbe probe, String tenantId, long target) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes);
-    long count;
-    long lastPrint = 0;
-    while ((count = probe.count(tenantId)) < target) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            tenantId
-                + " holds "
-                + count
-                + " of "
-                + target
-                + " passages after "
-                + timeoutMinutes
-                + " minutes; see retrieve-service's log (./rag logs retrieve)");
-      }
-      if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(30)) {
-        System.out.printf("  %s: %d of %d passages indexed%n", tenantId, count, target);
-        lastPrint = System.nanoTime();
-      }
-      Thread.sleep(1000);
-    }
-  }
-
-  /** Waits until Qdrant's optimizers have finished (the collection is green); its last status. */
-  private String waitForGreen(ScaleProbe probe) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes);
-    String status = "";
-    while (System.nanoTime() < deadline) {
-      JsonNode info = probe.info();
-      status = info == null ? "missing" : info.path("status").asText();
-      if (status.equals("green")) {
-        break;
-      }
-      Thread.sleep(1000);
-    }
-    return status;
-  }
-
   /** The search parameters retrieve-service sends for a dense query of this collection. */
   private Map<String, Object> searchParams(ScaleProbe probe) {
     JsonNode info = probe.info();
@@ -370,23 +276,6 @@ public class ScaleBench implements Callable<Integer> {
             "quantization",
             Map.of("rescore", true, "oversampling", oversampling))
         : Map.of("hnsw_ef", hnswEf);
-  }
-
-  private KafkaProducer<String, byte[]> producer() {
-    return kafka.producer(
-        Map.of(
-            "max.request.size",
-            Topics.MAX_MESSAGE_BYTES,
-            "linger.ms",
-            20,
-            "batch.size",
-            1 << 20,
-            "compression.type",
-            "zstd",
-            "acks",
-            "all"),
-        new StringSerializer(),
-        new ByteArraySerializer());
   }
 
   /** generate-service's own key: a service acts for the tenant it names, as generate does. */

@@ -7,7 +7,7 @@ import dev.rag.proto.v1.DocumentStatus;
 import org.junit.jupiter.api.Test;
 
 /** How status records of one document combine, whatever order they arrive in. */
-class DocumentStatusStoreTest {
+class StatusMergeTest {
 
   private static DocumentStatus status(String version, DocumentState state, long sequence) {
     return DocumentStatus.newBuilder()
@@ -23,7 +23,7 @@ class DocumentStatusStoreTest {
   private static DocumentStatus merge(DocumentStatus... records) {
     DocumentStatus current = null;
     for (DocumentStatus r : records) {
-      current = DocumentStatusStore.merge(current, r);
+      current = StatusMerge.merge(current, r);
     }
     return current;
   }
