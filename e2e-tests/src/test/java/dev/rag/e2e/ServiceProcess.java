@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,10 +66,23 @@ final class ServiceProcess implements AutoCloseable {
       Path root, String name, String logName, int port, Map<String, String> config) {
     try {
       Files.deleteIfExists(root.resolve("e2e-tests/target/e2e-logs").resolve(logName + ".log"));
+      // A fresh start reads its broker afresh; a restart (launch) keeps what it read, as a
+      // container restarted in its pod does.
+      Path state = stateDir(root, logName);
+      if (Files.exists(state)) {
+        try (var files = Files.walk(state)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return launch(root, name, logName, port, config);
+  }
+
+  /** Where an ingest-service process keeps its status table. */
+  private static Path stateDir(Path root, String logName) {
+    return root.resolve("e2e-tests/target/e2e-state").resolve(logName + "-status");
   }
 
   /** Starts the process, appending to its log (a restart keeps what the killed one wrote). */
@@ -90,6 +104,9 @@ final class ServiceProcess implements AutoCloseable {
     command.add(
         "-Xlog:gc:file=" + root.resolve("e2e-tests/target/e2e-logs").resolve(logName + "-gc.log"));
     command.add("-Dquarkus.http.port=" + port);
+    if (name.equals("ingest-service")) {
+      command.add("-Dingest.status-store.state-dir=" + stateDir(root, logName));
+    }
     config.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-jar");
     command.add(jar.toString());

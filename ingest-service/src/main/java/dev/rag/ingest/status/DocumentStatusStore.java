@@ -272,6 +272,19 @@ public class DocumentStatusStore implements StatusStore {
           continue;
         }
         partitionCount = partitions;
+        String cluster = clusterId();
+        if (cluster == null) {
+          Thread.sleep(1000);
+          continue;
+        }
+        try {
+          StateDirGuard.claim(settings.stateDir(), cluster);
+        } catch (RuntimeException e) {
+          error = e.getMessage();
+          LOG.warnf("%s; trying again", error);
+          Thread.sleep(2000);
+          continue;
+        }
         StatusTable t = new StatusTable(kafka.config(Map.of()), settings, this::applied);
         table = t;
         long started = System.nanoTime();
@@ -304,6 +317,19 @@ public class DocumentStatusStore implements StatusStore {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The Kafka cluster's id, or null when it cannot be asked now. */
+  private String clusterId() {
+    try {
+      return admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (Exception e) {
+      error = e.getMessage();
+      return null;
     }
   }
 
