@@ -2,7 +2,6 @@ package dev.rag.generate;
 
 import dev.rag.generate.config.GenerateConfig;
 import dev.rag.generate.llm.AnswerModel;
-import dev.rag.generate.llm.GroundedPrompt;
 import dev.rag.generate.llm.LlmMessage;
 import dev.rag.generate.llm.LlmParams;
 import dev.rag.generate.llm.LlmUnavailableException;

@@ -2,7 +2,6 @@ package dev.rag.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rag.generate.llm.GroundedPrompt;
 import dev.rag.generate.llm.LlmMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;

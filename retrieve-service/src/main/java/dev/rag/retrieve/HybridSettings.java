@@ -1,5 +1,7 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.model.FusionMethod;
+
 /**
  * How one hybrid search runs.
  *

@@ -1,5 +1,6 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.lexical.LexicalEncoder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import org.jboss.logging.Logger;

@@ -1,5 +1,7 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.model.SparseVector;
+
 /**
  * A chunk with its vectors, ready to be stored.
  *

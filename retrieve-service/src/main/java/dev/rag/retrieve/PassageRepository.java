@@ -1,5 +1,7 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.model.Passage;
+import dev.rag.retrieve.model.SparseVector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

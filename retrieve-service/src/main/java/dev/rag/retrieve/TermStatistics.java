@@ -1,5 +1,7 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.lexical.LexicalEncoder;
+import dev.rag.retrieve.model.TermCounts;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,10 +16,4 @@ public interface TermStatistics {
    * @param termIds the terms, as {@link LexicalEncoder#termId} makes them
    */
   CompletableFuture<TermCounts> count(String tenant, String modelId, int[] termIds);
-
-  /**
-   * @param passages the tenant's passages that have lexical terms
-   * @param documentFrequencies for each term asked about, the passages that contain it
-   */
-  record TermCounts(long passages, long[] documentFrequencies) {}
 }

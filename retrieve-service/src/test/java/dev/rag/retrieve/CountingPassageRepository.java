@@ -1,5 +1,6 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.model.Passage;
 import jakarta.annotation.Priority;
 import jakarta.decorator.Decorator;
 import jakarta.decorator.Delegate;

@@ -16,6 +16,7 @@ import dev.rag.proto.v1.RetrievalMode;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
+import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.qdrant.QdrantPassageRepository;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.KafkaResource;

@@ -1,17 +1,23 @@
 package dev.rag.retrieve;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service's layers: the core (the root package and {@code ranking/}) knows no edge, no
- * framework of an edge (gRPC, messaging, Micrometer, fault tolerance) and no generated type; the
- * tenant reaches it as a value, resolved at the door.
+ * The service's layers: the core (the root package with its ports, {@code ranking/}, {@code
+ * lexical/} and the values in {@code model/}) knows no edge, no framework of an edge (gRPC,
+ * messaging, Micrometer, fault tolerance) and no generated type; the tenant reaches it as a value,
+ * resolved at the door. The packages depend on each other without cycles: edges, then the root,
+ * then {@code ranking/}, {@code lexical/} and {@code model/}; {@code config/} uses no root class.
  */
 class LayersTest {
 
@@ -31,7 +37,7 @@ class LayersTest {
   void theCoreDependsOnNoEdge() {
     noClasses()
         .that()
-        .resideInAnyPackage(BASE, BASE + ".ranking..")
+        .resideInAnyPackage(BASE, BASE + ".ranking..", BASE + ".lexical..", BASE + ".model..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -51,4 +57,36 @@ class LayersTest {
             "io.smallrye.faulttolerance..")
         .check(classes);
   }
+
+  @Test
+  void packagesDependOnEachOtherWithoutCycles() {
+    slices().assignedFrom(PACKAGES).should().beFreeOfCycles().check(classes);
+  }
+
+  /**
+   * The root package (the core) as one slice and each package directly under it (with its own
+   * sub-packages) as another. {@code slices().matching(BASE + ".(*)..")} alone would not do: its
+   * pattern needs a package below the base, so the root's classes would be in no slice and a cycle
+   * through the root (root to {@code ranking/} and back, say) would go unseen.
+   */
+  private static final SliceAssignment PACKAGES =
+      new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+          String pkg = javaClass.getPackageName();
+          if (pkg.equals(BASE)) {
+            return SliceIdentifier.of("core (" + BASE + ")");
+          }
+          if (pkg.startsWith(BASE + ".")) {
+            return SliceIdentifier.of(
+                BASE + "." + pkg.substring(BASE.length() + 1).split("\\.")[0]);
+          }
+          return SliceIdentifier.ignore();
+        }
+
+        @Override
+        public String getDescription() {
+          return "the root package and each package under it";
+        }
+      };
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.retrieve.lexical.LexicalEncoder;
+import dev.rag.retrieve.model.SparseVector;
+import dev.rag.retrieve.model.TermCounts;
 import dev.rag.retrieve.qdrant.QdrantPassageRepository;
 import dev.rag.testsupport.KafkaResource;
 import dev.rag.testsupport.QdrantResource;
@@ -116,7 +119,7 @@ class LexicalStatisticsMigrationTest {
                 point(b, "three", "Glaciers glaciers glaciers."))));
 
     int[] terms = lexical.encodeQuery("glaciers warm").indices();
-    TermStatistics.TermCounts counts = statistics.count(a, "legacy-model-4", terms).get();
+    TermCounts counts = statistics.count(a, "legacy-model-4", terms).get();
 
     // Tenant a's own passages only: two of them, one with each term... and both with "warm".
     assertThat(counts.passages()).isEqualTo(2);

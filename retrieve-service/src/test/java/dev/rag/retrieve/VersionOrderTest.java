@@ -8,6 +8,7 @@ import dev.rag.proto.v1.Chunk;
 import dev.rag.proto.v1.DocumentHeader;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
+import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.qdrant.QdrantPassageRepository;
 import dev.rag.testsupport.ConsumerGroups;
 import dev.rag.testsupport.KafkaBroker;

@@ -1,6 +1,6 @@
 package dev.rag.retrieve.config;
 
-import dev.rag.retrieve.LexicalEncoder;
+import dev.rag.retrieve.lexical.LexicalEncoder;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 

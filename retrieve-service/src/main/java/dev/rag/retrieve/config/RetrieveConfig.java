@@ -1,6 +1,6 @@
 package dev.rag.retrieve.config;
 
-import dev.rag.retrieve.FusionMethod;
+import dev.rag.retrieve.model.FusionMethod;
 import dev.rag.retrieve.ranking.SourceFusion;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

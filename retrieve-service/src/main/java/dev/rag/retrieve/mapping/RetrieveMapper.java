@@ -6,16 +6,16 @@ import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
 import dev.rag.proto.v1.SourceStats;
 import dev.rag.proto.v1.StatsResponse;
-import dev.rag.retrieve.FusionMethod;
 import dev.rag.retrieve.HybridSettings;
-import dev.rag.retrieve.Passage;
 import dev.rag.retrieve.PassageFilter;
 import dev.rag.retrieve.PassageRepository.SourceCount;
 import dev.rag.retrieve.RerankSettings;
 import dev.rag.retrieve.RetrievalMode;
 import dev.rag.retrieve.RetrievalQuery;
 import dev.rag.retrieve.RetrieveService;
-import dev.rag.retrieve.Scores;
+import dev.rag.retrieve.model.FusionMethod;
+import dev.rag.retrieve.model.Passage;
+import dev.rag.retrieve.model.Scores;
 import java.util.List;
 
 /**

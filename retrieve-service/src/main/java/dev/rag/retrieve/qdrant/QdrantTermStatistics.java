@@ -6,6 +6,7 @@ import static io.qdrant.client.ConditionFactory.matchKeyword;
 
 import dev.rag.retrieve.TermStatistics;
 import dev.rag.retrieve.config.RetrieveConfig;
+import dev.rag.retrieve.model.TermCounts;
 import io.qdrant.client.grpc.Common.Filter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.rag.retrieve.ranking;
 
-import dev.rag.retrieve.Passage;
+import dev.rag.retrieve.model.Passage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

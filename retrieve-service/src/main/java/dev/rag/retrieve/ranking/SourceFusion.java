@@ -1,7 +1,7 @@
 package dev.rag.retrieve.ranking;
 
-import dev.rag.retrieve.FusionMethod;
-import dev.rag.retrieve.Passage;
+import dev.rag.retrieve.model.FusionMethod;
+import dev.rag.retrieve.model.Passage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.rag.retrieve.ranking;
 
-import dev.rag.retrieve.LexicalEncoder;
+import dev.rag.retrieve.lexical.LexicalEncoder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

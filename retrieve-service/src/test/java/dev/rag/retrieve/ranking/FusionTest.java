@@ -3,9 +3,9 @@ package dev.rag.retrieve.ranking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.rag.retrieve.FusionMethod;
-import dev.rag.retrieve.Passage;
-import dev.rag.retrieve.Scores;
+import dev.rag.retrieve.model.FusionMethod;
+import dev.rag.retrieve.model.Passage;
+import dev.rag.retrieve.model.Scores;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.rag.retrieve.ranking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.rag.retrieve.Passage;
-import dev.rag.retrieve.Scores;
+import dev.rag.retrieve.model.Passage;
+import dev.rag.retrieve.model.Scores;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.model;
 
 /**
  * Every score behind a passage's rank; 0 where a stage did not run or did not see the passage.

@@ -1,5 +1,7 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.lexical;
 
+import dev.rag.retrieve.model.SparseVector;
+import dev.rag.retrieve.model.TermCounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -106,7 +108,7 @@ public final class LexicalEncoder {
    * @param query a vector from {@link #encodeQuery}
    * @param counts document frequencies of the query's terms, in the vector's order
    */
-  public static SparseVector weighQuery(SparseVector query, TermStatistics.TermCounts counts) {
+  public static SparseVector weighQuery(SparseVector query, TermCounts counts) {
     float[] weights = new float[query.indices().length];
     for (int i = 0; i < weights.length; i++) {
       weights[i] = (float) idf(counts.passages(), counts.documentFrequencies()[i]);

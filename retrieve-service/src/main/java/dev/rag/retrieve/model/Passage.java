@@ -1,4 +1,4 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.model;
 
 import java.util.Map;
 

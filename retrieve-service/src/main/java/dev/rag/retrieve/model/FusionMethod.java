@@ -1,4 +1,4 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.model;
 
 /** How the dense and lexical signals are combined. */
 public enum FusionMethod {

@@ -1,8 +1,9 @@
-package dev.rag.retrieve;
+package dev.rag.retrieve.lexical;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.rag.retrieve.model.SparseVector;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -1,8 +1,6 @@
-package dev.rag.generate.llm;
+package dev.rag.generate;
 
-import dev.rag.generate.ChatMessage;
-import dev.rag.generate.CitationChecker;
-import dev.rag.generate.RetrievedPassage;
+import dev.rag.generate.llm.LlmMessage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
