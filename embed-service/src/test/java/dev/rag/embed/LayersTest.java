@@ -3,12 +3,8 @@ package dev.rag.embed;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.library.dependencies.SliceAssignment;
-import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.rag.testsupport.ServicePackages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +21,7 @@ class LayersTest {
 
   @BeforeAll
   static void importClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages(BASE);
+    classes = ServicePackages.mainClasses(BASE);
   }
 
   @Test
@@ -56,19 +49,7 @@ class LayersTest {
   @Test
   void noPackageCycles() {
     slices()
-        .assignedFrom(
-            new SliceAssignment() {
-              @Override
-              public SliceIdentifier getIdentifierOf(JavaClass type) {
-                String pkg = type.getPackageName();
-                return pkg.startsWith(BASE) ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
-              }
-
-              @Override
-              public String getDescription() {
-                return "each package of " + BASE + ", the root included";
-              }
-            })
+        .assignedFrom(ServicePackages.eachPackageOf(BASE))
         .should()
         .beFreeOfCycles()
         .check(classes);

@@ -3,12 +3,8 @@ package dev.rag.ingest;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.library.dependencies.SliceAssignment;
-import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.rag.testsupport.ServicePackages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,34 +20,17 @@ class LayersTest {
 
   @BeforeAll
   static void importClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            // ingest-core's test jar (shared test files) is on the class path too.
-            .withImportOption(location -> !location.contains("-tests.jar"))
-            .importPackages(BASE);
+    // ingest-core's test jar (shared test files) is on the class path too; it is left out.
+    classes = ServicePackages.mainClasses(BASE);
   }
-
-  /** Each package of the service (the root package included) is a slice of its own. */
-  private static final SliceAssignment PACKAGES =
-      new SliceAssignment() {
-        @Override
-        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-          String pkg = javaClass.getPackageName();
-          return pkg.equals(BASE) || pkg.startsWith(BASE + ".")
-              ? SliceIdentifier.of(pkg)
-              : SliceIdentifier.ignore();
-        }
-
-        @Override
-        public String getDescription() {
-          return "the packages of " + BASE;
-        }
-      };
 
   @Test
   void noPackageCycles() {
-    slices().assignedFrom(PACKAGES).should().beFreeOfCycles().check(classes);
+    slices()
+        .assignedFrom(ServicePackages.eachPackageOf(BASE))
+        .should()
+        .beFreeOfCycles()
+        .check(classes);
   }
 
   @Test

@@ -3,12 +3,8 @@ package dev.rag.retrieve;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.library.dependencies.SliceAssignment;
-import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.rag.testsupport.ServicePackages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +23,7 @@ class LayersTest {
 
   @BeforeAll
   static void importClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages(BASE);
+    classes = ServicePackages.mainClasses(BASE);
   }
 
   @Test
@@ -60,33 +53,10 @@ class LayersTest {
 
   @Test
   void packagesDependOnEachOtherWithoutCycles() {
-    slices().assignedFrom(PACKAGES).should().beFreeOfCycles().check(classes);
+    slices()
+        .assignedFrom(ServicePackages.eachPackageOf(BASE))
+        .should()
+        .beFreeOfCycles()
+        .check(classes);
   }
-
-  /**
-   * The root package (the core) as one slice and each package directly under it (with its own
-   * sub-packages) as another. {@code slices().matching(BASE + ".(*)..")} alone would not do: its
-   * pattern needs a package below the base, so the root's classes would be in no slice and a cycle
-   * through the root (root to {@code ranking/} and back, say) would go unseen.
-   */
-  private static final SliceAssignment PACKAGES =
-      new SliceAssignment() {
-        @Override
-        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-          String pkg = javaClass.getPackageName();
-          if (pkg.equals(BASE)) {
-            return SliceIdentifier.of("core (" + BASE + ")");
-          }
-          if (pkg.startsWith(BASE + ".")) {
-            return SliceIdentifier.of(
-                BASE + "." + pkg.substring(BASE.length() + 1).split("\\.")[0]);
-          }
-          return SliceIdentifier.ignore();
-        }
-
-        @Override
-        public String getDescription() {
-          return "the root package and each package under it";
-        }
-      };
 }

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -146,7 +145,8 @@ public class ScaleBench implements Callable<Integer> {
     report.put("started", Instant.now().toString());
     report.put("real_passages", corpus.real().size());
     report.put("chunks_per_document", chunksPerDocument);
-    report.put("collection", probe.info() == null ? null : probe.info().path("config"));
+    JsonNode collectionInfo = probe.info();
+    report.put("collection", collectionInfo == null ? null : collectionInfo.path("config"));
     report.put("derived_vs_real", ScaleReport.derivedVersusReal(corpus, queryVectors));
 
     ManagedChannel channel =
@@ -314,10 +314,6 @@ public class ScaleBench implements Callable<Integer> {
     Files.createDirectories(file.toAbsolutePath().getParent());
     JSON.writeValue(file.toFile(), report);
     return file;
-  }
-
-  static String format(String pattern, Object... args) {
-    return String.format(Locale.ROOT, pattern, args);
   }
 
   static List<String> ids(RetrieveResponse response) {
