@@ -208,6 +208,8 @@ public class ScaleBench implements Callable<Integer> {
     long firstDocument = before / chunksPerDocument;
     long documents = (size + chunksPerDocument - 1) / chunksPerDocument;
     System.out.printf("growing %s from %d to %d passages%n", tenant, before, size);
+    Path pids = home.resolve("pids");
+    Map<String, Double> cpuAtStart = ScaleProbe.cpuSeconds(pids);
     long start = System.nanoTime();
     for (long d = firstDocument; d < documents; d++) {
       List<ScaleCorpus.Passage> chunks = new ArrayList<>(chunksPerDocument);
@@ -220,8 +222,13 @@ public class ScaleBench implements Callable<Integer> {
     long produced = System.nanoTime();
     writer.waitForCount(tenant, size);
     long searchable = System.nanoTime();
+    Map<String, Double> cpuAtSearchable = ScaleProbe.cpuSeconds(pids);
     String status = writer.waitForGreen();
     long optimized = System.nanoTime();
+    r.put("cpu_seconds_indexing", ScaleProbe.cpuBetween(cpuAtStart, cpuAtSearchable));
+    r.put(
+        "cpu_seconds_optimizing",
+        ScaleProbe.cpuBetween(cpuAtSearchable, ScaleProbe.cpuSeconds(pids)));
     long added = size - firstDocument * chunksPerDocument;
     r.put("added", added);
     r.put("produce_seconds", (produced - start) / 1e9);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,6 +156,53 @@ final class ScaleProbe {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /** The processes whose CPU time the benchmark accounts for: their pid files under pids/. */
+  static final List<String> PROCESSES =
+      List.of("qdrant", "retrieve", "kafka", "embed", "ingest", "generate");
+
+  /**
+   * CPU seconds (user and system) used so far by each of {@link #PROCESSES} and by this process,
+   * from /proc/PID/stat in clock ticks of 1/100 s (Linux's USER_HZ); a process not running is left
+   * out.
+   */
+  static Map<String, Double> cpuSeconds(Path pids) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (String name : PROCESSES) {
+      try {
+        String pid = Files.readString(pids.resolve(name + ".pid")).strip();
+        seconds.put(name, ticks(pid) / 100.0);
+      } catch (IOException | RuntimeException e) {
+        // Not started by ./rag here.
+      }
+    }
+    try {
+      seconds.put("bench", ticks(String.valueOf(ProcessHandle.current().pid())) / 100.0);
+    } catch (IOException | RuntimeException e) {
+      // No /proc.
+    }
+    return seconds;
+  }
+
+  /** What each process used between two readings of {@link #cpuSeconds}. */
+  static Map<String, Double> cpuBetween(Map<String, Double> before, Map<String, Double> after) {
+    Map<String, Double> used = new LinkedHashMap<>();
+    after.forEach(
+        (name, s) -> {
+          if (before.containsKey(name)) {
+            used.put(name, Math.round((s - before.get(name)) * 10) / 10.0);
+          }
+        });
+    return used;
+  }
+
+  /** utime + stime of a process: fields 14 and 15 of its stat, after the command in parentheses. */
+  private static long ticks(String pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", pid, "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields[0] is the state (field 3), so field n is fields[n - 3].
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** Bytes under a directory (Qdrant's storage). */

@@ -274,6 +274,12 @@ final class ScaleReport {
           ((Long) s.get("qdrant_anonymous_bytes")) / 1e6,
           ((Long) s.get("qdrant_disk_bytes")) / 1e6);
     }
+    System.out.println("\nCPU seconds while indexing (then while Qdrant optimised), by process:");
+    for (Map<String, Object> s : sizes) {
+      System.out.printf(
+          "%-10d %s (%s)%n",
+          (Long) s.get("passages"), s.get("cpu_seconds_indexing"), s.get("cpu_seconds_optimizing"));
+    }
   }
 
   private static String triple(Map<String, Double> l) {

@@ -107,6 +107,16 @@ public interface RetrieveConfig {
     /** Longest wait between retries. */
     @WithDefault("30s")
     Duration maxBackoff();
+
+    /**
+     * Consumers of the embeddings topic in this process, each with its own share of the partitions
+     * and its own thread, so that one waiting on Qdrant does not hold up the others. Events of one
+     * document stay in order (they share a partition). More than the topic's partitions divided by
+     * the replicas leaves some idle. Read by the channel's {@code concurrency} attribute in
+     * application.properties.
+     */
+    @WithDefault("3")
+    int consumers();
   }
 
   /** Request limits. */

@@ -19,10 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -46,7 +48,10 @@ public class EmbeddingsListener {
   private final IndexService index;
   private final StatusPublisher status;
   private final RetrieveConfig.Indexing retries;
-  private final AtomicReference<Stall> stall = new AtomicReference<>();
+
+  /** The events retried now, one per consumer at most, by the consumer's thread. */
+  private final Map<Thread, Stall> stalls = new ConcurrentHashMap<>();
+
   private volatile boolean stopping;
 
   EmbeddingsListener(IndexService index, StatusPublisher status, RetrieveConfig config) {
@@ -59,9 +64,9 @@ public class EmbeddingsListener {
     stopping = true;
   }
 
-  /** The event indexing is retrying now, if any. */
+  /** The event indexing has been retrying longest now, if any. */
   public Optional<Stall> stall() {
-    return Optional.ofNullable(stall.get());
+    return stalls.values().stream().min(Comparator.comparing(Stall::since));
   }
 
   @Incoming("embeddings-in")
@@ -82,11 +87,11 @@ public class EmbeddingsListener {
         RuntimeException failure;
         try {
           IndexService.Outcome outcome = index.apply(batch);
-          stall.set(null);
+          stalls.remove(Thread.currentThread());
           report(key, batch, outcome);
           return record.ack();
         } catch (InvalidEventException | StoreRejectedException e) {
-          stall.set(null);
+          stalls.remove(Thread.currentThread());
           return deadLetter(record, batch, e);
         } catch (DependencyUnavailableException e) {
           // Qdrant cannot take it now, whatever the event: never the event's fault.
@@ -96,7 +101,7 @@ public class EmbeddingsListener {
           failure = e;
           // Counted only while Qdrant is up: an outage must not use up the event's attempts.
           if (index.storeAvailable() && ++attempts >= retries.maxAttempts()) {
-            stall.set(null);
+            stalls.remove(Thread.currentThread());
             return deadLetter(
                 record,
                 batch,
@@ -107,7 +112,9 @@ public class EmbeddingsListener {
         if (stopping) {
           return unsettled(key);
         }
-        stall.set(new Stall(key, String.valueOf(failure.getMessage()), attempts, since));
+        stalls.put(
+            Thread.currentThread(),
+            new Stall(key, String.valueOf(failure.getMessage()), attempts, since));
         LOG.warnf(
             "Indexing %s delayed: %s; retrying in %d ms",
             key, failure.getMessage(), backoff.toMillis());
@@ -125,7 +132,7 @@ public class EmbeddingsListener {
    * its offset is not committed and the next consumer gets it again.
    */
   private CompletionStage<Void> unsettled(String key) {
-    stall.set(null);
+    stalls.remove(Thread.currentThread());
     LOG.infof("Stopping: %s is left for the next consumer", key);
     return new CompletableFuture<>();
   }
