@@ -4,7 +4,6 @@ import dev.rag.ingest.config.IngestConfig;
 import dev.rag.ingest.parse.HtmlParser;
 import dev.rag.ingest.parse.ParsedDocument;
 import dev.rag.ingest.parse.UnreadableFileException;
-import dev.rag.proto.v1.DocumentState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -104,13 +103,7 @@ public class ChunkingService {
     }
     publisher.publish(doc, chunks, targetModel, sequence).await().atMost(publishTimeout);
     if (targetModel == null) {
-      status.report(
-          doc.key(),
-          doc.version(),
-          DocumentState.DOCUMENT_STATE_CHUNKED,
-          chunks.size(),
-          "",
-          sequence);
+      status.report(doc.key(), doc.version(), DocumentState.CHUNKED, chunks.size(), "", sequence);
     }
     LOG.debugf("Chunked %s version %s into %d chunks", doc.key(), doc.version(), chunks.size());
   }
@@ -133,7 +126,7 @@ public class ChunkingService {
         .atMost(publishTimeout);
     if (targetModel == null) {
       // A tombstone from any producer: from now on a re-upload is a new version, not "unchanged".
-      status.report(key, "", DocumentState.DOCUMENT_STATE_DELETING, 0, "", sequence);
+      status.report(key, "", DocumentState.DELETING, 0, "", sequence);
     }
     LOG.debugf("Deleted %s", key);
   }
@@ -150,7 +143,7 @@ public class ChunkingService {
       long sequence,
       Exception cause) {
     if (targetModel == null) {
-      status.report(key, version, DocumentState.DOCUMENT_STATE_FAILED, 0, reason, sequence);
+      status.report(key, version, DocumentState.FAILED, 0, reason, sequence);
     }
     return cause instanceof IllegalArgumentException same
         ? same
@@ -159,6 +152,6 @@ public class ChunkingService {
 
   /** Whether this version came through a door of the service, which checked it and its quotas. */
   public boolean acceptedHere(VersionedDocument doc) {
-    return statuses.get(doc.key()).map(s -> s.getVersion().equals(doc.version())).orElse(false);
+    return statuses.get(doc.key()).map(s -> s.version().equals(doc.version())).orElse(false);
   }
 }

@@ -1,8 +1,6 @@
 package dev.rag.ingest;
 
 import dev.rag.common.Topics;
-import dev.rag.proto.v1.DocumentState;
-import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumSet;
@@ -20,10 +18,7 @@ public class IngestService {
 
   /** States that prove a version was read from the documents topic by the pipeline. */
   private static final Set<DocumentState> PAST_THE_DOCUMENTS_TOPIC =
-      EnumSet.of(
-          DocumentState.DOCUMENT_STATE_CHUNKED,
-          DocumentState.DOCUMENT_STATE_EMBEDDED,
-          DocumentState.DOCUMENT_STATE_INDEXED);
+      EnumSet.of(DocumentState.CHUNKED, DocumentState.EMBEDDED, DocumentState.INDEXED);
 
   private final DocumentValidator validator;
   private final DocumentPublisher publisher;
@@ -88,8 +83,8 @@ public class IngestService {
   private boolean unchangedCandidate(VersionedDocument doc) {
     Optional<DocumentStatus> known = statuses.get(doc.key());
     return known.isPresent()
-        && known.get().getVersion().equals(doc.version())
-        && PAST_THE_DOCUMENTS_TOPIC.contains(known.get().getState());
+        && known.get().version().equals(doc.version())
+        && PAST_THE_DOCUMENTS_TOPIC.contains(known.get().state());
   }
 
   /**
@@ -120,7 +115,7 @@ public class IngestService {
                     .reportAsync(
                         doc.key(),
                         doc.version(),
-                        DocumentState.DOCUMENT_STATE_FAILED,
+                        DocumentState.FAILED,
                         0,
                         "not stored on the documents topic: " + e.getMessage(),
                         null)
@@ -149,12 +144,7 @@ public class IngestService {
         .chain(
             offset ->
                 status.reportAsync(
-                    key,
-                    "",
-                    DocumentState.DOCUMENT_STATE_DELETING,
-                    0,
-                    "",
-                    offset < 0 ? null : offset))
+                    key, "", DocumentState.DELETING, 0, "", offset < 0 ? null : offset))
         .invoke(this::remember)
         .replaceWithVoid();
   }

@@ -1,7 +1,5 @@
 package dev.rag.ingest;
 
-import dev.rag.proto.v1.DocumentState;
-import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -1,8 +1,6 @@
 package dev.rag.ingest;
 
 import dev.rag.ingest.config.IngestConfig;
-import dev.rag.proto.v1.DocumentState;
-import dev.rag.proto.v1.DocumentStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
@@ -31,12 +29,9 @@ public class TenantQuotas {
   public void check(VersionedDocument doc) {
     StatusStore.Usage usage = statuses.usage(doc.tenant());
     Optional<DocumentStatus> known = statuses.get(doc.key());
-    boolean counted =
-        known.isPresent()
-            && known.get().getState() != DocumentState.DOCUMENT_STATE_DELETED
-            && known.get().getState() != DocumentState.DOCUMENT_STATE_FAILED;
+    boolean counted = known.isPresent() && known.get().state().stored();
     long documents = usage.documents() + (counted ? 0 : 1);
-    long bytes = usage.bytes() - (counted ? known.get().getBytes() : 0) + doc.textBytes();
+    long bytes = usage.bytes() - (counted ? known.get().bytes() : 0) + doc.textBytes();
     if (documents > maxDocuments) {
       throw new QuotaExceededException(
           "tenant '"

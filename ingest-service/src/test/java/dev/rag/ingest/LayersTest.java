@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service's layers: the core (the root package and {@code parse/}) knows no edge, and no two
- * packages of the service import each other, directly or round about.
+ * The service's layers: the core (the root package and {@code parse/}) knows no edge and no
+ * generated type, and no two packages of the service import each other, directly or round about.
  */
 class LayersTest {
 
@@ -49,6 +49,8 @@ class LayersTest {
             BASE + ".mapping..",
             // The tenant is resolved at the edge; the core is handed it.
             "dev.rag.auth..",
+            // Generated types (the topics' records, the gRPC messages) are mapped at the edge.
+            "dev.rag.proto..",
             "org.apache.kafka..",
             "io.smallrye.reactive.messaging..",
             "io.grpc..")

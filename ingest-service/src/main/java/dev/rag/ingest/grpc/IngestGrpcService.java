@@ -10,6 +10,7 @@ import dev.rag.ingest.FileIngestService.FileUpload;
 import dev.rag.ingest.IngestService;
 import dev.rag.ingest.InvalidDocumentException;
 import dev.rag.ingest.ParsePermits;
+import dev.rag.ingest.mapping.StatusMapper;
 import dev.rag.proto.v1.DeleteRequest;
 import dev.rag.proto.v1.DeleteResponse;
 import dev.rag.proto.v1.Document;
@@ -116,7 +117,7 @@ public class IngestGrpcService implements Ingest {
   public Uni<DocumentStatus> getStatus(GetStatusRequest request) {
     return ingest
         .status(callers.tenant(), request.getSource(), request.getDocumentId())
-        .map(s -> Uni.createFrom().item(s))
+        .map(s -> Uni.createFrom().item(StatusMapper.toProto(s)))
         .orElseGet(
             () ->
                 Uni.createFrom()

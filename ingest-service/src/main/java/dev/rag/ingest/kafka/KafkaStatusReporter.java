@@ -1,9 +1,10 @@
 package dev.rag.ingest.kafka;
 
+import dev.rag.ingest.DocumentState;
+import dev.rag.ingest.DocumentStatus;
 import dev.rag.ingest.StatusReporter;
+import dev.rag.ingest.mapping.StatusMapper;
 import dev.rag.pipeline.StatusPublisher;
-import dev.rag.proto.v1.DocumentState;
-import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,17 +21,21 @@ public class KafkaStatusReporter implements StatusReporter {
   @Override
   public void report(
       String key, String version, DocumentState state, int chunks, String reason, Long sequence) {
-    status.publish(key, version, state, chunks, "", reason, sequence);
+    status.publish(key, version, StatusMapper.toProto(state), chunks, "", reason, sequence);
   }
 
   @Override
   public Uni<DocumentStatus> reportAsync(
       String key, String version, DocumentState state, int chunks, String reason, Long sequence) {
-    return status.publishAsync(key, version, state, chunks, "", reason, sequence);
+    return status
+        .publishAsync(key, version, StatusMapper.toProto(state), chunks, "", reason, sequence)
+        .map(s -> s == null ? null : StatusMapper.fromProto(s));
   }
 
   @Override
   public Uni<DocumentStatus> reportAccepted(String key, String version, long bytes, Long sequence) {
-    return status.publishAccepted(key, version, bytes, sequence);
+    return status
+        .publishAccepted(key, version, bytes, sequence)
+        .map(s -> s == null ? null : StatusMapper.fromProto(s));
   }
 }

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rag.auth.Callers;
 import dev.rag.auth.Roles;
 import dev.rag.ingest.AcceptedDocument;
+import dev.rag.ingest.DocumentStatus;
 import dev.rag.ingest.DocumentSubmission;
 import dev.rag.ingest.DocumentValidator;
 import dev.rag.ingest.IngestService;
 import dev.rag.ingest.InvalidDocumentException;
-import dev.rag.proto.v1.DocumentState;
-import dev.rag.proto.v1.DocumentStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -90,21 +88,17 @@ public class DocumentResource {
 
     static StatusView of(DocumentStatus s) {
       return new StatusView(
-          s.getDocumentId(),
-          s.getSource(),
-          s.getVersion(),
-          DocumentResource.state(s.getState()),
-          s.getChunks(),
-          s.getReason().isEmpty() ? null : s.getReason());
+          s.documentId(),
+          s.source(),
+          s.version(),
+          s.state().label(),
+          s.chunks(),
+          s.reason().isEmpty() ? null : s.reason());
     }
 
     static StatusView unknown(String source, String id) {
       return new StatusView(id, source, null, "unknown", 0, null);
     }
-  }
-
-  static String state(DocumentState state) {
-    return state.name().substring("DOCUMENT_STATE_".length()).toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.rag.ingest.status;
 
 import dev.rag.common.Topics;
 import dev.rag.ingest.StatusStore;
+import dev.rag.ingest.mapping.StatusMapper;
 import dev.rag.pipeline.KafkaClients;
 import dev.rag.proto.v1.DocumentStatus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -129,7 +130,12 @@ public class DocumentStatusStore implements StatusStore {
 
   /** The newest truth about the document, or empty when it is not known (or deleted long ago). */
   @Override
-  public Optional<DocumentStatus> get(String key) {
+  public Optional<dev.rag.ingest.DocumentStatus> get(String key) {
+    return newest(key).map(StatusMapper::fromProto);
+  }
+
+  /** The newest record about the document: the table's, merged with one written here since. */
+  private Optional<DocumentStatus> newest(String key) {
     StatusTable t = table;
     DocumentStatus stored = t == null ? null : t.get(key).orElse(null);
     Pending p = pending.get(key);
@@ -141,7 +147,8 @@ public class DocumentStatusStore implements StatusStore {
    * table reads it back, keeping the newest truth about the document.
    */
   @Override
-  public void apply(DocumentStatus update) {
+  public void apply(dev.rag.ingest.DocumentStatus status) {
+    DocumentStatus update = StatusMapper.toProto(status);
     String key = Topics.documentKey(update.getTenant(), update.getSource(), update.getDocumentId());
     long now = System.nanoTime();
     pending.compute(

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rag.common.Topics;
 import dev.rag.ingest.StatusStore.Usage;
+import dev.rag.ingest.mapping.StatusMapper;
 import dev.rag.pipeline.KafkaClients;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
@@ -108,7 +109,7 @@ class StatusTableTest {
   }
 
   private static Optional<DocumentState> state(DocumentStatusStore store, String key) {
-    return store.get(key).map(DocumentStatus::getState);
+    return store.get(key).map(s -> StatusMapper.toProto(s.state()));
   }
 
   @Test
@@ -131,7 +132,7 @@ class StatusTableTest {
     DocumentStatusStore again = store(dir, "ingest-status-store", Duration.ofHours(1));
     assertThat(again.caughtUpWith(key("t", "b")).await().atMost(WAIT)).isTrue();
     assertThat(again.caughtUpWith(key("t", "a")).await().atMost(WAIT)).isTrue();
-    DocumentStatus a = again.get(key("t", "a")).orElseThrow();
+    DocumentStatus a = StatusMapper.toProto(again.get(key("t", "a")).orElseThrow());
     assertThat(a.getState()).isEqualTo(DocumentState.DOCUMENT_STATE_INDEXED);
     assertThat(a.getBytes()).as("merged with the accepted record read before").isEqualTo(100);
     assertThat(state(again, key("t", "b"))).contains(DocumentState.DOCUMENT_STATE_FAILED);
@@ -217,8 +218,8 @@ class StatusTableTest {
     for (var e : expected.entrySet()) {
       assertThat(one.caughtUpWith(e.getKey()).await().atMost(WAIT)).isTrue();
       assertThat(two.caughtUpWith(e.getKey()).await().atMost(WAIT)).isTrue();
-      assertThat(one.get(e.getKey())).contains(e.getValue());
-      assertThat(two.get(e.getKey())).contains(e.getValue());
+      assertThat(one.get(e.getKey()).map(StatusMapper::toProto)).contains(e.getValue());
+      assertThat(two.get(e.getKey()).map(StatusMapper::toProto)).contains(e.getValue());
     }
     long documents =
         expected.values().stream()
@@ -236,8 +237,8 @@ class StatusTableTest {
   void whatThisInstanceWroteIsAnsweredBeforeTheTableReadsIt() throws Exception {
     DocumentStatusStore store = store(dir(), "ingest-status-store", Duration.ofHours(1));
     DocumentStatus mine = status("own", "new", DocumentState.DOCUMENT_STATE_ACCEPTED, 5, 30);
-    store.apply(mine);
-    assertThat(store.get(key("own", "new"))).contains(mine);
+    store.apply(StatusMapper.fromProto(mine));
+    assertThat(store.get(key("own", "new")).map(StatusMapper::toProto)).contains(mine);
     assertThat(store.usage("own")).isEqualTo(new Usage(1, 30));
 
     send(mine);
