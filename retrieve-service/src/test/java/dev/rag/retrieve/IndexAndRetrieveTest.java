@@ -347,6 +347,48 @@ class IndexAndRetrieveTest {
   }
 
   @Test
+  void aNewCollectionKeepsItsLargestIndexesInMappedFiles() throws Exception {
+    String tenant = tenant();
+    String model = "mapped-model-8";
+    EmbeddingsEvent.Builder event =
+        event(tenant, "notes", "mapped", "v1", 0, 1).toBuilder().setModelId(model).setDimension(8);
+    event.addChunks(
+        EmbeddedChunk.newBuilder()
+            .setChunk(Chunk.newBuilder().setIndex(0).setText("a passage of a mapped index"))
+            .addAllVector(List.of(0f, 0f, 1f, 0f, 0f, 0f, 0f, 0f)));
+    publish(event.build());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(model, tenant, "notes", "mapped") == 1);
+
+    var info =
+        HttpRequest.newBuilder(
+                URI.create(
+                    QdrantServer.shared().httpUrl()
+                        + "/collections/"
+                        + repository.collection(model)))
+            .build();
+    var result =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                HttpClient.newHttpClient().send(info, HttpResponse.BodyHandlers.ofString()).body())
+            .path("result");
+    // The defaults (retrieve.qdrant.index.payload-on-disk and sparse-on-disk): every payload index
+    // but the tenant's, and the lexical inverted index, are memory-mapped.
+    var schema = result.path("payload_schema");
+    for (String field : List.of("terms", "document_id", "version", "source", "chunk_index")) {
+      assertThat(schema.path(field).path("params").path("on_disk").asBoolean())
+          .as(field + " in " + schema)
+          .isTrue();
+    }
+    assertThat(schema.path("tenant").path("params").path("is_tenant").asBoolean()).isTrue();
+    assertThat(schema.path("tenant").path("params").path("on_disk").asBoolean()).isFalse();
+    assertThat(result.at("/config/params/sparse_vectors/lexical/index/on_disk").asBoolean())
+        .as(result.path("config").toString())
+        .isTrue();
+  }
+
+  @Test
   void aCollectionDeletedBehindItsBackIsEmptyToQueriesAndMadeAgainByIndexing() throws Exception {
     String tenant = tenant();
     String model = "vanishing-model-8";

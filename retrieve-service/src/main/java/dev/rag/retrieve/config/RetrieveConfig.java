@@ -283,6 +283,21 @@ public interface RetrieveConfig {
      */
     @WithDefault("256")
     int ef();
+
+    /**
+     * Whether the payload indexes other than the tenant's (lexical term ids, document ids,
+     * versions, sources, chunk positions) are memory-mapped files instead of heap memory: they are
+     * most of Qdrant's memory per passage. Taken when a collection is created.
+     */
+    @WithDefault("true")
+    boolean payloadOnDisk();
+
+    /**
+     * Whether the inverted index of the lexical (sparse) vectors is a memory-mapped file instead of
+     * heap memory. Applied to existing collections at the next start.
+     */
+    @WithDefault("true")
+    boolean sparseOnDisk();
   }
 
   /** Quantization of the in-memory dense vectors. */

@@ -16,14 +16,18 @@ import java.util.List;
 /**
  * The payload indexes of a collection: the tenant as Qdrant's tenant field (points stored by
  * tenant, so one tenant's filtered search reads its own points), keywords for the fields every
- * filter and delete names, and exact-match integers for chunk positions and lexical term ids.
+ * filter and delete names, and exact-match integers for chunk positions and lexical term ids. All
+ * but the tenant's are memory-mapped files where {@code retrieve.qdrant.index.payload-on-disk} says
+ * so (the term ids' index is the largest part of Qdrant's memory per passage otherwise).
  */
 final class PayloadIndexes {
 
   private final QdrantCollections collections;
+  private final boolean onDisk;
 
-  PayloadIndexes(QdrantCollections collections) {
+  PayloadIndexes(QdrantCollections collections, boolean onDisk) {
     this.collections = collections;
+    this.onDisk = onDisk;
   }
 
   /** Every index of a new collection. */
@@ -39,7 +43,7 @@ final class PayloadIndexes {
           collection,
           field,
           PayloadIndexParams.newBuilder()
-              .setKeywordIndexParams(KeywordIndexParams.getDefaultInstance())
+              .setKeywordIndexParams(KeywordIndexParams.newBuilder().setOnDisk(onDisk))
               .build());
     }
     integer(collection, CHUNK_INDEX);
@@ -71,7 +75,10 @@ final class PayloadIndexes {
                 PayloadSchemaType.Integer,
                 PayloadIndexParams.newBuilder()
                     .setIntegerIndexParams(
-                        IntegerIndexParams.newBuilder().setLookup(true).setRange(false))
+                        IntegerIndexParams.newBuilder()
+                            .setLookup(true)
+                            .setRange(false)
+                            .setOnDisk(onDisk))
                     .build(),
                 true,
                 null,

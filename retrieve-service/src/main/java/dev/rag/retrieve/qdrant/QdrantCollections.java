@@ -17,9 +17,7 @@ import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.Distance;
-import io.qdrant.client.grpc.Collections.Modifier;
 import io.qdrant.client.grpc.Collections.SparseVectorConfig;
-import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorParamsMap;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
@@ -103,7 +101,7 @@ public class QdrantCollections {
     this.replicationFactor = q.replicationFactor();
     this.migration = new LexicalStatisticsMigration(this);
     this.index = new VectorIndexSettings(q.index());
-    this.payloadIndexes = new PayloadIndexes(this);
+    this.payloadIndexes = new PayloadIndexes(this, index.payloadOnDisk());
   }
 
   /** The search parameters of a dense query ({@code retrieve.qdrant.index.*}). */
@@ -129,6 +127,17 @@ public class QdrantCollections {
                     "Applied the configured vector index settings to %s (%s)", collection, vector);
               });
     }
+    index
+        .updateSparse(collection, LEXICAL, info)
+        .ifPresent(
+            update -> {
+              await(client.updateCollectionAsync(update, timeout));
+              LOG.infof(
+                  "Moved the %s index of %s %s",
+                  LEXICAL,
+                  collection,
+                  index.sparse().getIndex().getOnDisk() ? "to disk" : "to memory");
+            });
   }
 
   @PreDestroy
@@ -269,10 +278,7 @@ public class QdrantCollections {
                                                   .setDistance(Distance.Cosine))
                                           .build())))
                   .setSparseVectorsConfig(
-                      SparseVectorConfig.newBuilder()
-                          .putMap(
-                              LEXICAL,
-                              SparseVectorParams.newBuilder().setModifier(Modifier.None).build()))
+                      SparseVectorConfig.newBuilder().putMap(LEXICAL, index.sparse()))
                   .setShardNumber(shardNumber)
                   .setReplicationFactor(replicationFactor)
                   .build(),

@@ -6,10 +6,14 @@ import io.qdrant.client.grpc.Collections.BinaryQuantization;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.Disabled;
 import io.qdrant.client.grpc.Collections.HnswConfigDiff;
+import io.qdrant.client.grpc.Collections.Modifier;
 import io.qdrant.client.grpc.Collections.QuantizationConfig;
 import io.qdrant.client.grpc.Collections.QuantizationConfigDiff;
 import io.qdrant.client.grpc.Collections.QuantizationType;
 import io.qdrant.client.grpc.Collections.ScalarQuantization;
+import io.qdrant.client.grpc.Collections.SparseIndexConfig;
+import io.qdrant.client.grpc.Collections.SparseVectorConfig;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.UpdateCollection;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorParamsDiff;
@@ -94,6 +98,43 @@ final class VectorIndexSettings {
         && quantized
         && current.getQuantizationConfig().equals(quantization())
         && current.getOnDisk() == config.onDisk();
+  }
+
+  /** The lexical vector of a new collection: plain term weights, its index where configured. */
+  SparseVectorParams sparse() {
+    return SparseVectorParams.newBuilder()
+        .setModifier(Modifier.None)
+        .setIndex(SparseIndexConfig.newBuilder().setOnDisk(config.sparseOnDisk()))
+        .build();
+  }
+
+  /**
+   * The update that moves the index of an existing collection's sparse vector {@code name} to where
+   * it is configured to live, or empty when it is there already (or there is no such vector).
+   */
+  Optional<UpdateCollection> updateSparse(String collection, String name, CollectionInfo info) {
+    SparseVectorParams current =
+        info.getConfig().getParams().getSparseVectorsConfig().getMapMap().get(name);
+    if (current == null || current.getIndex().getOnDisk() == config.sparseOnDisk()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        UpdateCollection.newBuilder()
+            .setCollectionName(collection)
+            .setSparseVectorsConfig(
+                SparseVectorConfig.newBuilder()
+                    .putMap(
+                        name,
+                        current.toBuilder()
+                            .setIndex(
+                                current.getIndex().toBuilder().setOnDisk(config.sparseOnDisk()))
+                            .build()))
+            .build());
+  }
+
+  /** Whether payload indexes (all but the tenant's) are made memory-mapped. */
+  boolean payloadOnDisk() {
+    return config.payloadOnDisk();
   }
 
   /** The search parameters of a dense query. */

@@ -14,7 +14,10 @@ import io.qdrant.client.VectorsFactory;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.Distance;
+import io.qdrant.client.grpc.Collections.Modifier;
 import io.qdrant.client.grpc.Collections.QuantizationType;
+import io.qdrant.client.grpc.Collections.SparseVectorConfig;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorParamsMap;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
@@ -46,8 +49,21 @@ class VectorIndexSettingsTest {
       boolean rescore,
       int m,
       int efConstruct,
-      int ef)
-      implements VectorIndex {}
+      int ef,
+      boolean payloadOnDisk,
+      boolean sparseOnDisk)
+      implements VectorIndex {
+    Index(
+        Quantization quantization,
+        boolean onDisk,
+        double oversampling,
+        boolean rescore,
+        int m,
+        int efConstruct,
+        int ef) {
+      this(quantization, onDisk, oversampling, rescore, m, efConstruct, ef, true, true);
+    }
+  }
 
   @BeforeAll
   static void connect() {
@@ -129,6 +145,42 @@ class VectorIndexSettingsTest {
     assertThat(vector(back).hasQuantizationConfig()).isFalse();
     assertThat(vector(back).getOnDisk()).isFalse();
     assertThat(plain.update(name, VECTOR, back)).isEmpty();
+  }
+
+  @Test
+  void theLexicalIndexMovesToDiskAndBack() throws Exception {
+    VectorIndexSettings inMemory =
+        new VectorIndexSettings(
+            new Index(Quantization.SCALAR, true, 4.0, true, 16, 100, 256, true, false));
+    VectorIndexSettings onDisk =
+        new VectorIndexSettings(
+            new Index(Quantization.SCALAR, true, 4.0, true, 16, 100, 256, true, true));
+    String name = "sparse-settings-" + UUID.randomUUID();
+    client
+        .createCollectionAsync(
+            CreateCollection.newBuilder()
+                .setCollectionName(name)
+                .setSparseVectorsConfig(
+                    SparseVectorConfig.newBuilder().putMap("lexical", inMemory.sparse()))
+                .build())
+        .get();
+    CollectionInfo made = info(name);
+    assertThat(sparse(made).getIndex().getOnDisk()).isFalse();
+    assertThat(inMemory.updateSparse(name, "lexical", made)).isEmpty();
+    assertThat(onDisk.updateSparse(name, "missing", made)).isEmpty();
+
+    client.updateCollectionAsync(onDisk.updateSparse(name, "lexical", made).orElseThrow()).get();
+    CollectionInfo moved = info(name);
+    assertThat(sparse(moved).getIndex().getOnDisk()).isTrue();
+    assertThat(sparse(moved).getModifier()).isEqualTo(Modifier.None);
+    assertThat(onDisk.updateSparse(name, "lexical", moved)).isEmpty();
+
+    client.updateCollectionAsync(inMemory.updateSparse(name, "lexical", moved).orElseThrow()).get();
+    assertThat(sparse(info(name)).getIndex().getOnDisk()).isFalse();
+  }
+
+  private static SparseVectorParams sparse(CollectionInfo info) {
+    return info.getConfig().getParams().getSparseVectorsConfig().getMapMap().get("lexical");
   }
 
   @Test
