@@ -131,6 +131,11 @@ final class ServiceProcess implements AutoCloseable {
     return port;
   }
 
+  /** The process id of the service (or, after a restart, of its successor). */
+  long pid() {
+    return successor != null ? successor.pid() : process.pid();
+  }
+
   /** Whether the process (or, after a restart, its successor) is running. */
   boolean isAlive() {
     return successor != null ? successor.isAlive() : process.isAlive();

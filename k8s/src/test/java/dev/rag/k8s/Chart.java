@@ -24,6 +24,7 @@ final class Chart {
 
   static final Path DIR = Path.of("helm/rag").toAbsolutePath();
   static final Path PRODUCTION_GPU = Path.of("helm/values-production-gpu.yaml").toAbsolutePath();
+  static final Path HUNDRED_MILLION = Path.of("helm/values-100m.yaml").toAbsolutePath();
   static final ObjectMapper YAML = new YAMLMapper();
 
   private Chart() {}

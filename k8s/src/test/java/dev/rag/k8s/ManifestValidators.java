@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -93,6 +94,26 @@ final class ManifestValidators {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /** Custom resources of operators the chart can use; not part of the Kubernetes schema. */
+  static final Set<String> CUSTOM_KINDS = Set.of("ScaledObject", "KafkaTopic");
+
+  /**
+   * Every problem of a rendered release: unknown fields and schema errors of each standard manifest
+   * (the operators' custom resources are left out).
+   */
+  static List<String> problems(List<JsonNode> manifests) {
+    List<String> problems = new ArrayList<>();
+    List<JsonNode> standard = new ArrayList<>();
+    for (JsonNode doc : manifests) {
+      if (!CUSTOM_KINDS.contains(doc.path("kind").asText())) {
+        standard.add(doc);
+        problems.addAll(unknownFields(doc));
+      }
+    }
+    problems.addAll(schemaErrors(standard));
+    return problems;
   }
 
   /**

@@ -256,6 +256,20 @@ public final class QdrantServer implements AutoCloseable {
     return grpcPort;
   }
 
+  /** The server's process id; empty for a server this class did not start (QDRANT_URL). */
+  public synchronized java.util.OptionalLong pid() {
+    return process == null
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(process.pid());
+  }
+
+  /** Where the server keeps its collections; empty for a server this class did not start. */
+  public synchronized java.util.Optional<Path> storageDir() {
+    return process == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(dataDir.resolve("storage"));
+  }
+
   /** Base URL of the REST API, e.g. {@code http://127.0.0.1:6333}. */
   public String httpUrl() {
     return "http://" + host + ":" + httpPort;

@@ -65,6 +65,13 @@ public class ScaleBench implements Callable<Integer> {
   @Option(names = "--model", description = "the model the index uses (default: the live one)")
   Optional<String> model;
 
+  @Option(
+      names = "--collection",
+      defaultValue = "rag_passages",
+      description =
+          "the collections' prefix, as retrieve.qdrant.collection (default: ${DEFAULT-VALUE})")
+  String collectionPrefix;
+
   @Option(names = "--queries", defaultValue = "200", description = "queries per measurement")
   int queries;
 
@@ -104,6 +111,12 @@ public class ScaleBench implements Callable<Integer> {
       description = "as retrieve.qdrant.index.oversampling (a quantized collection only)")
   double oversampling;
 
+  @Option(
+      names = "--qdrant-storage",
+      description =
+          "Qdrant's storage folder, whose size is reported (default: $RAG_HOME/data/qdrant/storage)")
+  Optional<Path> qdrantStorage;
+
   @Option(names = "--timeout-minutes", defaultValue = "120", description = "per size")
   int timeoutMinutes;
 
@@ -131,7 +144,7 @@ public class ScaleBench implements Callable<Integer> {
       queryVectors =
           embedder.embed(questions.subList(0, Math.min(queries, questions.size())), TextKind.QUERY);
     }
-    String collection = "rag_passages__" + modelId.replaceAll("[^A-Za-z0-9]", "_");
+    String collection = collectionPrefix + "__" + modelId.replaceAll("[^A-Za-z0-9]", "_");
     ScaleProbe probe =
         new ScaleProbe(config.qdrant().url(), config.qdrant().apiKey(), collection, modelId);
     List<Long> steps = sizes.stream().filter(s -> max.map(m -> s <= m).orElse(true)).toList();
@@ -238,7 +251,7 @@ public class ScaleBench implements Callable<Integer> {
     r.put("collection_status", status);
 
     List<String> questions = new ArrayList<>(scifact.queries().values());
-    ScaleReport.Latency latency = new ScaleReport.Latency(retrieve, questions, queries);
+    ScaleReport.Latency latency = new ScaleReport.Latency(retrieve, questions, queries, pids);
     Map<String, Object> big = new LinkedHashMap<>();
     for (String mode : modes) {
       for (int c : concurrency) {
@@ -258,7 +271,9 @@ public class ScaleBench implements Callable<Integer> {
     r.put("qdrant_rss_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid"), "VmRSS"));
     r.put("qdrant_anonymous_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid"), "RssAnon"));
     r.put("qdrant_file_cache_bytes", ScaleProbe.rss(home.resolve("pids/qdrant.pid"), "RssFile"));
-    r.put("qdrant_disk_bytes", ScaleProbe.diskUsage(home.resolve("data/qdrant/storage")));
+    r.put(
+        "qdrant_disk_bytes",
+        ScaleProbe.diskUsage(qdrantStorage.orElse(home.resolve("data/qdrant/storage"))));
     r.put("retrieve_rss_bytes", ScaleProbe.rss(home.resolve("pids/retrieve.pid"), "VmRSS"));
     r.put("retrieve_heap_bytes", ScaleProbe.heapAfterGc(home.resolve("pids/retrieve.pid")));
     r.put("ingest_heap_bytes", ScaleProbe.heapAfterGc(home.resolve("pids/ingest.pid")));

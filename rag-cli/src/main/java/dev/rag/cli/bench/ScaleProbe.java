@@ -61,8 +61,14 @@ final class ScaleProbe {
           body == null
               ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-      HttpResponse<String> response =
-          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response;
+      try {
+        response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException closed) {
+        // A pooled connection Qdrant closed while it was idle fails before any byte comes back;
+        // every call here (reads, and deleting a tenant) is safe to send again, once.
+        response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      }
       if (response.statusCode() == 404) {
         return null;
       }
@@ -191,7 +197,7 @@ final class ScaleProbe {
     after.forEach(
         (name, s) -> {
           if (before.containsKey(name)) {
-            used.put(name, Math.round((s - before.get(name)) * 10) / 10.0);
+            used.put(name, Math.round((s - before.get(name)) * 100) / 100.0);
           }
         });
     return used;

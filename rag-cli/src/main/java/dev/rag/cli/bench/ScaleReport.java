@@ -5,6 +5,7 @@ import dev.rag.cli.eval.Metrics;
 import dev.rag.cli.eval.RetrievalOptions;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -26,17 +27,28 @@ final class ScaleReport {
     private final RetrieveGrpc.RetrieveBlockingStub retrieve;
     private final List<String> questions;
     private final int requests;
+    private final Path pids;
 
-    Latency(RetrieveGrpc.RetrieveBlockingStub retrieve, List<String> questions, int requests) {
+    /**
+     * @param pids the pid files of the processes whose CPU time per query is reported ({@code
+     *     cpu_ms_<process>}, {@link ScaleProbe#cpuSeconds})
+     */
+    Latency(
+        RetrieveGrpc.RetrieveBlockingStub retrieve,
+        List<String> questions,
+        int requests,
+        Path pids) {
       this.retrieve = retrieve;
       this.questions = questions;
       this.requests = requests;
+      this.pids = pids;
     }
 
     Map<String, Double> measure(String tenant, List<String> sources, String mode, int concurrency)
         throws Exception {
       ClosedLoop.run(
           concurrency, WARMUP, i -> call(tenant, sources, mode, questions.size() - 1 - i));
+      Map<String, Double> cpuBefore = ScaleProbe.cpuSeconds(pids);
       ClosedLoop.Run<Double> run =
           ClosedLoop.run(
               concurrency,
@@ -51,6 +63,8 @@ final class ScaleReport {
       r.put("p95", Metrics.percentile(run.results(), 95));
       r.put("p99", Metrics.percentile(run.results(), 99));
       r.put("qps", run.results().size() / run.seconds());
+      ScaleProbe.cpuBetween(cpuBefore, ScaleProbe.cpuSeconds(pids))
+          .forEach((name, seconds) -> r.put("cpu_ms_" + name, seconds * 1000 / requests));
       return r;
     }
 
