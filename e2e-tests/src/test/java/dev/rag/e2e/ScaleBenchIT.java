@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code rag bench scale} at a small size, as a user runs it: the packaged CLI against a real
- * broker, a real Qdrant and the packaged embed-service and retrieve-service. Its passages come from
- * a small BEIR-layout set written here, so the run takes a minute or two; the report's shape and
- * its figures' sense are checked, the figures themselves are not (benchmarks print them).
+ * {@code rag bench scale} at its small size (5k, then 10k), as a user runs it: the packaged CLI
+ * against a real broker, a real Qdrant and the packaged embed-service and retrieve-service. Its
+ * passages come from a small BEIR-layout set written here, so the run takes a minute or two; the
+ * report's shape and its figures' sense are checked, the figures themselves are not (benchmarks
+ * print them).
  */
 class ScaleBenchIT {
 
@@ -179,7 +180,7 @@ class ScaleBenchIT {
                 "bench",
                 "scale",
                 "--sizes",
-                "1000,2000",
+                "5000,10000",
                 "--queries",
                 "15",
                 "--data",
@@ -212,20 +213,19 @@ class ScaleBenchIT {
     assertThat(json.at("/derived_vs_real/real").isObject()).as(json.toString()).isTrue();
     JsonNode sizes = json.path("sizes");
     assertThat(sizes).hasSize(2);
-    long[] expected = {1000, 2000};
+    long[] expected = {5000, 10000};
     for (int i = 0; i < 2; i++) {
       JsonNode s = sizes.get(i);
       assertThat(s.path("passages").asLong()).isEqualTo(expected[i]);
-      assertThat(s.path("added").asLong()).isEqualTo(1000);
+      assertThat(s.path("added").asLong()).isEqualTo(5000);
       assertThat(s.path("passages_per_second").asDouble()).isPositive();
       assertThat(s.path("collection_status").asText()).isEqualTo("green");
       // Qdrant holds the real passages and the tenant's (its collection count is an estimate that
       // can count a point twice while segments are rebuilt, never less).
       assertThat(s.path("points_in_collection").asLong())
           .isGreaterThanOrEqualTo(real + expected[i]);
-      // A collection this small is searched exactly: the approximate search finds what the exact
-      // one does.
-      assertThat(s.path("recall_at_10").asDouble()).isEqualTo(1.0);
+      // The quantized graph search at ef 256 finds nearly all of what the exact search finds.
+      assertThat(s.path("recall_at_10").asDouble()).isBetween(0.95, 1.0);
       for (String mode :
           List.of("dense@1", "dense@8", "hybrid@1", "hybrid@8", "full@1", "full@8")) {
         JsonNode l = s.path("latency_ms").path(mode);
