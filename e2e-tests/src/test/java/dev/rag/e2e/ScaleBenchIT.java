@@ -159,16 +159,9 @@ class ScaleBenchIT {
     Files.createDirectories(home.resolve("pids"));
     Files.writeString(home.resolve("auth/generate.key"), SERVICE_KEY + "\n");
     Files.writeString(home.resolve("pids/retrieve.pid"), services.get(1).pid() + "\n");
-    qdrant
-        .pid()
-        .ifPresent(
-            pid -> {
-              try {
-                Files.writeString(home.resolve("pids/qdrant.pid"), pid + "\n");
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
+    if (qdrant.pid().isPresent()) {
+      Files.writeString(home.resolve("pids/qdrant.pid"), qdrant.pid().getAsLong() + "\n");
+    }
     Path report = dir.resolve("scale.json");
     Path log = root.resolve("e2e-tests/target/e2e-logs/rag-bench-scale.log");
     List<String> command =

@@ -13,6 +13,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -257,17 +259,13 @@ public final class QdrantServer implements AutoCloseable {
   }
 
   /** The server's process id; empty for a server this class did not start (QDRANT_URL). */
-  public synchronized java.util.OptionalLong pid() {
-    return process == null
-        ? java.util.OptionalLong.empty()
-        : java.util.OptionalLong.of(process.pid());
+  public synchronized OptionalLong pid() {
+    return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
   }
 
   /** Where the server keeps its collections; empty for a server this class did not start. */
-  public synchronized java.util.Optional<Path> storageDir() {
-    return process == null
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(dataDir.resolve("storage"));
+  public synchronized Optional<Path> storageDir() {
+    return process == null ? Optional.empty() : Optional.of(dataDir.resolve("storage"));
   }
 
   /** Base URL of the REST API, e.g. {@code http://127.0.0.1:6333}. */
