@@ -24,6 +24,9 @@ app.kubernetes.io/name: {{ .name }}
 {{- end -}}
 
 {{- define "rag.kafkaBootstrap" -}}
+{{- if and .Values.kafka.enabled .Values.kafka.external.security.enabled -}}
+{{- fail "kafka.external.security is for an existing cluster: set kafka.enabled=false and kafka.external.bootstrapServers" -}}
+{{- end -}}
 {{- if .Values.kafka.enabled -}}
 {{- printf "%s-kafka:9092" (include "rag.fullname" .) -}}
 {{- else -}}

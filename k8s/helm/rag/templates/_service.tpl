@@ -88,6 +88,29 @@ spec:
             - name: RAG_STATUS_STATE_DIR
               value: /var/lib/rag/status
             {{- end }}
+            {{- $kafkaSecurity := $root.Values.kafka.external.security }}
+            {{- if and $kafkaSecurity.enabled (has $name (list "ingest" "embed" "retrieve")) }}
+            # This service's own principal on the secured cluster.
+            - name: KAFKA_SECURITY_PROTOCOL
+              value: SASL_SSL
+            - name: KAFKA_SASL_MECHANISM
+              value: {{ $kafkaSecurity.mechanism | quote }}
+            - name: KAFKA_SASL_JAAS_CONFIG
+              valueFrom:
+                secretKeyRef:
+                  name: {{ get $kafkaSecurity.users $name }}
+                  key: sasl.jaas.config
+            {{- if $kafkaSecurity.caSecret }}
+            - name: KAFKA_SSL_TRUSTSTORE_TYPE
+              value: PEM
+            - name: KAFKA_SSL_TRUSTSTORE_LOCATION
+              value: /etc/rag/kafka-ca/{{ $kafkaSecurity.caKey }}
+            {{- end }}
+            {{- end }}
+            {{- if and (eq $name "retrieve") $root.Values.qdrant.external.tls $root.Values.qdrant.external.caSecret (not $root.Values.qdrant.enabled) }}
+            - name: RETRIEVE_QDRANT_CA_CERTIFICATE
+              value: /etc/rag/qdrant-ca/{{ $root.Values.qdrant.external.caKey }}
+            {{- end }}
             {{- if eq $name "retrieve" }}
             - name: RETRIEVE_QDRANT_API_KEY
               valueFrom:
@@ -164,6 +187,16 @@ spec:
               mountPath: /etc/rag/auth
               readOnly: true
             {{- end }}
+            {{- if and $root.Values.kafka.external.security.enabled $root.Values.kafka.external.security.caSecret (has $name (list "ingest" "embed" "retrieve")) }}
+            - name: kafka-ca
+              mountPath: /etc/rag/kafka-ca
+              readOnly: true
+            {{- end }}
+            {{- if and (eq $name "retrieve") $root.Values.qdrant.external.tls $root.Values.qdrant.external.caSecret (not $root.Values.qdrant.enabled) }}
+            - name: qdrant-ca
+              mountPath: /etc/rag/qdrant-ca
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
@@ -196,6 +229,22 @@ spec:
                     - key: keys
                       path: people-keys
           {{- end }}
+        {{- end }}
+        {{- if and $root.Values.kafka.external.security.enabled $root.Values.kafka.external.security.caSecret (has $name (list "ingest" "embed" "retrieve")) }}
+        - name: kafka-ca
+          secret:
+            secretName: {{ $root.Values.kafka.external.security.caSecret }}
+            items:
+              - key: {{ $root.Values.kafka.external.security.caKey }}
+                path: {{ $root.Values.kafka.external.security.caKey }}
+        {{- end }}
+        {{- if and (eq $name "retrieve") $root.Values.qdrant.external.tls $root.Values.qdrant.external.caSecret (not $root.Values.qdrant.enabled) }}
+        - name: qdrant-ca
+          secret:
+            secretName: {{ $root.Values.qdrant.external.caSecret }}
+            items:
+              - key: {{ $root.Values.qdrant.external.caKey }}
+                path: {{ $root.Values.qdrant.external.caKey }}
         {{- end }}
 ---
 apiVersion: v1

@@ -73,7 +73,7 @@ class HelmChartTest {
             Chart.named(production, "ConfigMap", "rag-config")
                 .at("/data/KAFKA_BOOTSTRAP_SERVERS")
                 .asText())
-        .isEqualTo("rag-kafka-kafka-bootstrap.kafka.svc:9092");
+        .isEqualTo("rag-kafka-kafka-bootstrap.kafka.svc:9093");
     assertThat(Chart.ofKind(production, "Ingress")).hasSize(1);
   }
 

@@ -97,7 +97,7 @@ final class ManifestValidators {
   }
 
   /** Custom resources of operators the chart can use; not part of the Kubernetes schema. */
-  static final Set<String> CUSTOM_KINDS = Set.of("ScaledObject", "KafkaTopic");
+  static final Set<String> CUSTOM_KINDS = Set.of("ScaledObject", "KafkaTopic", "KafkaUser");
 
   /**
    * Every problem of a rendered release: unknown fields and schema errors of each standard manifest

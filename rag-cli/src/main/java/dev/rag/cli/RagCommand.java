@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ReindexCommand.class,
       DlqCommand.class,
+      KafkaAclsCommand.class,
       KeyCommand.class
     })
 public class RagCommand {}

@@ -1,6 +1,7 @@
 package dev.rag.common;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
@@ -87,6 +90,7 @@ public final class TopicProvisioner {
       Set<String> existing =
           admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       Set<String> created = new HashSet<>();
+      List<String> notOurs = new ArrayList<>();
       for (TopicSpec spec : topics) {
         if (existing.contains(spec.name())) {
           continue;
@@ -98,12 +102,20 @@ public final class TopicProvisioner {
           created.add(spec.name());
           LOG.infof("Created topic %s with %d partitions", spec.name(), spec.partitions());
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
+          if (e.getCause() instanceof TopicAuthorizationException
+              || e.getCause() instanceof ClusterAuthorizationException) {
+            // A secured cluster: topics are its operator's to create (and a topic this principal
+            // may not describe looks missing to it).
+            notOurs.add(spec.name());
+          } else if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException(
                 "Could not create topic " + spec.name() + ": " + e.getCause().getMessage(),
                 e.getCause());
           }
         }
+      }
+      if (!notOurs.isEmpty()) {
+        LOG.infof("Not allowed to create topics %s: left to the cluster's operator", notOurs);
       }
       return created;
     } catch (ExecutionException | TimeoutException e) {

@@ -1,5 +1,6 @@
 package dev.rag.testsupport;
 
+import dev.rag.local.LocalTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -44,13 +46,28 @@ public final class QdrantServer implements AutoCloseable {
   private final int grpcPort;
   private Process process;
   private final Path dataDir;
+  private final LocalTls.Material tls;
+  private final String apiKey;
 
   private QdrantServer(String host, int httpPort, int grpcPort, Process process, Path dataDir) {
+    this(host, httpPort, grpcPort, process, dataDir, null, null);
+  }
+
+  private QdrantServer(
+      String host,
+      int httpPort,
+      int grpcPort,
+      Process process,
+      Path dataDir,
+      LocalTls.Material tls,
+      String apiKey) {
     this.host = host;
     this.httpPort = httpPort;
     this.grpcPort = grpcPort;
     this.process = process;
     this.dataDir = dataDir;
+    this.tls = tls;
+    this.apiKey = apiKey;
   }
 
   /**
@@ -87,7 +104,29 @@ public final class QdrantServer implements AutoCloseable {
       Path dir = Files.createTempDirectory("rag-qdrant-");
       int http = FreePorts.find();
       int grpc = FreePorts.find();
-      QdrantServer server = new QdrantServer("127.0.0.1", http, grpc, launch(dir, http, grpc), dir);
+      QdrantServer server =
+          new QdrantServer("127.0.0.1", http, grpc, launch(dir, http, grpc, null, null), dir);
+      server.awaitReady(Duration.ofSeconds(30));
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not create Qdrant's directory", e);
+    }
+  }
+
+  /**
+   * Starts a new server that requires an API key on every call and speaks TLS only (REST and gRPC),
+   * with a certificate of its own authority ({@link #tls()}).
+   */
+  public static QdrantServer startSecured() {
+    try {
+      Path dir = Files.createTempDirectory("rag-qdrant-");
+      int http = FreePorts.find();
+      int grpc = FreePorts.find();
+      LocalTls.Material tls = LocalTls.ensure(dir.resolve("tls"));
+      String key = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+      QdrantServer server =
+          new QdrantServer(
+              "127.0.0.1", http, grpc, launch(dir, http, grpc, tls, key), dir, tls, key);
       server.awaitReady(Duration.ofSeconds(30));
       return server;
     } catch (IOException e) {
@@ -110,11 +149,12 @@ public final class QdrantServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    process = launch(dataDir, httpPort, grpcPort);
+    process = launch(dataDir, httpPort, grpcPort, tls, apiKey);
     awaitReady(Duration.ofSeconds(60));
   }
 
-  private static Process launch(Path dir, int http, int grpc) {
+  private static Process launch(
+      Path dir, int http, int grpc, LocalTls.Material tls, String apiKey) {
     Path binary = binary();
     try {
       ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--disable-telemetry");
@@ -126,6 +166,15 @@ public final class QdrantServer implements AutoCloseable {
       env.put("QDRANT__STORAGE__SNAPSHOTS_PATH", dir.resolve("snapshots").toString());
       env.put("QDRANT__TELEMETRY_DISABLED", "true");
       env.put("QDRANT__LOG_LEVEL", "WARN");
+      if (tls != null) {
+        env.put("QDRANT__SERVICE__ENABLE_TLS", "true");
+        env.put("QDRANT__TLS__CERT", tls.certPem().toString());
+        env.put("QDRANT__TLS__KEY", tls.keyPem().toString());
+        env.put("QDRANT__TLS__CA_CERT", tls.caPem().toString());
+      }
+      if (apiKey != null) {
+        env.put("QDRANT__SERVICE__API_KEY", apiKey);
+      }
       builder.directory(dir.toFile());
       builder.redirectErrorStream(true);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("qdrant.log").toFile()));
@@ -210,7 +259,11 @@ public final class QdrantServer implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    if (tls != null) {
+      builder.sslContext(LocalTls.clientContext(tls));
+    }
+    HttpClient client = builder.build();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(httpUrl() + "/readyz"))
             .timeout(Duration.ofSeconds(2))
@@ -268,9 +321,19 @@ public final class QdrantServer implements AutoCloseable {
     return process == null ? Optional.empty() : Optional.of(dataDir.resolve("storage"));
   }
 
-  /** Base URL of the REST API, e.g. {@code http://127.0.0.1:6333}. */
+  /** Base URL of the REST API, e.g. {@code http://127.0.0.1:6333} ({@code https} when secured). */
   public String httpUrl() {
-    return "http://" + host + ":" + httpPort;
+    return (tls == null ? "http://" : "https://") + host + ":" + httpPort;
+  }
+
+  /** The API key every call must carry; empty for an open server. */
+  public Optional<String> apiKey() {
+    return Optional.ofNullable(apiKey);
+  }
+
+  /** The TLS material of a secured server: clients trust its authority. */
+  public Optional<LocalTls.Material> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** Stops the process (when this object started one) and deletes its storage. */

@@ -8,10 +8,13 @@ import dev.rag.retrieve.DependencyUnavailableException;
 import dev.rag.retrieve.InvalidEventException;
 import dev.rag.retrieve.StoreRejectedException;
 import dev.rag.retrieve.config.RetrieveConfig;
+import io.grpc.ChannelCredentials;
 import io.grpc.DecompressorRegistry;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
@@ -24,6 +27,9 @@ import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Points.SearchParams;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -81,12 +87,10 @@ public class QdrantCollections {
 
   QdrantCollections(RetrieveConfig config) {
     RetrieveConfig.Qdrant q = config.qdrant();
-    ManagedChannelBuilder<?> channel = ManagedChannelBuilder.forAddress(q.host(), q.port());
-    if (q.tls()) {
-      channel.useTransportSecurity();
-    } else {
-      channel.usePlaintext();
-    }
+    ManagedChannelBuilder<?> channel =
+        q.tls()
+            ? Grpc.newChannelBuilderForAddress(q.host(), q.port(), tlsCredentials(q))
+            : ManagedChannelBuilder.forAddress(q.host(), q.port()).usePlaintext();
     if (!q.compression()) {
       // Qdrant gzips its answers when the client says it can read gzip; say it cannot.
       channel.decompressorRegistry(DecompressorRegistry.emptyInstance());
@@ -102,6 +106,20 @@ public class QdrantCollections {
     this.migration = new LexicalStatisticsMigration(this);
     this.index = new VectorIndexSettings(q.index());
     this.payloadIndexes = new PayloadIndexes(this, index.payloadOnDisk());
+  }
+
+  /** TLS trusting the JVM's authorities, or only those of {@code ca-certificate}. */
+  private static ChannelCredentials tlsCredentials(RetrieveConfig.Qdrant q) {
+    if (q.caCertificate().isEmpty()) {
+      return TlsChannelCredentials.create();
+    }
+    File authorities = new File(q.caCertificate().get());
+    try {
+      return TlsChannelCredentials.newBuilder().trustManager(authorities).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "retrieve.qdrant.ca-certificate: cannot read " + authorities, e);
+    }
   }
 
   /** The search parameters of a dense query ({@code retrieve.qdrant.index.*}). */
