@@ -1,5 +1,6 @@
 package dev.rag.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -7,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** JSON over HTTP for the end-to-end tests: the services' APIs and Qdrant's REST API. */
@@ -36,6 +39,17 @@ final class JsonHttp {
       request.header("Authorization", "Bearer " + key);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The documents a chat completion's sources mark as cited. */
+  static List<String> cited(JsonNode completion) {
+    List<String> cited = new ArrayList<>();
+    for (JsonNode source : completion.path("sources")) {
+      if (source.path("cited").asBoolean()) {
+        cited.add(source.path("document_id").asText());
+      }
+    }
+    return cited;
   }
 
   /**

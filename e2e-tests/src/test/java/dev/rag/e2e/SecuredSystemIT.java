@@ -154,7 +154,7 @@ class SecuredSystemIT {
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
-        .until(() -> cited(ask("What causes ocean tides?")).contains("tides"));
+        .until(() -> JsonHttp.cited(ask("What causes ocean tides?")).contains("tides"));
     assertThat(countPoints(qdrant.apiKey().orElseThrow())).isPositive();
   }
 
@@ -197,16 +197,6 @@ class SecuredSystemIT {
                 "model", "rag", "messages", List.of(Map.of("role", "user", "content", question))));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
-  }
-
-  private static List<String> cited(JsonNode completion) {
-    List<String> cited = new ArrayList<>();
-    for (JsonNode source : completion.path("sources")) {
-      if (source.path("cited").asBoolean()) {
-        cited.add(source.path("document_id").asText());
-      }
-    }
-    return cited;
   }
 
   private static long countPoints(String apiKey) throws Exception {

@@ -19,6 +19,28 @@ public final class FreePorts {
 
   private FreePorts() {}
 
+  /**
+   * The first of {@code size} consecutive ports that were all free on 127.0.0.1 a moment ago (for a
+   * topology whose processes take ports at fixed offsets from a base).
+   */
+  public static int block(int size) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(FROM, TO - size);
+      boolean free = true;
+      for (int port = base; port < base + size && free; port++) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+          socket.setReuseAddress(true);
+        } catch (IOException taken) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("No " + size + " free consecutive ports on 127.0.0.1");
+  }
+
   /** A port that was free on 127.0.0.1 a moment ago. */
   public static int find() {
     for (int attempt = 0; attempt < 200; attempt++) {

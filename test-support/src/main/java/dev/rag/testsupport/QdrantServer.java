@@ -14,7 +14,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,9 @@ public final class QdrantServer implements AutoCloseable {
   private final Path dataDir;
   private final LocalTls.Material tls;
   private final String apiKey;
+
+  /** The peer-to-peer port of a node of a cluster; 0 for a standalone server. */
+  private int p2pPort;
 
   private QdrantServer(String host, int httpPort, int grpcPort, Process process, Path dataDir) {
     this(host, httpPort, grpcPort, process, dataDir, null, null);
@@ -105,7 +110,8 @@ public final class QdrantServer implements AutoCloseable {
       int http = FreePorts.find();
       int grpc = FreePorts.find();
       QdrantServer server =
-          new QdrantServer("127.0.0.1", http, grpc, launch(dir, http, grpc, null, null), dir);
+          new QdrantServer(
+              "127.0.0.1", http, grpc, launch(dir, http, grpc, null, null, 0, null), dir);
       server.awaitReady(Duration.ofSeconds(30));
       return server;
     } catch (IOException e) {
@@ -126,7 +132,7 @@ public final class QdrantServer implements AutoCloseable {
       String key = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
       QdrantServer server =
           new QdrantServer(
-              "127.0.0.1", http, grpc, launch(dir, http, grpc, tls, key), dir, tls, key);
+              "127.0.0.1", http, grpc, launch(dir, http, grpc, tls, key, 0, null), dir, tls, key);
       server.awaitReady(Duration.ofSeconds(30));
       return server;
     } catch (IOException e) {
@@ -139,26 +145,87 @@ public final class QdrantServer implements AutoCloseable {
    * down}, then starts it again and waits until it is ready (for fault tests).
    */
   public synchronized void restart(Duration down) {
-    if (process == null) {
-      throw new IllegalStateException("this Qdrant was not started by the test");
-    }
+    kill();
     try {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       Thread.sleep(down.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    process = launch(dataDir, httpPort, grpcPort, tls, apiKey);
-    awaitReady(Duration.ofSeconds(60));
+    relaunch();
+  }
+
+  /** Kills the process with SIGKILL, as a crash would; its storage and ports are kept. */
+  public synchronized void kill() {
+    if (process == null) {
+      throw new IllegalStateException("this Qdrant was not started by the test");
+    }
+    try {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Starts the killed process again on its storage and ports (a node of a cluster finds its peers
+   * from its own state) and waits until it is ready.
+   */
+  public synchronized void relaunch() {
+    process = launch(dataDir, httpPort, grpcPort, tls, apiKey, p2pPort, null);
+    awaitReady(Duration.ofSeconds(120));
+  }
+
+  /**
+   * Starts one node of a cluster (distributed mode) in {@code dir}: the first node of a new cluster
+   * when {@code bootstrap} is null, else a node joining the one whose peer URI it names.
+   */
+  static QdrantServer startNode(Path dir, String bootstrap) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not create " + dir, e);
+    }
+    int http = FreePorts.find();
+    int grpc = FreePorts.find();
+    int p2p = FreePorts.find();
+    QdrantServer node =
+        new QdrantServer(
+            "127.0.0.1", http, grpc, launch(dir, http, grpc, null, null, p2p, bootstrap), dir);
+    node.p2pPort = p2p;
+    node.awaitReady(Duration.ofSeconds(60));
+    return node;
+  }
+
+  /** The URI other nodes of its cluster reach this one at. */
+  public String peerUri() {
+    return "http://127.0.0.1:" + p2pPort;
   }
 
   private static Process launch(
-      Path dir, int http, int grpc, LocalTls.Material tls, String apiKey) {
+      Path dir,
+      int http,
+      int grpc,
+      LocalTls.Material tls,
+      String apiKey,
+      int p2p,
+      String bootstrap) {
     Path binary = binary();
     try {
-      ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--disable-telemetry");
+      List<String> command = new ArrayList<>(List.of(binary.toString(), "--disable-telemetry"));
+      if (p2p > 0) {
+        command.addAll(List.of("--uri", "http://127.0.0.1:" + p2p));
+        if (bootstrap != null) {
+          command.addAll(List.of("--bootstrap", bootstrap));
+        }
+      }
+      ProcessBuilder builder = new ProcessBuilder(command);
       var env = builder.environment();
+      if (p2p > 0) {
+        env.put("QDRANT__CLUSTER__ENABLED", "true");
+        env.put("QDRANT__CLUSTER__P2P__PORT", Integer.toString(p2p));
+      }
       env.put("QDRANT__SERVICE__HOST", "127.0.0.1");
       env.put("QDRANT__SERVICE__HTTP_PORT", Integer.toString(http));
       env.put("QDRANT__SERVICE__GRPC_PORT", Integer.toString(grpc));

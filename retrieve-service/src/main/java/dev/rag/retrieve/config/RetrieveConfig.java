@@ -5,6 +5,7 @@ import dev.rag.retrieve.ranking.SourceFusion;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Configuration of retrieve-service, under {@code retrieve.*}. */
@@ -207,6 +208,20 @@ public interface RetrieveConfig {
     /** gRPC port. */
     @WithDefault("6334")
     int port();
+
+    /**
+     * The nodes of a Qdrant cluster, {@code host:port} each (gRPC ports), in place of {@code host}
+     * and {@code port}: calls are spread over them and pass by a node that is down.
+     */
+    Optional<List<String>> hosts();
+
+    /**
+     * Copies of a shard that must take a write before it is acknowledged (Qdrant's
+     * write_consistency_factor) in the collections this service creates; at most {@code
+     * replication-factor}. 1 keeps writes going while one copy's node is down.
+     */
+    @WithDefault("1")
+    int writeConsistencyFactor();
 
     /** Whether to use TLS. */
     @WithDefault("false")

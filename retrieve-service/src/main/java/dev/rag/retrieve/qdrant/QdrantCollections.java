@@ -70,6 +70,7 @@ public class QdrantCollections {
   private final String prefix;
   private final int shardNumber;
   private final int replicationFactor;
+  private final int writeConsistencyFactor;
   private final Duration timeout;
   private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
 
@@ -87,10 +88,21 @@ public class QdrantCollections {
 
   QdrantCollections(RetrieveConfig config) {
     RetrieveConfig.Qdrant q = config.qdrant();
-    ManagedChannelBuilder<?> channel =
-        q.tls()
-            ? Grpc.newChannelBuilderForAddress(q.host(), q.port(), tlsCredentials(q))
-            : ManagedChannelBuilder.forAddress(q.host(), q.port()).usePlaintext();
+    ManagedChannelBuilder<?> channel;
+    if (q.hosts().isPresent() && !q.hosts().get().isEmpty()) {
+      QdrantAddresses.register();
+      String target = QdrantAddresses.target(q.hosts().get());
+      channel =
+          q.tls()
+              ? Grpc.newChannelBuilder(target, tlsCredentials(q))
+              : ManagedChannelBuilder.forTarget(target).usePlaintext();
+      channel.defaultLoadBalancingPolicy("round_robin");
+    } else {
+      channel =
+          q.tls()
+              ? Grpc.newChannelBuilderForAddress(q.host(), q.port(), tlsCredentials(q))
+              : ManagedChannelBuilder.forAddress(q.host(), q.port()).usePlaintext();
+    }
     if (!q.compression()) {
       // Qdrant gzips its answers when the client says it can read gzip; say it cannot.
       channel.decompressorRegistry(DecompressorRegistry.emptyInstance());
@@ -103,6 +115,7 @@ public class QdrantCollections {
     this.timeout = q.timeout();
     this.shardNumber = q.shardNumber();
     this.replicationFactor = q.replicationFactor();
+    this.writeConsistencyFactor = q.writeConsistencyFactor();
     this.migration = new LexicalStatisticsMigration(this);
     this.index = new VectorIndexSettings(q.index());
     this.payloadIndexes = new PayloadIndexes(this, index.payloadOnDisk());
@@ -299,6 +312,7 @@ public class QdrantCollections {
                       SparseVectorConfig.newBuilder().putMap(LEXICAL, index.sparse()))
                   .setShardNumber(shardNumber)
                   .setReplicationFactor(replicationFactor)
+                  .setWriteConsistencyFactor(Math.min(writeConsistencyFactor, replicationFactor))
                   .build(),
               timeout));
     } catch (RuntimeException e) {
