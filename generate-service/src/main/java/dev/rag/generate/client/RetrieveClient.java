@@ -7,13 +7,16 @@ import dev.rag.generate.config.GenerateConfig;
 import dev.rag.generate.mapping.RetrievalMapper;
 import dev.rag.proto.v1.MutinyRetrieveGrpc.MutinyRetrieveStub;
 import dev.rag.proto.v1.StatsRequest;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Retrieves passages through retrieve-service's gRPC Retrieve. Every call carries a deadline
@@ -25,25 +28,39 @@ public class RetrieveClient implements PassageRetriever {
 
   private final MutinyRetrieveStub retrieve;
   private final Duration timeout;
+  private final int attempts;
 
   RetrieveClient(@GrpcClient("retrieve") MutinyRetrieveStub retrieve, GenerateConfig config) {
     this.retrieve = retrieve;
     this.timeout = config.retrieval().timeout();
+    this.attempts = Math.max(1, config.retrieval().attempts());
   }
 
-  private MutinyRetrieveStub withDeadline() {
-    return retrieve.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Makes the call, again on the next replica (the client's round robin) while it fails with
+   * UNAVAILABLE, the replica having gone away, up to {@code generate.retrieval.attempts} tries; all
+   * share one deadline, which travels with each call and ends it here too.
+   */
+  private <T> T call(Function<MutinyRetrieveStub, Uni<T>> call) {
+    Deadline deadline = Deadline.after(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.apply(retrieve.withDeadline(deadline)).await().indefinitely();
+      } catch (StatusRuntimeException e) {
+        if (attempt >= attempts
+            || e.getStatus().getCode() != Status.Code.UNAVAILABLE
+            || deadline.isExpired()) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Override
   public List<RetrievedPassage> retrieve(
       String tenant, String query, int topK, List<String> sources) {
     try {
-      // The deadline travels with the call and ends it here too: no local wait beyond it.
-      return withDeadline()
-          .retrieve(RetrievalMapper.request(tenant, query, topK, sources))
-          .await()
-          .indefinitely()
+      return call(s -> s.retrieve(RetrievalMapper.request(tenant, query, topK, sources)))
           .getPassagesList()
           .stream()
           .map(RetrievalMapper::passage)
@@ -60,10 +77,7 @@ public class RetrieveClient implements PassageRetriever {
   @Override
   public List<SourceSummary> sources(String tenant) {
     try {
-      return withDeadline()
-          .stats(StatsRequest.newBuilder().setTenant(tenant).build())
-          .await()
-          .indefinitely()
+      return call(s -> s.stats(StatsRequest.newBuilder().setTenant(tenant).build()))
           .getSourcesList()
           .stream()
           .map(RetrievalMapper::source)

@@ -35,6 +35,13 @@ public interface GenerateConfig {
      */
     @WithDefault("15s")
     Duration timeout();
+
+    /**
+     * Tries of a call that found its retrieve-service replica gone (connection refused or reset:
+     * UNAVAILABLE), each on the next replica, all within the one deadline. 1: no retry.
+     */
+    @WithDefault("3")
+    int attempts();
   }
 
   /** The language model that writes answers; none means the built-in extractive answerer. */

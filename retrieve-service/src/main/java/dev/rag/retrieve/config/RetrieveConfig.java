@@ -252,6 +252,13 @@ public interface RetrieveConfig {
     @WithDefault("10s")
     Duration timeout();
 
+    /**
+     * Tries of a search that failed for a passing reason (a node down or restarting, a shard copy
+     * that could not be read, a node shedding load): each goes to the next node. 1: no retry.
+     */
+    @WithDefault("3")
+    int readAttempts();
+
     /** Shards of each collection this service creates (a Qdrant cluster spreads them). */
     @WithDefault("1")
     int shardNumber();

@@ -40,6 +40,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,6 +72,7 @@ public class QdrantCollections {
   private final int shardNumber;
   private final int replicationFactor;
   private final int writeConsistencyFactor;
+  private final int readAttempts;
   private final Duration timeout;
   private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
 
@@ -116,6 +118,7 @@ public class QdrantCollections {
     this.shardNumber = q.shardNumber();
     this.replicationFactor = q.replicationFactor();
     this.writeConsistencyFactor = q.writeConsistencyFactor();
+    this.readAttempts = Math.max(1, q.readAttempts());
     this.migration = new LexicalStatisticsMigration(this);
     this.index = new VectorIndexSettings(q.index());
     this.payloadIndexes = new PayloadIndexes(this, index.payloadOnDisk());
@@ -377,6 +380,45 @@ public class QdrantCollections {
               }
               return CompletableFuture.failedFuture(cause(e));
             });
+  }
+
+  /**
+   * A read that is tried again, on the next node, when it failed for a passing reason ({@link
+   * #passing}): at most {@code retrieve.qdrant.read-attempts} tries, a short pause between them.
+   */
+  <T> CompletableFuture<T> read(Supplier<ListenableFuture<T>> call) {
+    return read(call, 1);
+  }
+
+  private <T> CompletableFuture<T> read(Supplier<ListenableFuture<T>> call, int attempt) {
+    return completable(call.get())
+        .exceptionallyCompose(
+            e -> {
+              if (attempt >= readAttempts || !passing(cause(e))) {
+                return CompletableFuture.failedFuture(cause(e));
+              }
+              return CompletableFuture.supplyAsync(
+                      () -> null,
+                      CompletableFuture.delayedExecutor(25L * attempt, TimeUnit.MILLISECONDS))
+                  .thenCompose(v -> read(call, attempt + 1));
+            });
+  }
+
+  /**
+   * Whether a failed read may succeed on another node at once: the node was down or went away
+   * mid-call, shed load, or could not read one copy of a shard (another copy can). A timeout is not
+   * one (the deadline is spent), nor a refused request.
+   */
+  static boolean passing(Throwable failure) {
+    Throwable e = failure instanceof DependencyUnavailableException d ? d.getCause() : failure;
+    if (!(e instanceof StatusRuntimeException s)) {
+      return false;
+    }
+    return switch (s.getStatus().getCode()) {
+      case UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED -> true;
+      case INTERNAL -> String.valueOf(s.getStatus().getDescription()).contains("operations failed");
+      default -> false;
+    };
   }
 
   static Throwable cause(Throwable e) {

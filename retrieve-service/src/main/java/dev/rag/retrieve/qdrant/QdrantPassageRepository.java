@@ -214,7 +214,7 @@ public class QdrantPassageRepository implements PassageRepository {
       queries.add(q.build());
     }
     return collections
-        .completable(client.queryBatchAsync(collection, queries, null, timeout))
+        .read(() -> client.queryBatchAsync(collection, queries, null, timeout))
         .thenApply(
             results -> {
               List<List<Passage>> hits = new ArrayList<>(results.size());
