@@ -44,15 +44,42 @@ public class RetrieveClient implements PassageRetriever {
   private <T> T call(Function<MutinyRetrieveStub, Uni<T>> call) {
     Deadline deadline = Deadline.after(timeout.toMillis(), TimeUnit.MILLISECONDS);
     for (int attempt = 1; ; attempt++) {
+      MutinyRetrieveStub stub = retrieve.withDeadline(deadline);
+      if (attempt > 1) {
+        // A retry waits a little (2 s at most, within the deadline) for a replica to be reachable
+        // instead of failing at once while the channel reconnects; with every replica down the
+        // caller still hears so within seconds.
+        stub =
+            retrieve
+                .withDeadline(Deadline.after(2, TimeUnit.SECONDS).minimum(deadline))
+                .withWaitForReady();
+      }
       try {
-        return call.apply(retrieve.withDeadline(deadline)).await().indefinitely();
+        return call.apply(stub).await().indefinitely();
       } catch (StatusRuntimeException e) {
-        if (attempt >= attempts
-            || e.getStatus().getCode() != Status.Code.UNAVAILABLE
-            || deadline.isExpired()) {
+        Status.Code code = e.getStatus().getCode();
+        if (attempt > 1 && code == Status.Code.DEADLINE_EXCEEDED && !deadline.isExpired()) {
+          // The short wait of a retry ran out, not the call's deadline: no replica came back.
+          e =
+              Status.UNAVAILABLE
+                  .withDescription("no retrieve-service replica reachable")
+                  .asRuntimeException();
+          code = Status.Code.UNAVAILABLE;
+        }
+        if (attempt >= attempts || code != Status.Code.UNAVAILABLE || deadline.isExpired()) {
           throw e;
         }
+        pause(50L * attempt);
       }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
     }
   }
 
