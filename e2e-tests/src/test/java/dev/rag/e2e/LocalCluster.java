@@ -37,6 +37,7 @@ final class LocalCluster implements AutoCloseable {
   private final Map<String, String> env = new HashMap<>();
   private HttpClient qdrantClient;
   private String key;
+  private String qdrantKey;
 
   private LocalCluster(Path root, Path home) {
     this.root = root;
@@ -63,6 +64,7 @@ final class LocalCluster implements AutoCloseable {
     String output = cluster.rag(Duration.ofMinutes(12), "up", "--cluster");
     assertThat(output).contains("Ready.", "3 nodes in one cluster", "secured");
     cluster.key = Files.readString(cluster.home.resolve("auth/api-key")).strip();
+    cluster.qdrantKey = Files.readString(cluster.home.resolve("auth/qdrant-api-key")).strip();
     cluster.qdrantClient =
         HttpClient.newBuilder()
             .sslContext(LocalTls.clientContext(LocalTls.at(cluster.home.resolve("tls"))))
@@ -123,7 +125,7 @@ final class LocalCluster implements AutoCloseable {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + (qdrant + 10 * (n - 1)) + path))
             .timeout(Duration.ofSeconds(30))
-            .header("api-key", Files.readString(home.resolve("auth/qdrant-api-key")).strip())
+            .header("api-key", qdrantKey)
             .header("Content-Type", "application/json")
             .method(
                 method,
