@@ -247,6 +247,54 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void refusesToolsAndFormatsItDoesNotHonourNamingTheField() {
+    var tool =
+        Map.of(
+            "type",
+            "function",
+            "function",
+            Map.of("name", "lookup", "parameters", Map.of("type", "object")));
+    Map<String, Object> unhonoured =
+        Map.of(
+            "tools", List.of(tool),
+            "functions", List.of(tool.get("function")),
+            "tool_choice", "required",
+            "function_call", Map.of("name", "lookup"),
+            "response_format", Map.of("type", "json_object"),
+            "n", 2);
+    for (var field : unhonoured.entrySet()) {
+      var body = new java.util.HashMap<String, Object>(ask("Where are Kafka records stored?"));
+      body.put(field.getKey(), field.getValue());
+      given()
+          .contentType("application/json")
+          .body(body)
+          .post("/v1/chat/completions")
+          .then()
+          .statusCode(400)
+          .body("error.type", equalTo("invalid_request_error"))
+          .body("error.param", equalTo(field.getKey()));
+    }
+    // What clients send by default still answers.
+    var defaults = new java.util.HashMap<String, Object>(ask("Where are Kafka records stored?"));
+    defaults.putAll(
+        Map.of(
+            "tools",
+            List.of(),
+            "tool_choice",
+            "none",
+            "response_format",
+            Map.of("type", "text"),
+            "n",
+            1));
+    given()
+        .contentType("application/json")
+        .body(defaults)
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200);
+  }
+
+  @Test
   void servesTheChatPage() {
     given().get("/").then().statusCode(200).body(containsString("Ask your documents"));
   }

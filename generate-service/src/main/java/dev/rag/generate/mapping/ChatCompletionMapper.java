@@ -30,12 +30,14 @@ public final class ChatCompletionMapper {
    * The chat request a body asks for.
    *
    * @throws InvalidChatRequestException when there is no body, a message is not an object, a
-   *     content or a stop is of the wrong shape
+   *     content or a stop is of the wrong shape, or the request asks for what is not honoured
+   *     (tools, a response format, several choices)
    */
   public static ChatRequest request(ChatCompletionRequest request) {
     if (request == null) {
       throw new InvalidChatRequestException("messages", "a JSON body with messages is required");
     }
+    refuseUnhonoured(request);
     int maxTokens =
         request.maxCompletionTokens() != null
             ? request.maxCompletionTokens()
@@ -60,6 +62,54 @@ public final class ChatCompletionMapper {
           "max_completion_tokens", e.getMessage().replace("max_tokens", "max_completion_tokens"));
     }
     return e;
+  }
+
+  /**
+   * Refuses what would change the answer's shape if honoured: an agent that sends tools expects
+   * tool calls and one that asks for JSON expects JSON; answering plain cited text instead would
+   * mislead it. Empty or default values pass, as many clients send them always.
+   */
+  static void refuseUnhonoured(ChatCompletionRequest request) {
+    if (present(request.tools())) {
+      throw new InvalidChatRequestException(
+          "tools", "tools are not supported: answers are cited text, never tool calls");
+    }
+    if (present(request.functions())) {
+      throw new InvalidChatRequestException(
+          "functions", "functions are not supported: answers are cited text, never function calls");
+    }
+    if (!defaultChoice(request.toolChoice())) {
+      throw new InvalidChatRequestException(
+          "tool_choice", "tool_choice must be none or auto: no tools are supported");
+    }
+    if (!defaultChoice(request.functionCall())) {
+      throw new InvalidChatRequestException(
+          "function_call", "function_call must be none or auto: no functions are supported");
+    }
+    JsonNode format = request.responseFormat();
+    if (format != null
+        && !format.isNull()
+        && !(format.isObject() && "text".equals(format.path("type").asText()))) {
+      throw new InvalidChatRequestException(
+          "response_format",
+          "only response_format {\"type\": \"text\"} is supported: answers are cited text");
+    }
+    if (request.n() != null && request.n() != 1) {
+      throw new InvalidChatRequestException("n", "n must be 1: one answer per request");
+    }
+  }
+
+  /** A value that asks for something: not absent, null, or an empty array or object. */
+  private static boolean present(JsonNode value) {
+    return value != null && !value.isNull() && !(value.isContainerNode() && value.isEmpty());
+  }
+
+  /** An absent choice, or {@code "none"}/{@code "auto"}: with no tools, both mean no tool call. */
+  private static boolean defaultChoice(JsonNode choice) {
+    return choice == null
+        || choice.isNull()
+        || (choice.isTextual()
+            && ("none".equals(choice.asText()) || "auto".equals(choice.asText())));
   }
 
   /** {@code stop}: a string or a list of up to four strings; empty strings are dropped. */
