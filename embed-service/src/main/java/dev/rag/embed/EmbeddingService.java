@@ -1,33 +1,55 @@
 package dev.rag.embed;
 
 import dev.rag.embed.config.EmbedConfig;
+import dev.rag.embed.remote.RemoteEmbedder;
+import dev.rag.embedding.Embedder;
 import dev.rag.embedding.ModelCatalog;
 import dev.rag.embedding.OnnxEmbedder;
 import dev.rag.embedding.TextKind;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * The service's one model: loaded at startup (so readiness means the model is ready), shared by the
- * Kafka path and the gRPC query path.
+ * The service's one model, shared by the Kafka path, gRPC Embed and {@code /v1/embeddings}: the
+ * in-process ONNX model, loaded at startup (so readiness means the model is ready), or a remote
+ * OpenAI-compatible server, reached once at startup to learn its dimension.
  */
 @Startup
 @ApplicationScoped
 public class EmbeddingService {
 
   private static final Logger LOG = Logger.getLogger(EmbeddingService.class);
+  private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-  private final OnnxEmbedder embedder;
+  private final Embedder embedder;
+  private final OnnxEmbedder local;
   private final EmbedConfig config;
 
   EmbeddingService(EmbedConfig config) {
     this.config = config;
     long start = System.nanoTime();
+    if (config.backend() == EmbedConfig.Backend.REMOTE) {
+      this.local = null;
+      RemoteEmbedder remote = RemoteEmbedder.connect(remoteOptions(config));
+      this.embedder = remote;
+      LOG.infof(
+          "Embedding with model %s (dimension %d) from %s, batches of %d, %d requests at once;"
+              + " reached in %d ms",
+          remote.modelId(),
+          remote.dimension(),
+          remote.url(),
+          config.remote().batchSize(),
+          config.remote().concurrency(),
+          (System.nanoTime() - start) / 1_000_000);
+      return;
+    }
     int threads =
         config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
-    this.embedder =
+    this.local =
         OnnxEmbedder.load(
             ModelCatalog.get(config.model()),
             new OnnxEmbedder.Options(
@@ -36,14 +58,45 @@ public class EmbeddingService {
                 config.batch().maxTokens(),
                 config.batch().maxSize(),
                 config.queryInstruction().orElse(null)));
+    this.embedder = local;
     LOG.infof(
         "Loaded embedding model %s (dimension %d, %s, %d threads, batches of %d) in %d ms",
-        embedder.modelId(),
-        embedder.dimension(),
-        embedder.onGpu() ? "GPU" : "CPU",
+        local.modelId(),
+        local.dimension(),
+        local.onGpu() ? "GPU" : "CPU",
         threads,
-        embedder.maxBatchSize(),
+        local.maxBatchSize(),
         (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** The remote backend's settings, checked: a URL is required and the model id must be safe. */
+  static RemoteEmbedder.Options remoteOptions(EmbedConfig config) {
+    URI url =
+        config
+            .remote()
+            .url()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "embed.backend=remote needs embed.remote.url (EMBED_REMOTE_URL), the"
+                            + " server's OpenAI base URL such as http://tei:8080/v1"));
+    if (!MODEL_ID.matcher(config.model()).matches()) {
+      throw new IllegalArgumentException(
+          "embed.model '"
+              + config.model()
+              + "' cannot name an index: use lower-case letters, digits, '.', '_' and '-'");
+    }
+    return new RemoteEmbedder.Options(
+        config.model(),
+        url,
+        config.remote().model().orElse(config.model()),
+        config.remote().apiKey(),
+        config.remote().batchSize(),
+        config.remote().concurrency(),
+        config.remote().timeout(),
+        config.remote().attempts(),
+        config.queryInstruction(),
+        config.remote().sendInputType());
   }
 
   // The model is not closed at shutdown: a Kafka batch or a gRPC call may still be embedding, and
@@ -57,22 +110,38 @@ public class EmbeddingService {
     return embedder.dimension();
   }
 
-  /** Whether inference runs on the GPU. */
+  /** Whether inference runs on the GPU (of this process: a remote server's is not known). */
   public boolean onGpu() {
-    return embedder.onGpu();
+    return local != null && local.onGpu();
   }
 
-  /** Embeds passages for indexing, batched by length. */
+  /**
+   * Embeds passages for indexing, batched by length.
+   *
+   * @throws dev.rag.common.errors.UnavailableException when a remote server cannot answer now
+   */
   public List<float[]> embedPassages(List<String> texts) {
     return embedder.embed(texts, TextKind.PASSAGE);
   }
+
+  /** Vectors and the tokens they took, for a caller's request. */
+  public record Embedded(List<float[]> vectors, int tokens) {}
 
   /**
    * Embeds texts for a caller, within the request limits.
    *
    * @throws InvalidEmbedRequestException when the request is empty or over a limit
+   * @throws dev.rag.common.errors.UnavailableException when a remote server cannot answer now
    */
   public List<float[]> embedForRequest(List<String> texts, TextKind kind) {
+    return embedCounted(texts, kind).vectors();
+  }
+
+  /**
+   * As {@link #embedForRequest}, counting the tokens the model read (0 with the remote backend,
+   * whose tokenizer is not known here).
+   */
+  public Embedded embedCounted(List<String> texts, TextKind kind) {
     if (texts.isEmpty()) {
       throw new InvalidEmbedRequestException("texts", "at least one text is required");
     }
@@ -91,6 +160,13 @@ public class EmbeddingService {
             "text is longer than " + config.limits().maxTextChars() + " characters");
       }
     }
-    return embedder.embed(texts, kind);
+    List<float[]> vectors = embedder.embed(texts, kind);
+    int tokens = 0;
+    if (local != null) {
+      for (String t : texts) {
+        tokens += local.countTokens(t);
+      }
+    }
+    return new Embedded(vectors, tokens);
   }
 }

@@ -1,6 +1,7 @@
 package dev.rag.embed.kafka;
 
 import dev.rag.common.Topics;
+import dev.rag.common.errors.UnavailableException;
 import dev.rag.embed.EmbeddingService;
 import dev.rag.embed.config.EmbedConfig;
 import dev.rag.embed.mapping.ChunkEventsMapper;
@@ -127,7 +128,9 @@ public class ChunksListener {
   /**
    * The vectors of each event's chunks (empty for a deletion), embedded together. When the batch
    * cannot be embedded, each event is tried alone, so one event that breaks the model goes to the
-   * dead-letter topic with the reason (its vectors null) and the others carry on.
+   * dead-letter topic with the reason (its vectors null) and the others carry on. A model that
+   * cannot answer now (a remote server away) is waited for with backoff, the whole batch tried
+   * again; nothing is dead-lettered for it.
    */
   private List<float[][]> embed(
       List<ChunksEvent> events,
@@ -135,6 +138,44 @@ public class ChunksListener {
       List<ConsumerRecord<String, byte[]>> failed,
       List<String> reasons,
       List<Uni<Void>> deadLetterSends) {
+    long backoff = 250;
+    while (true) {
+      List<Integer> broken = new ArrayList<>();
+      List<String> why = new ArrayList<>();
+      try {
+        List<float[][]> result = embedOnce(events, broken, why);
+        for (int j = 0; j < broken.size(); j++) {
+          ConsumerRecord<String, byte[]> record = accepted.get(broken.get(j));
+          LOG.warnf("Chunk event %s to the dead-letter topic: %s", record.key(), why.get(j));
+          deadLetterSends.add(deadLetters.send(record, why.get(j)));
+          failed.add(record);
+          reasons.add(why.get(j));
+        }
+        return result;
+      } catch (UnavailableException e) {
+        if (stopping) {
+          throw e;
+        }
+        LOG.warnf("Embedding delayed: %s; retrying in %d ms", e.getMessage(), backoff);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+      }
+    }
+  }
+
+  /**
+   * One try at the batch: its vectors, or, for the events that break the model, null, with their
+   * index in {@code broken} and the reason in {@code why}.
+   *
+   * @throws UnavailableException when the model cannot answer now
+   */
+  private List<float[][]> embedOnce(
+      List<ChunksEvent> events, List<Integer> broken, List<String> why) {
     List<float[][]> result = new ArrayList<>(events.size());
     try {
       List<String> texts = new ArrayList<>();
@@ -147,6 +188,8 @@ public class ChunksListener {
         next += n;
       }
       return result;
+    } catch (UnavailableException e) {
+      throw e;
     } catch (RuntimeException batch) {
       LOG.warnf(
           "A batch of %d chunk events could not be embedded (%s); trying each alone",
@@ -160,13 +203,11 @@ public class ChunksListener {
             texts.isEmpty()
                 ? new float[0][]
                 : embeddings.embedPassages(texts).toArray(new float[0][]));
+      } catch (UnavailableException e) {
+        throw e;
       } catch (RuntimeException e) {
-        String reason = "the chunks could not be embedded: " + e;
-        ConsumerRecord<String, byte[]> record = accepted.get(i);
-        LOG.warnf("Chunk event %s to the dead-letter topic: %s", record.key(), reason);
-        deadLetterSends.add(deadLetters.send(record, reason));
-        failed.add(record);
-        reasons.add(reason);
+        broken.add(i);
+        why.add("the chunks could not be embedded: " + e);
         result.add(null);
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.rag.common.errors.OpenAiError;
 import dev.rag.generate.InvalidChatRequestException;
 import dev.rag.generate.RetrievalUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -47,27 +48,14 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response forbidden(ForbiddenException e) {
-    return error(
-        403,
-        new OpenAiError(
-            new OpenAiError.Body(
-                e.getMessage() == null ? "this API key may not do that" : e.getMessage(),
-                "permission_error",
-                null,
-                "forbidden")));
+    return error(403, OpenAiError.forbidden(e.getMessage()));
   }
 
   private static Response unauthorized() {
     return Response.status(401)
         .type(MediaType.APPLICATION_JSON)
         .header("WWW-Authenticate", "Bearer realm=\"rag\"")
-        .entity(
-            new OpenAiError(
-                new OpenAiError.Body(
-                    "a valid API key is required (Authorization: Bearer <key>)",
-                    "authentication_error",
-                    null,
-                    "invalid_api_key")))
+        .entity(OpenAiError.unauthenticated())
         .build();
   }
 
