@@ -23,6 +23,23 @@ app.kubernetes.io/name: {{ .name }}
 {{- default (printf "%s-secrets" (include "rag.fullname" .)) .Values.secrets.existingSecret -}}
 {{- end -}}
 
+{{/* embed.backend, checked: remote needs a URL and no GPU in embed-service. */}}
+{{- define "rag.embedBackend" -}}
+{{- if eq .Values.embed.backend "remote" -}}
+{{- if not .Values.embed.remote.url -}}
+{{- fail "embed.backend=remote needs embed.remote.url, the server's OpenAI base URL (e.g. http://tei:8080/v1)" -}}
+{{- end -}}
+{{- if .Values.embed.gpu.enabled -}}
+{{- fail "embed.backend=remote embeds on the server: set embed.gpu.enabled=false" -}}
+{{- end -}}
+remote
+{{- else if eq .Values.embed.backend "local" -}}
+local
+{{- else -}}
+{{- fail (printf "embed.backend must be local or remote, not %q" .Values.embed.backend) -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "rag.kafkaBootstrap" -}}
 {{- if and .Values.kafka.enabled .Values.kafka.external.security.enabled -}}
 {{- fail "kafka.external.security is for an existing cluster: set kafka.enabled=false and kafka.external.bootstrapServers" -}}

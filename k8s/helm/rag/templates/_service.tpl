@@ -119,6 +119,14 @@ spec:
                   key: qdrant-api-key
                   optional: true
             {{- end }}
+            {{- if and (eq $name "embed") (eq $root.Values.embed.backend "remote") }}
+            - name: EMBED_REMOTE_API_KEY
+              valueFrom:
+                secretKeyRef:
+                  name: {{ include "rag.secretName" $root }}
+                  key: embed-api-key
+                  optional: true
+            {{- end }}
             {{- if eq $name "generate" }}
             - name: GENERATE_LLM_API_KEY
               valueFrom:

@@ -153,6 +153,11 @@ class EndToEndIT {
     return count;
   }
 
+  /** The points of one document. */
+  private static Map<String, Object> document(String id) {
+    return Map.of("must", List.of(match("document_id", id)));
+  }
+
   private static Map<String, Object> match(String key, String value) {
     return Map.of("key", key, "match", Map.of("value", value));
   }
@@ -552,6 +557,128 @@ class EndToEndIT {
   }
 
   /**
+   * An embed-service on the remote backend, embedding through another embed-service's {@code
+   * /v1/embeddings} (standing in for TEI, vLLM or NIM on a GPU node): it indexes every document
+   * into a collection of its own model id, answers the query path of a retrieve and generate of its
+   * own, and when the server goes away it waits and retries, dead-lettering nothing, until the
+   * server is back.
+   */
+  @Test
+  @Order(7)
+  void anEmbedServiceEmbedsThroughAnotherOnesOpenAiEmbeddingsAndWaitsOutItsOutage()
+      throws Exception {
+    int serverPort = FreePorts.find();
+    Map<String, String> serverConfig = new LinkedHashMap<>(common);
+    // A pure embeddings server: no chunk consumer of its own.
+    serverConfig.put("mp.messaging.incoming.chunks-in.enabled", "false");
+    int remotePort = FreePorts.find();
+    Map<String, String> remoteConfig = new LinkedHashMap<>(common);
+    remoteConfig.put("embed.backend", "remote");
+    remoteConfig.put("embed.model", "remote-bge");
+    remoteConfig.put("embed.remote.url", "http://127.0.0.1:" + serverPort + "/v1");
+    remoteConfig.put("embed.remote.model", "bge-small-en-v1.5-int8");
+    remoteConfig.put("embed.remote.api-key", SERVICES);
+    remoteConfig.put("embed.remote.attempts", "2");
+    int queryRetrievePort = FreePorts.find();
+    Map<String, String> queryConfig = new LinkedHashMap<>(common);
+    queryConfig.put("quarkus.grpc.clients.embed.port", Integer.toString(remotePort));
+    queryConfig.put("quarkus.grpc.clients.retrieve.port", Integer.toString(queryRetrievePort));
+    // Query side only: the system's retrieve-service indexes every model's embeddings.
+    queryConfig.put("mp.messaging.incoming.embeddings-in.enabled", "false");
+    String remoteCollection = PREFIX + "__remote_bge";
+    Path remoteLog = root.resolve("e2e-tests/target/e2e-logs/embed-service-remote.log");
+
+    ServiceProcess server =
+        ServiceProcess.start(
+            root, "embed-service", "embed-service-server", serverPort, serverConfig);
+    try (ServiceProcess remote =
+            startReady(
+                server,
+                () ->
+                    ServiceProcess.start(
+                        root, "embed-service", "embed-service-remote", remotePort, remoteConfig));
+        ServiceProcess queryRetrieve =
+            ServiceProcess.start(
+                root,
+                "retrieve-service",
+                "retrieve-service-remote",
+                queryRetrievePort,
+                queryConfig);
+        ServiceProcess queryGenerate =
+            ServiceProcess.start(
+                root,
+                "generate-service",
+                "generate-service-remote",
+                FreePorts.find(),
+                queryConfig)) {
+      queryRetrieve.awaitReady(Duration.ofSeconds(120));
+      queryGenerate.awaitReady(Duration.ofSeconds(120));
+      Map<String, Object> question =
+          Map.of(
+              "model",
+              "rag",
+              "messages",
+              List.of(Map.of("role", "user", "content", "What causes ocean tides?")));
+      // The remote model's index fills from the chunks already in Kafka, and answers.
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  citedDocuments(post(queryGenerate.baseUrl() + "/v1/chat/completions", question))
+                      .contains("tides"));
+      assertThat(JsonHttp.countPoints(qdrant.httpUrl(), remoteCollection, document("tides")))
+          .isEqualTo(countPoints(document("tides")));
+
+      // The server goes away: a new document waits, it is not dead-lettered.
+      server.close();
+      ingest(
+          "volcanoes",
+          "Volcanoes",
+          "A volcano erupts when magma rises through the crust and gas pressure pushes it out as lava"
+              + " and ash.");
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> Files.readString(remoteLog).contains("Embedding delayed"));
+      assertThat(JsonHttp.countPoints(qdrant.httpUrl(), remoteCollection, document("volcanoes")))
+          .isZero();
+      server =
+          ServiceProcess.start(
+              root, "embed-service", "embed-service-server", serverPort, serverConfig);
+      server.awaitReady(Duration.ofSeconds(120));
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  JsonHttp.countPoints(qdrant.httpUrl(), remoteCollection, document("volcanoes"))
+                      > 0);
+      assertThat(Files.readString(remoteLog)).doesNotContain("dead-letter topic");
+      Map<String, Object> volcanoes =
+          Map.of(
+              "model",
+              "rag",
+              "messages",
+              List.of(Map.of("role", "user", "content", "Why does a volcano erupt?")));
+      assertThat(citedDocuments(post(queryGenerate.baseUrl() + "/v1/chat/completions", volcanoes)))
+          .contains("volcanoes");
+    } finally {
+      server.close();
+    }
+  }
+
+  /** Starts {@code next} once {@code first} is ready (it reaches {@code first} at startup). */
+  private static ServiceProcess startReady(
+      ServiceProcess first, java.util.function.Supplier<ServiceProcess> next) {
+    first.awaitReady(Duration.ofSeconds(120));
+    ServiceProcess started = next.get();
+    started.awaitReady(Duration.ofSeconds(120));
+    return started;
+  }
+
+  /**
    * Two tenants on one system: calls without a valid key are refused, and neither tenant's
    * questions, statuses or deletions reach the other's documents.
    */
@@ -687,7 +814,7 @@ class EndToEndIT {
    * tenant's documents keep being indexed and no service dies.
    */
   @Test
-  @Order(7)
+  @Order(8)
   void hostileInputsNeitherStopNorStarveThePlatform() throws Exception {
     HostileInputRunner runner =
         new HostileInputRunner(ingest, services, kafka.bootstrapServers(), BOB, "other-lab", ALICE);

@@ -110,9 +110,15 @@ public class EmbeddingService {
     return embedder.dimension();
   }
 
-  /** Whether inference runs on the GPU (of this process: a remote server's is not known). */
-  public boolean onGpu() {
-    return local != null && local.onGpu();
+  /**
+   * Where inference runs: {@code cuda} or {@code cpu} in this process, {@code remote} on a server
+   * (whose hardware is not known here; retrieve-service then never runs a copy of the model).
+   */
+  public String device() {
+    if (local == null) {
+      return "remote";
+    }
+    return local.onGpu() ? "cuda" : "cpu";
   }
 
   /**

@@ -133,6 +133,51 @@ class HelmChartTest {
   }
 
   @Test
+  void embedsThroughARemoteServerWhenToldAndRefusesAHalfSetting() {
+    List<JsonNode> remote =
+        Chart.render(
+            List.of(),
+            Map.of(
+                "embed.backend", "remote",
+                "embed.model", "tei-bge-base-en-v1.5",
+                "embed.remote.url", "http://tei.gpu.svc:8080/v1",
+                "embed.remote.model", "BAAI/bge-base-en-v1.5",
+                "embed.embeddingsApi.public", true));
+    JsonNode config = Chart.named(remote, "ConfigMap", "rag-config").path("data");
+    assertThat(config.path("EMBED_BACKEND").asText()).isEqualTo("remote");
+    assertThat(config.path("EMBED_MODEL").asText()).isEqualTo("tei-bge-base-en-v1.5");
+    assertThat(config.path("EMBED_REMOTE_URL").asText()).isEqualTo("http://tei.gpu.svc:8080/v1");
+    assertThat(config.path("EMBED_REMOTE_MODEL").asText()).isEqualTo("BAAI/bge-base-en-v1.5");
+    assertThat(config.path("EMBED_REMOTE_ATTEMPTS").asText()).isEqualTo("3");
+    JsonNode embed =
+        Chart.named(remote, "Deployment", "rag-embed").at("/spec/template/spec/containers/0");
+    assertThat(embed.path("env").toString()).contains("EMBED_REMOTE_API_KEY", "embed-api-key");
+    // Any pod may call /v1/embeddings now, not only retrieve-service.
+    JsonNode policy = Chart.named(remote, "NetworkPolicy", "rag-embed");
+    assertThat(policy.at("/spec/ingress/0").has("from")).isFalse();
+    assertThat(ManifestValidators.problems(remote)).isEmpty();
+
+    JsonNode local = Chart.named(defaults, "ConfigMap", "rag-config").path("data");
+    assertThat(local.path("EMBED_BACKEND").asText()).isEqualTo("local");
+    assertThat(local.has("EMBED_REMOTE_URL")).isFalse();
+    assertThat(
+            Chart.named(defaults, "NetworkPolicy", "rag-embed").at("/spec/ingress/0").has("from"))
+        .isTrue();
+
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("embed.backend", "remote")))
+        .hasMessageContaining("embed.remote.url");
+    assertThatThrownBy(
+            () ->
+                Chart.render(
+                    List.of(),
+                    Map.of(
+                        "embed.backend", "remote",
+                        "embed.remote.url", "http://tei:8080/v1",
+                        "embed.gpu.enabled", true)))
+        .hasMessageContaining("embed.gpu.enabled=false");
+  }
+
+  @Test
   void noContainerIsPrivilegedAndEveryServiceIsProbed() {
     for (List<JsonNode> docs : List.of(defaults, production)) {
       for (var c : Chart.containers(docs, true)) {

@@ -35,7 +35,7 @@ public class EmbedGrpcService implements Embed {
   @Blocking
   public Uni<InfoResponse> info(InfoRequest request) {
     return Uni.createFrom()
-        .item(EmbedMapper.info(embeddings.modelId(), embeddings.dimension(), embeddings.onGpu()));
+        .item(EmbedMapper.info(embeddings.modelId(), embeddings.dimension(), embeddings.device()));
   }
 
   /** One vector per text, in order; INVALID_ARGUMENT (naming the text) over the limits. */

@@ -31,12 +31,12 @@ public final class EmbedMapper {
     return response.build();
   }
 
-  /** The model and where it runs ({@code cuda} or {@code cpu}). */
-  public static InfoResponse info(String modelId, int dimension, boolean onGpu) {
+  /** The model and where it runs ({@code cuda}, {@code cpu} or {@code remote}). */
+  public static InfoResponse info(String modelId, int dimension, String device) {
     return InfoResponse.newBuilder()
         .setModelId(modelId)
         .setDimension(dimension)
-        .setDevice(onGpu ? "cuda" : "cpu")
+        .setDevice(device)
         .build();
   }
 }

@@ -43,12 +43,10 @@ class EmbedMapperTest {
 
   @Test
   void infoSaysWhereTheModelRuns() {
-    InfoResponse gpu = EmbedMapper.info("m", 768, true);
-    InfoResponse cpu = EmbedMapper.info("m", 768, false);
+    InfoResponse remote = EmbedMapper.info("m", 768, "remote");
 
-    assertThat(gpu.getModelId()).isEqualTo("m");
-    assertThat(gpu.getDimension()).isEqualTo(768);
-    assertThat(gpu.getDevice()).isEqualTo("cuda");
-    assertThat(cpu.getDevice()).isEqualTo("cpu");
+    assertThat(remote.getModelId()).isEqualTo("m");
+    assertThat(remote.getDimension()).isEqualTo(768);
+    assertThat(remote.getDevice()).isEqualTo("remote");
   }
 }

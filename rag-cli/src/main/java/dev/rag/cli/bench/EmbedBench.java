@@ -1,5 +1,7 @@
 package dev.rag.cli.bench;
 
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import dev.rag.cli.eval.BeirDataset;
 import dev.rag.cli.eval.Metrics;
 import dev.rag.common.Topics;
@@ -27,6 +29,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,9 +48,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code rag bench embed}: (a) the model's raw throughput in this process at several batch
- * settings, (b) throughput through embed-service (chunk events in on rag.chunks.v1, embedding
- * events out on rag.embeddings.v1) on the same passages, the ratio b/a, and (c) gRPC Embed latency
- * for single queries.
+ * settings, or with {@code --remote} an OpenAI-compatible server's, called directly as
+ * embed-service's remote backend calls it (batches and requests in flight alike), (b) throughput
+ * through embed-service (chunk events in on rag.chunks.v1, embedding events out on
+ * rag.embeddings.v1) on the same passages, the ratio b/a, and (c) gRPC Embed latency for single
+ * queries.
  */
 @Command(
     name = "embed",
@@ -74,6 +81,35 @@ public class EmbedBench implements Callable<Integer> {
       description = "gRPC Embed calls measured, one query each (default: ${DEFAULT-VALUE})")
   int requests;
 
+  @Option(
+      names = "--remote",
+      description =
+          "an OpenAI-compatible embeddings server (its /v1 URL) to call directly for (a), the one"
+              + " embed-service's remote backend uses; --model is then embed-service's model id")
+  String remote;
+
+  @Option(
+      names = "--remote-model",
+      description = "the model name sent to --remote (default: --model)")
+  String remoteModel;
+
+  @Option(names = "--remote-key", description = "bearer key for --remote")
+  String remoteKey;
+
+  @Option(
+      names = "--remote-batch",
+      defaultValue = "32",
+      description =
+          "texts per request to --remote, as embed.remote.batch-size (default: ${DEFAULT-VALUE})")
+  int remoteBatch;
+
+  @Option(
+      names = "--remote-concurrency",
+      defaultValue = "4",
+      description =
+          "requests in flight to --remote, as embed.remote.concurrency (default: ${DEFAULT-VALUE})")
+  int remoteConcurrency;
+
   @Inject KafkaClients kafka;
 
   @GrpcClient("embed")
@@ -86,7 +122,6 @@ public class EmbedBench implements Callable<Integer> {
   }
 
   private void run(BeirDataset data, String modelId, int passages, int queries) throws Exception {
-    ModelSpec spec = ModelCatalog.get(modelId);
     List<String> texts = new ArrayList<>();
     for (BeirDataset.Doc d : data.corpus()) {
       if (texts.size() == passages) {
@@ -97,45 +132,31 @@ public class EmbedBench implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
     System.out.printf(
         "embed benchmark: %s, %d SciFact passages (title + abstract), %d CPU threads%n",
-        spec.id(), texts.size(), threads);
-
-    // (a) raw model throughput, in process.
-    double best = 0;
-    String bestSetting = "";
-    System.out.printf("%-34s %10s%n", "in-process (a)", "chunks/s");
-    // {batch size, token budget, intra-op threads, parallel batches}
-    for (int[] setting :
-        new int[][] {
-          {1, 512, threads, 1},
-          {1, 512, 1, threads},
-          {4, 4096, 1, threads},
-          {8, 8192, 1, threads},
-          {16, 8192, threads, 1},
-          {64, 16384, threads, 1}
-        }) {
-      try (OnnxEmbedder model =
-          OnnxEmbedder.load(
-              spec,
-              new OnnxEmbedder.Options(
-                  Device.CPU, setting[2], setting[1], setting[0], null, setting[3]))) {
-        model.embed(texts.subList(0, Math.min(64, texts.size())), TextKind.PASSAGE);
-        long start = System.nanoTime();
-        model.embed(texts, TextKind.PASSAGE);
-        double rate = texts.size() / ((System.nanoTime() - start) / 1e9);
-        String label =
-            "batch " + setting[0] + "/" + setting[1] + "t, " + setting[2] + " thr x " + setting[3];
-        System.out.printf(Locale.ROOT, "%-34s %10.1f%n", label, rate);
-        if (rate > best) {
-          best = rate;
-          bestSetting = label;
-        }
-      }
+        modelId, texts.size(), threads);
+    double best;
+    String bestSetting;
+    if (remote != null) {
+      // (a) the server, called directly.
+      best = direct(texts);
+      bestSetting =
+          "direct to "
+              + remote
+              + ", batches of "
+              + remoteBatch
+              + ", "
+              + remoteConcurrency
+              + " at once";
+      System.out.printf(Locale.ROOT, "%-34s %10.1f%n", "direct to the server (a)", best);
+    } else {
+      Best inProcess = inProcess(ModelCatalog.get(modelId), texts, threads);
+      bestSetting = inProcess.label();
+      best = inProcess.rate();
     }
-
     // (b) through the service.
     double service = throughService(texts);
     System.out.printf(Locale.ROOT, "%-34s %10.1f%n", "through embed-service (b)", service);
-    System.out.printf(Locale.ROOT, "best in-process: %s%n", bestSetting);
+    System.out.printf(
+        Locale.ROOT, "best %s: %s%n", remote == null ? "in-process" : "direct", bestSetting);
     System.out.printf(Locale.ROOT, "ratio: %.2f%n", service / best);
 
     // (c) single-query latency over gRPC.
@@ -160,6 +181,79 @@ public class EmbedBench implements Callable<Integer> {
         Metrics.percentile(latencies, 50),
         Metrics.percentile(latencies, 95),
         latencies.size());
+  }
+
+  /** A setting and the chunks per second it reached. */
+  private record Best(String label, double rate) {}
+
+  /** The fastest in-process setting, after printing each. */
+  private static Best inProcess(ModelSpec spec, List<String> texts, int threads) {
+    double best = 0;
+    String bestSetting = "";
+    System.out.printf("%-34s %10s%n", "in-process (a)", "chunks/s");
+    // {batch size, token budget, intra-op threads, parallel batches}
+    for (int[] setting :
+        new int[][] {
+          {1, 512, threads, 1},
+          {1, 512, 1, threads},
+          {4, 4096, 1, threads},
+          {8, 8192, 1, threads},
+          {16, 8192, threads, 1},
+          {64, 16384, threads, 1}
+        }) {
+      try (OnnxEmbedder model =
+          OnnxEmbedder.load(
+              spec,
+              new OnnxEmbedder.Options(
+                  Device.CPU, setting[2], setting[1], setting[0], null, setting[3]))) {
+        model.embed(texts.subList(0, Math.min(64, texts.size())), TextKind.PASSAGE);
+        long start = System.nanoTime();
+        model.embed(texts, TextKind.PASSAGE);
+        double measured = texts.size() / ((System.nanoTime() - start) / 1e9);
+        String label =
+            "batch " + setting[0] + "/" + setting[1] + "t, " + setting[2] + " thr x " + setting[3];
+        System.out.printf(Locale.ROOT, "%-34s %10.1f%n", label, measured);
+        if (measured > best) {
+          best = measured;
+          bestSetting = label;
+        }
+      }
+    }
+    return new Best(bestSetting, best);
+  }
+
+  /** Texts per second from the server, in batches, so many requests at once, as embed-service. */
+  private double direct(List<String> texts) throws Exception {
+    OpenAiEmbeddingModel client =
+        OpenAiEmbeddingModel.builder()
+            .baseUrl(remote)
+            .apiKey(remoteKey == null ? "none" : remoteKey)
+            .modelName(remoteModel == null ? model : remoteModel)
+            .timeout(Duration.ofSeconds(60))
+            .maxRetries(0)
+            .build();
+    List<List<TextSegment>> batches = new ArrayList<>();
+    for (int from = 0; from < texts.size(); from += remoteBatch) {
+      batches.add(
+          texts.subList(from, Math.min(texts.size(), from + remoteBatch)).stream()
+              .map(TextSegment::from)
+              .toList());
+    }
+    ExecutorService requests = Executors.newFixedThreadPool(remoteConcurrency);
+    try {
+      client.embedAll(batches.get(0)); // warm-up
+      long start = System.nanoTime();
+      List<Future<?>> sent = new ArrayList<>();
+      for (List<TextSegment> batch : batches) {
+        sent.add(requests.submit(() -> client.embedAll(batch)));
+      }
+      for (Future<?> f : sent) {
+        f.get();
+      }
+      return texts.size() / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      requests.shutdownNow();
+    }
   }
 
   /** Chunks per second from the first event sent to the last embedding received. */
