@@ -34,6 +34,9 @@ app.kubernetes.io/name: {{ .name }}
 {{- end -}}
 remote
 {{- else if eq .Values.embed.backend "local" -}}
+{{- if not (has .Values.embed.model (list "bge-small-en-v1.5-int8" "e5-small-v2-int8" "all-minilm-l6-v2-int8")) -}}
+{{- fail (printf "embed.model %q is not a model embed-service carries (bge-small-en-v1.5-int8, e5-small-v2-int8, all-minilm-l6-v2-int8); a server's model needs embed.backend=remote" .Values.embed.model) -}}
+{{- end -}}
 local
 {{- else -}}
 {{- fail (printf "embed.backend must be local or remote, not %q" .Values.embed.backend) -}}

@@ -166,6 +166,8 @@ class HelmChartTest {
 
     assertThatThrownBy(() -> Chart.render(List.of(), Map.of("embed.backend", "remote")))
         .hasMessageContaining("embed.remote.url");
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("embed.model", "tei-bge-base")))
+        .hasMessageContaining("needs embed.backend=remote");
     assertThatThrownBy(
             () ->
                 Chart.render(
