@@ -61,6 +61,35 @@ public class ChatService {
   }
 
   /**
+   * The passages a query retrieves, within the chat API's limits (query length, top_k, sources):
+   * the search tool of the MCP door.
+   *
+   * @param topK passages wanted; 0 takes the default
+   * @throws InvalidChatRequestException when the query is blank or too long, or a limit is broken
+   * @throws RetrievalUnavailableException when retrieval cannot answer now
+   */
+  public List<RetrievedPassage> search(
+      String tenant, String query, int topK, List<String> sources) {
+    if (query == null || query.isBlank()) {
+      throw new InvalidChatRequestException("query", "the query must not be blank");
+    }
+    if (query.length() > config.limits().maxMessageChars()) {
+      throw new InvalidChatRequestException(
+          "query", "query is longer than " + config.limits().maxMessageChars() + " characters");
+    }
+    int k = topK == 0 ? config.topK() : topK;
+    if (k < 1 || k > config.limits().maxTopK()) {
+      throw new InvalidChatRequestException(
+          "top_k", "top_k must be between 1 and " + config.limits().maxTopK());
+    }
+    if (sources.size() > config.limits().maxSources()) {
+      throw new InvalidChatRequestException(
+          "sources", "at most " + config.limits().maxSources() + " sources");
+    }
+    return retriever.retrieve(tenant, query.strip(), k, sources);
+  }
+
+  /**
    * The whole answer at once.
    *
    * @throws InvalidChatRequestException when the request breaks the contract

@@ -1,0 +1,169 @@
+package dev.rag.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rag.common.auth.ApiKeys;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MCP door through the official MCP Java SDK's client over Streamable HTTP, with authentication
+ * on: the tools are listed with their schemas, answer with structured content, act for the key's
+ * tenant only, and report broken limits as tool errors; a client without a key is refused before
+ * any MCP message.
+ */
+@QuarkusTest
+@TestProfile(McpServerTest.WithKeys.class)
+class McpServerTest {
+
+  static final String ALICE = ApiKeys.newKey();
+  static final String BOB = ApiKeys.newKey();
+
+  /** Two tenants' keys, authentication on. */
+  public static class WithKeys implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "rag.auth.enabled",
+          "true",
+          "rag.auth.keys",
+          "alice "
+              + ApiKeys.digest(ALICE)
+              + " lab-a query;bob "
+              + ApiKeys.digest(BOB)
+              + " lab-b query");
+    }
+  }
+
+  @TestHTTPResource("/")
+  URL url;
+
+  @Inject InMemoryRetriever retriever;
+
+  private McpSyncClient client(String key) {
+    HttpClientStreamableHttpTransport transport =
+        HttpClientStreamableHttpTransport.builder(url.toString().replaceAll("/+$", ""))
+            .endpoint("/mcp")
+            .httpRequestCustomizer(
+                (request, method, uri, body, context) -> {
+                  if (key != null) {
+                    request.header("Authorization", "Bearer " + key);
+                  }
+                })
+            .build();
+    return McpClient.sync(transport)
+        .requestTimeout(Duration.ofSeconds(60))
+        .initializationTimeout(Duration.ofSeconds(60))
+        .clientInfo(new McpSchema.Implementation("rag-test", "1.0"))
+        .build();
+  }
+
+  @Test
+  void listsItsToolsAndSearchesAsksAndListsForTheKeysTenant() {
+    try (McpSyncClient alice = client(ALICE)) {
+      McpSchema.InitializeResult init = alice.initialize();
+      assertThat(init.serverInfo().name()).isEqualTo("rag");
+      assertThat(init.capabilities().tools()).isNotNull();
+
+      List<McpSchema.Tool> tools = alice.listTools().tools();
+      assertThat(tools).extracting(McpSchema.Tool::name).contains("search", "ask", "list_sources");
+      McpSchema.Tool search =
+          tools.stream().filter(t -> t.name().equals("search")).findFirst().orElseThrow();
+      assertThat(search.inputSchema().toString()).contains("query", "top_k", "sources");
+      assertThat(search.outputSchema()).isNotNull();
+
+      McpSchema.CallToolResult found =
+          alice.callTool(
+              new McpSchema.CallToolRequest(
+                  "search", Map.of("query", "Where are Kafka records stored?", "top_k", 2)));
+      assertThat(found.isError()).isNotEqualTo(Boolean.TRUE);
+      assertThat(retriever.lastTenant()).isEqualTo("lab-a");
+      assertThat(retriever.lastQuery()).isEqualTo("Where are Kafka records stored?");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> passages =
+          (List<Map<String, Object>>)
+              ((Map<String, Object>) found.structuredContent()).get("passages");
+      assertThat(passages).isNotEmpty();
+      assertThat(passages.get(0))
+          .containsEntry("label", "[1]")
+          .containsEntry("documentId", "kafka-notes")
+          .containsEntry("source", "docs")
+          .containsKey("score");
+
+      McpSchema.CallToolResult answered =
+          alice.callTool(
+              new McpSchema.CallToolRequest(
+                  "ask", Map.of("question", "Where are Kafka records stored?")));
+      assertThat(answered.isError()).isNotEqualTo(Boolean.TRUE);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> answer = (Map<String, Object>) answered.structuredContent();
+      assertThat((String) answer.get("answer")).contains("partitions [1]");
+      assertThat(answer.get("sources").toString()).contains("kafka-notes", "cited=true");
+
+      McpSchema.CallToolResult sources =
+          alice.callTool(new McpSchema.CallToolRequest("list_sources", Map.of()));
+      assertThat(sources.isError()).isNotEqualTo(Boolean.TRUE);
+      assertThat(sources.structuredContent().toString()).contains("docs");
+      assertThat(retriever.lastTenant()).isEqualTo("lab-a");
+    }
+    // Another tenant's key acts for that tenant only.
+    try (McpSyncClient bob = client(BOB)) {
+      bob.initialize();
+      bob.callTool(new McpSchema.CallToolRequest("search", Map.of("query", "kafka")));
+      assertThat(retriever.lastTenant()).isEqualTo("lab-b");
+    }
+  }
+
+  @Test
+  void aBrokenLimitOrAnOutageIsAToolErrorTheAgentCanRead() {
+    try (McpSyncClient alice = client(ALICE)) {
+      alice.initialize();
+      McpSchema.CallToolResult tooMany =
+          alice.callTool(
+              new McpSchema.CallToolRequest("search", Map.of("query", "kafka", "top_k", 500)));
+      assertThat(tooMany.isError()).isTrue();
+      assertThat(tooMany.content().toString()).contains("top_k", "between 1 and 50");
+      McpSchema.CallToolResult blank =
+          alice.callTool(new McpSchema.CallToolRequest("ask", Map.of("question", " ")));
+      assertThat(blank.isError()).isTrue();
+      McpSchema.CallToolResult outage =
+          alice.callTool(
+              new McpSchema.CallToolRequest("search", Map.of("query", "is there an outage?")));
+      assertThat(outage.isError()).isTrue();
+      assertThat(outage.content().toString()).contains("unavailable");
+    }
+  }
+
+  @Test
+  void aClientWithoutAValidKeyIsRefused() {
+    try (McpSyncClient stranger = client(null)) {
+      assertThatThrownBy(stranger::initialize)
+          .hasStackTraceContaining("McpHttpClientTransportAuthorizationException");
+    }
+    // As HTTP: 401 with a Bearer challenge, before any MCP message is read.
+    for (String key : new String[] {null, "not-a-key"}) {
+      var request =
+          io.restassured.RestAssured.given()
+              .contentType("application/json")
+              .accept("application/json, text/event-stream")
+              .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+      if (key != null) {
+        request.header("Authorization", "Bearer " + key);
+      }
+      request.post("/mcp").then().statusCode(401);
+    }
+  }
+}
