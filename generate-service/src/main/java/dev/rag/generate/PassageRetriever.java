@@ -17,6 +17,14 @@ public interface PassageRetriever {
    */
   List<SourceSummary> sources(String tenant);
 
+  /**
+   * A document's passages in chunk order, up to {@code generate.limits.max-document-passages};
+   * empty when the tenant has no such document.
+   *
+   * @throws RetrievalUnavailableException when retrieval cannot answer now
+   */
+  List<RetrievedPassage> document(String tenant, String source, String documentId);
+
   /** A source and the indexed documents and passages it holds. */
   record SourceSummary(String name, long documents, long passages) {}
 }

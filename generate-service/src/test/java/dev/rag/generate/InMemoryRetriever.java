@@ -102,4 +102,12 @@ public class InMemoryRetriever implements PassageRetriever {
   public List<SourceSummary> sources(String tenant) {
     return List.of(new SourceSummary("docs", 2, 2), new SourceSummary("notes", 0, 0));
   }
+
+  @Override
+  public List<RetrievedPassage> document(String tenant, String source, String documentId) {
+    lastTenant = tenant;
+    return PASSAGES.stream()
+        .filter(p -> p.source().equals(source) && p.documentId().equals(documentId))
+        .toList();
+  }
 }

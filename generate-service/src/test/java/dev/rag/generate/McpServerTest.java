@@ -103,6 +103,36 @@ class McpServerTest {
           .containsEntry("source", "docs")
           .containsKey("score");
 
+      // Each passage names itself and its document as resources, which read back.
+      assertThat(alice.listResourceTemplates().resourceTemplates())
+          .extracting(McpSchema.ResourceTemplate::uriTemplate)
+          .contains(
+              "rag://documents/{source}/{document}", "rag://passages/{source}/{document}/{chunk}");
+      assertThat(passages.get(0))
+          .containsEntry("uri", "rag://passages/docs/kafka-notes/0")
+          .containsEntry("documentUri", "rag://documents/docs/kafka-notes");
+      McpSchema.ReadResourceResult document =
+          alice.readResource(new McpSchema.ReadResourceRequest("rag://documents/docs/kafka-notes"));
+      String markdown = ((McpSchema.TextResourceContents) document.contents().get(0)).text();
+      assertThat(markdown)
+          .startsWith("# Kafka notes")
+          .contains("## Storage", "Kafka stores records in partitions.");
+      McpSchema.ReadResourceResult passage =
+          alice.readResource(
+              new McpSchema.ReadResourceRequest("rag://passages/docs/kafka-notes/0"));
+      assertThat(((McpSchema.TextResourceContents) passage.contents().get(0)).text())
+          .startsWith("Kafka stores records in partitions.");
+      assertThatThrownBy(
+              () ->
+                  alice.readResource(
+                      new McpSchema.ReadResourceRequest("rag://documents/docs/no-such-document")))
+          .hasMessageContaining("Resource not found");
+      assertThatThrownBy(
+              () ->
+                  alice.readResource(
+                      new McpSchema.ReadResourceRequest("rag://passages/docs/kafka-notes/7")))
+          .hasMessageContaining("Resource not found");
+
       McpSchema.CallToolResult answered =
           alice.callTool(
               new McpSchema.CallToolRequest(
@@ -123,6 +153,8 @@ class McpServerTest {
     try (McpSyncClient bob = client(BOB)) {
       bob.initialize();
       bob.callTool(new McpSchema.CallToolRequest("search", Map.of("query", "kafka")));
+      assertThat(retriever.lastTenant()).isEqualTo("lab-b");
+      bob.readResource(new McpSchema.ReadResourceRequest("rag://documents/docs/kafka-notes"));
       assertThat(retriever.lastTenant()).isEqualTo("lab-b");
     }
   }

@@ -1,5 +1,7 @@
 package dev.rag.generate;
 
+import dev.rag.proto.v1.GetDocumentRequest;
+import dev.rag.proto.v1.GetDocumentResponse;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
@@ -47,6 +49,13 @@ public class RecordingRetrieveService implements Retrieve {
   public Uni<StatsResponse> stats(StatsRequest request) {
     record();
     return Uni.createFrom().item(StatsResponse.getDefaultInstance());
+  }
+
+  @Override
+  @Blocking
+  public Uni<GetDocumentResponse> getDocument(GetDocumentRequest request) {
+    record();
+    return Uni.createFrom().item(GetDocumentResponse.getDefaultInstance());
   }
 
   private static void record() {

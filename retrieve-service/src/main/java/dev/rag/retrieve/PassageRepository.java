@@ -124,4 +124,11 @@ public interface PassageRepository {
   record SourceCount(String source, long documents, long passages) {}
 
   List<SourceCount> stats(String tenant, String modelId);
+
+  /**
+   * A document's passages in a model's index, in chunk order, at most {@code limit} (the current
+   * version's; while a new version replaces an old one, both may show).
+   */
+  List<Passage> documentPassages(
+      String modelId, String tenant, String source, String documentId, int limit);
 }

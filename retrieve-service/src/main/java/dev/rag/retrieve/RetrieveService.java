@@ -292,4 +292,36 @@ public class RetrieveService {
     return repository.stats(
         tenant, modelId == null || modelId.isBlank() ? embedder.currentModel() : modelId);
   }
+
+  /** Most passages of one document a read returns: ingest's most chunks per document. */
+  public static final int MAX_DOCUMENT_PASSAGES = 2000;
+
+  /**
+   * A document's passages in chunk order, in the current model's index.
+   *
+   * @param limit most passages, 1 to {@value #MAX_DOCUMENT_PASSAGES}; 0 means the most
+   * @throws InvalidQueryException when the tenant, source or document id is missing, or the limit
+   *     is out of range
+   */
+  public Result document(String tenant, String source, String documentId, int limit) {
+    if (tenant == null || tenant.isBlank()) {
+      throw new InvalidQueryException("tenant", "tenant is required");
+    }
+    if (source == null || source.isBlank()) {
+      throw new InvalidQueryException("source", "source is required");
+    }
+    if (documentId == null || documentId.isBlank()) {
+      throw new InvalidQueryException("document_id", "document_id is required");
+    }
+    if (limit < 0 || limit > MAX_DOCUMENT_PASSAGES) {
+      throw new InvalidQueryException(
+          "limit", "limit must be between 1 and " + MAX_DOCUMENT_PASSAGES + " (0: the most)");
+    }
+    String model = embedder.currentModel();
+    return new Result(
+        model,
+        RetrievalMode.FULL,
+        repository.documentPassages(
+            model, tenant, source, documentId, limit == 0 ? MAX_DOCUMENT_PASSAGES : limit));
+  }
 }

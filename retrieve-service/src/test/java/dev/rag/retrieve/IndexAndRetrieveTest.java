@@ -12,6 +12,8 @@ import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
+import dev.rag.proto.v1.GetDocumentRequest;
+import dev.rag.proto.v1.GetDocumentResponse;
 import dev.rag.proto.v1.RetrievalMode;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
@@ -454,6 +456,47 @@ class IndexAndRetrieveTest {
         .extracting(p -> p.getDocumentId())
         .containsExactly("page");
     assertThat(retrieve(tenant(), "vault").getPassagesList()).isEmpty();
+  }
+
+  @Test
+  void readsADocumentsPassagesInChunkOrderForItsTenantOnly() throws Exception {
+    String a = tenant();
+    // Two parts, the second published first: the read orders by chunk, not by arrival.
+    publish(event(a, "papers", "long", "v1", 1, 2, "Part two, first chunk.", "Part two, second."));
+    publish(event(a, "papers", "long", "v1", 0, 2, "Part one, first chunk.", "Part one, second."));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> repository.countPoints(HashingQueryEmbedder.MODEL, a, "papers", "long") == 4);
+
+    GetDocumentResponse document = getDocument(a, "papers", "long", 0);
+    assertThat(document.getModelId()).isEqualTo(HashingQueryEmbedder.MODEL);
+    assertThat(document.getPassagesList())
+        .extracting(p -> p.getChunkIndex())
+        .containsExactly(0, 1, 100, 101);
+    assertThat(document.getPassages(0).getText()).isEqualTo("Part one, first chunk.");
+    assertThat(document.getPassages(0).getTitle()).isEqualTo("Title of long");
+    assertThat(getDocument(a, "papers", "long", 2).getPassagesCount()).isEqualTo(2);
+    // Another tenant, another source, another id: nothing.
+    assertThat(getDocument(tenant(), "papers", "long", 0).getPassagesList()).isEmpty();
+    assertThat(getDocument(a, "web", "long", 0).getPassagesList()).isEmpty();
+    assertThatThrownBy(() -> getDocument(a, "papers", "", 0))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("document_id");
+    assertThatThrownBy(() -> getDocument(a, "papers", "long", 5000))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("limit");
+  }
+
+  private GetDocumentResponse getDocument(String tenant, String source, String id, int limit) {
+    return grpc.getDocument(
+            GetDocumentRequest.newBuilder()
+                .setTenant(tenant)
+                .setSource(source)
+                .setDocumentId(id)
+                .setLimit(limit)
+                .build())
+        .await()
+        .atMost(Duration.ofSeconds(30));
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.rag.generate.RetrievalUnavailableException;
 import dev.rag.generate.RetrievedPassage;
 import dev.rag.generate.config.GenerateConfig;
 import dev.rag.generate.mapping.RetrievalMapper;
+import dev.rag.proto.v1.GetDocumentRequest;
 import dev.rag.proto.v1.MutinyRetrieveGrpc.MutinyRetrieveStub;
 import dev.rag.proto.v1.StatsRequest;
 import io.grpc.Deadline;
@@ -29,11 +30,13 @@ public class RetrieveClient implements PassageRetriever {
   private final MutinyRetrieveStub retrieve;
   private final Duration timeout;
   private final int attempts;
+  private final int maxDocumentPassages;
 
   RetrieveClient(@GrpcClient("retrieve") MutinyRetrieveStub retrieve, GenerateConfig config) {
     this.retrieve = retrieve;
     this.timeout = config.retrieval().timeout();
     this.attempts = Math.max(1, config.retrieval().attempts());
+    this.maxDocumentPassages = config.limits().maxDocumentPassages();
   }
 
   /**
@@ -114,6 +117,31 @@ public class RetrieveClient implements PassageRetriever {
           e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
               ? "sources not listed within " + timeout
               : "source listing failed: " + e.getStatus(),
+          e);
+    }
+  }
+
+  @Override
+  public List<RetrievedPassage> document(String tenant, String source, String documentId) {
+    try {
+      return call(
+              s ->
+                  s.getDocument(
+                      GetDocumentRequest.newBuilder()
+                          .setTenant(tenant)
+                          .setSource(source)
+                          .setDocumentId(documentId)
+                          .setLimit(maxDocumentPassages)
+                          .build()))
+          .getPassagesList()
+          .stream()
+          .map(RetrievalMapper::passage)
+          .toList();
+    } catch (StatusRuntimeException e) {
+      throw new RetrievalUnavailableException(
+          e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
+              ? "document not read within " + timeout
+              : "document read failed: " + e.getStatus(),
           e);
     }
   }

@@ -154,5 +154,12 @@ public interface GenerateConfig {
      */
     @WithDefault("4096")
     int maxTokens();
+
+    /**
+     * Most passages of a document an MCP client reads as one resource (from its first chunk);
+     * retrieve-service allows up to 2000, ingest's most chunks per document.
+     */
+    @WithDefault("500")
+    int maxDocumentPassages();
   }
 }

@@ -43,6 +43,7 @@ public class KnowledgeTools {
    * One passage.
    *
    * @param label how an answer cites it: {@code [n]}, its rank
+   * @param uri the passage as an MCP resource; its document is {@code documentUri}
    * @param pageStart first page in a paged document, else 0
    */
   public record Passage(
@@ -55,7 +56,9 @@ public class KnowledgeTools {
       String text,
       double score,
       int pageStart,
-      int pageEnd) {}
+      int pageEnd,
+      String uri,
+      String documentUri) {}
 
   /** A cited answer and every source it was written from, cited or not. */
   public record AskResult(String answer, List<Source> sources) {}
@@ -68,7 +71,8 @@ public class KnowledgeTools {
       String documentId,
       String title,
       int chunk,
-      String text) {}
+      String text,
+      String uri) {}
 
   /** The caller's sources, by name. */
   public record SourcesResult(List<SourceInfo> sources) {}
@@ -107,7 +111,9 @@ public class KnowledgeTools {
               p.text(),
               p.score(),
               p.pageStart(),
-              p.pageEnd()));
+              p.pageEnd(),
+              PassageUris.passage(p.source(), p.documentId(), p.chunkIndex()),
+              PassageUris.document(p.source(), p.documentId())));
     }
     return new SearchResult(passages);
   }
@@ -145,7 +151,8 @@ public class KnowledgeTools {
               p.documentId(),
               p.title(),
               p.chunkIndex(),
-              p.text()));
+              p.text(),
+              PassageUris.passage(p.source(), p.documentId(), p.chunkIndex())));
     }
     return new AskResult(answer.text(), refs);
   }

@@ -3,6 +3,8 @@ package dev.rag.retrieve.grpc;
 import dev.rag.auth.CallDeadlines;
 import dev.rag.auth.Callers;
 import dev.rag.auth.Roles;
+import dev.rag.proto.v1.GetDocumentRequest;
+import dev.rag.proto.v1.GetDocumentResponse;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
@@ -57,6 +59,22 @@ public class RetrieveGrpcService implements Retrieve {
       String tenant = callers.tenantFor(request.getTenant());
       return Uni.createFrom()
           .item(RetrieveMapper.stats(retrieve.stats(tenant, request.getModelId())));
+    } catch (RuntimeException e) {
+      return Uni.createFrom().failure(ExceptionMapping.toStatus(e));
+    }
+  }
+
+  /** One document's passages in chunk order, for the caller's tenant. */
+  @Override
+  @Blocking
+  public Uni<GetDocumentResponse> getDocument(GetDocumentRequest request) {
+    try {
+      String tenant = callers.tenantFor(request.getTenant());
+      return Uni.createFrom()
+          .item(
+              RetrieveMapper.document(
+                  retrieve.document(
+                      tenant, request.getSource(), request.getDocumentId(), request.getLimit())));
     } catch (RuntimeException e) {
       return Uni.createFrom().failure(ExceptionMapping.toStatus(e));
     }

@@ -1,5 +1,6 @@
 package dev.rag.retrieve.mapping;
 
+import dev.rag.proto.v1.GetDocumentResponse;
 import dev.rag.proto.v1.HybridOptions;
 import dev.rag.proto.v1.RerankOptions;
 import dev.rag.proto.v1.RetrieveRequest;
@@ -72,6 +73,16 @@ public final class RetrieveMapper {
   public static RetrieveResponse response(RetrieveService.Result result) {
     RetrieveResponse.Builder response =
         RetrieveResponse.newBuilder().setModelId(result.modelId()).setMode(toProto(result.mode()));
+    for (Passage p : result.passages()) {
+      response.addPassages(toProto(p));
+    }
+    return response.build();
+  }
+
+  /** A document's passages in chunk order, with the model whose index holds them. */
+  public static GetDocumentResponse document(RetrieveService.Result result) {
+    GetDocumentResponse.Builder response =
+        GetDocumentResponse.newBuilder().setModelId(result.modelId());
     for (Passage p : result.passages()) {
       response.addPassages(toProto(p));
     }

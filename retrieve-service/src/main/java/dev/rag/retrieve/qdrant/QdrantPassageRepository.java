@@ -334,6 +334,37 @@ public class QdrantPassageRepository implements PassageRepository {
     return await(client.facetAsync(TenantSources.facetRequest(collection, filter), timeout));
   }
 
+  @Override
+  public List<Passage> documentPassages(
+      String modelId, String tenant, String source, String documentId, int limit) {
+    String collection = collection(modelId);
+    if (!collections.exists(collection)) {
+      return List.of();
+    }
+    Points.ScrollResponse page =
+        await(
+            client.scrollAsync(
+                Points.ScrollPoints.newBuilder()
+                    .setCollectionName(collection)
+                    .setFilter(
+                        Filter.newBuilder()
+                            .addMust(matchKeyword(TENANT, tenant))
+                            .addMust(matchKeyword(SOURCE, source))
+                            .addMust(matchKeyword(DOCUMENT_ID, documentId)))
+                    .setLimit(limit)
+                    .setWithPayload(enable(true))
+                    .setWithVectors(WithVectorsSelectorFactory.enable(false))
+                    .build(),
+                timeout));
+    List<Passage> passages = new ArrayList<>(page.getResultCount());
+    for (var point : page.getResultList()) {
+      passages.add(PassagePoints.passage(point.getId(), point.getPayloadMap()));
+    }
+    passages.sort(
+        java.util.Comparator.comparingInt(Passage::chunkIndex).thenComparing(Passage::version));
+    return passages;
+  }
+
   /** Number of points of a document, all versions (for tests and status). */
   public long countPoints(String modelId, String tenant, String source, String documentId) {
     String collection = collection(modelId);
