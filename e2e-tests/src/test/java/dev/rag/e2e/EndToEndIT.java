@@ -15,6 +15,10 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -554,6 +558,178 @@ class EndToEndIT {
       assertThat(last).isNotNull();
       assertThat(last.path("sources").size()).isPositive();
     }
+  }
+
+  /**
+   * {@code rag sync} keeps a source equal to a folder through edits, a rename and a deletion, each
+   * checked in the index; unchanged (or only touched) files cost nothing, also across runs (the
+   * state is on disk), and {@code --watch} picks up a change by itself.
+   */
+  @Test
+  @Order(10)
+  void syncKeepsASourceEqualToAFolderThroughEditsRenamesAndDeletions(@TempDir Path work)
+      throws Exception {
+    Path dir = Files.createDirectories(work.resolve("papers"));
+    Files.writeString(
+        dir.resolve("a.md"), "# Auroras\n\nAuroras glow when the solar wind meets the air.\n");
+    Files.writeString(dir.resolve("b.txt"), "Coral reefs grow slowly in warm shallow seas.");
+    Files.createDirectories(dir.resolve("sub"));
+    Files.writeString(dir.resolve("sub/c.md"), "# Obsidian\n\nObsidian is volcanic glass.\n");
+    Path state = work.resolve("state.json");
+
+    assertThat(sync(dir, state)).contains("3 new, 0 changed, 0 removed, 0 unchanged");
+    for (String id : List.of("a", "b", "sub/c")) {
+      assertThat(countPoints(inSource("sync", id))).as(id).isPositive();
+    }
+    String firstVersion =
+        get(ingest.baseUrl() + "/v1/documents/a?source=sync").path("version").asText();
+
+    // An edit replaces the document's version.
+    Files.writeString(
+        dir.resolve("a.md"),
+        "# Auroras\n\nAuroras glow where the magnetosphere funnels particles.\n");
+    assertThat(sync(dir, state)).contains("0 new, 1 changed, 0 removed, 2 unchanged");
+    JsonNode edited = get(ingest.baseUrl() + "/v1/documents/a?source=sync");
+    assertThat(edited.path("state").asText()).isEqualTo("indexed");
+    assertThat(edited.path("version").asText()).isNotEqualTo(firstVersion);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> countPoints(inSource("sync", "a")) == 1);
+
+    // A rename is a new document and the old one's removal.
+    Files.move(dir.resolve("b.txt"), dir.resolve("b2.txt"));
+    assertThat(sync(dir, state)).contains("1 new, 0 changed, 1 removed, 2 unchanged");
+    assertThat(countPoints(inSource("sync", "b2"))).isPositive();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> countPoints(inSource("sync", "b")) == 0);
+
+    // A deletion removes the document to its last point.
+    Files.delete(dir.resolve("sub/c.md"));
+    assertThat(sync(dir, state)).contains("0 new, 0 changed, 1 removed, 2 unchanged");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> countPoints(inSource("sync", "sub/c")) == 0);
+
+    // Nothing changed, or a file only touched: nothing sent, in a new process.
+    Files.setLastModifiedTime(
+        dir.resolve("a.md"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+    assertThat(sync(dir, state)).contains("0 new, 0 changed, 0 removed, 2 unchanged");
+    String current = get(ingest.baseUrl() + "/v1/documents/a?source=sync").path("version").asText();
+    assertThat(current).isEqualTo(edited.path("version").asText());
+
+    // --watch follows the folder by itself.
+    Path log = root.resolve("e2e-tests/target/e2e-logs/rag-sync-watch.log");
+    Process watcher = syncProcess(dir, state, log, "--watch", "--interval", "600").start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("Watching"));
+      Files.writeString(dir.resolve("d.md"), "# Dunes\n\nWind shapes sand dunes into ripples.\n");
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> countPoints(inSource("sync", "d")) > 0);
+    } finally {
+      watcher.destroy();
+      watcher.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Map<String, Object> inSource(String source, String id) {
+    return Map.of("must", List.of(match("document_id", id), match("source", source)));
+  }
+
+  /** Runs {@code rag sync} once into source "sync"; its output, after checking it succeeded. */
+  private static String sync(Path dir, Path state) throws Exception {
+    Path log = root.resolve("e2e-tests/target/e2e-logs/rag-sync.log");
+    Process process = syncProcess(dir, state, log).start();
+    assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
+  }
+
+  private static ProcessBuilder syncProcess(Path dir, Path state, Path log, String... more) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                root.resolve("rag-cli/target/quarkus-app/quarkus-run.jar").toString(),
+                "sync",
+                "--source",
+                "sync",
+                "--state",
+                state.toString(),
+                dir.toString()));
+    command.addAll(List.of(more));
+    ProcessBuilder cli =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    cli.environment().put("RAG_INGEST_URL", ingest.baseUrl());
+    cli.environment().put("RAG_API_KEY", ALICE);
+    cli.environment().put("RAG_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+    return cli;
+  }
+
+  /**
+   * The MCP door of the running system through the official MCP Java SDK: a key's search finds its
+   * tenant's documents only, and a passage's document reads back as a resource.
+   */
+  @Test
+  @Order(9)
+  void anMcpClientSearchesAndReadsItsOwnTenantsDocumentsOnly() throws Exception {
+    try (McpSyncClient alice = mcpClient(ALICE);
+        McpSyncClient bob = mcpClient(BOB)) {
+      alice.initialize();
+      bob.initialize();
+      McpSchema.CallToolResult found =
+          alice.callTool(
+              new McpSchema.CallToolRequest(
+                  "search", Map.of("query", "What causes ocean tides?", "top_k", 3)));
+      JsonNode passages = JSON.valueToTree(found.structuredContent()).path("passages");
+      assertThat(passages.get(0).path("documentId").asText()).isEqualTo("tides");
+      McpSchema.ReadResourceResult document =
+          alice.readResource(
+              new McpSchema.ReadResourceRequest(passages.get(0).path("documentUri").asText()));
+      assertThat(((McpSchema.TextResourceContents) document.contents().get(0)).text())
+          .startsWith("# Ocean tides")
+          .contains(passages.get(0).path("text").asText());
+
+      // Bob's tenant holds no tides: neither search nor the resource reaches Alice's.
+      JsonNode bobs =
+          JSON.valueToTree(
+                  bob.callTool(
+                          new McpSchema.CallToolRequest(
+                              "search", Map.of("query", "What causes ocean tides?")))
+                      .structuredContent())
+              .path("passages");
+      for (JsonNode p : bobs) {
+        assertThat(p.path("documentId").asText()).isNotEqualTo("tides");
+      }
+      String tidesUri = passages.get(0).path("documentUri").asText();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> bob.readResource(new McpSchema.ReadResourceRequest(tidesUri)))
+          .hasMessageContaining("Resource not found");
+    }
+  }
+
+  private static McpSyncClient mcpClient(String key) {
+    return McpClient.sync(
+            HttpClientStreamableHttpTransport.builder(generate.baseUrl())
+                .endpoint("/mcp")
+                .httpRequestCustomizer(
+                    (request, method, uri, body, context) ->
+                        request.header("Authorization", "Bearer " + key))
+                .build())
+        .requestTimeout(Duration.ofSeconds(60))
+        .initializationTimeout(Duration.ofSeconds(60))
+        .build();
   }
 
   /**

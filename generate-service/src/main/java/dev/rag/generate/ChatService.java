@@ -65,11 +65,12 @@ public class ChatService {
    * the search tool of the MCP door.
    *
    * @param topK passages wanted; 0 takes the default
+   * @param filter documents and metadata the passages must match
    * @throws InvalidChatRequestException when the query is blank or too long, or a limit is broken
    * @throws RetrievalUnavailableException when retrieval cannot answer now
    */
   public List<RetrievedPassage> search(
-      String tenant, String query, int topK, List<String> sources) {
+      String tenant, String query, int topK, List<String> sources, PassageRetriever.Filter filter) {
     if (query == null || query.isBlank()) {
       throw new InvalidChatRequestException("query", "the query must not be blank");
     }
@@ -86,7 +87,16 @@ public class ChatService {
       throw new InvalidChatRequestException(
           "sources", "at most " + config.limits().maxSources() + " sources");
     }
-    return retriever.retrieve(tenant, query.strip(), k, sources);
+    int maxFilter = config.limits().maxFilterValues();
+    if (filter.documentIds().size() > maxFilter) {
+      throw new InvalidChatRequestException(
+          "document_ids", "at most " + maxFilter + " document ids");
+    }
+    if (filter.metadata().size() > maxFilter) {
+      throw new InvalidChatRequestException(
+          "metadata", "at most " + maxFilter + " metadata entries");
+    }
+    return retriever.retrieve(tenant, query.strip(), k, sources, filter);
   }
 
   /**

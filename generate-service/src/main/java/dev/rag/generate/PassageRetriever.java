@@ -1,6 +1,7 @@
 package dev.rag.generate;
 
 import java.util.List;
+import java.util.Map;
 
 /** Finds the passages relevant to a query. */
 public interface PassageRetriever {
@@ -8,7 +9,27 @@ public interface PassageRetriever {
   /**
    * @throws RetrievalUnavailableException when retrieval cannot answer now
    */
-  List<RetrievedPassage> retrieve(String tenant, String query, int topK, List<String> sources);
+  default List<RetrievedPassage> retrieve(
+      String tenant, String query, int topK, List<String> sources) {
+    return retrieve(tenant, query, topK, sources, Filter.NONE);
+  }
+
+  /**
+   * As {@link #retrieve(String, String, int, List)}, among the passages the filter lets through.
+   *
+   * @throws RetrievalUnavailableException when retrieval cannot answer now
+   */
+  List<RetrievedPassage> retrieve(
+      String tenant, String query, int topK, List<String> sources, Filter filter);
+
+  /**
+   * Which passages a search may return: those of the listed documents (any when empty) whose
+   * metadata has every listed entry.
+   */
+  record Filter(List<String> documentIds, Map<String, String> metadata) {
+    /** No restriction. */
+    public static final Filter NONE = new Filter(List.of(), Map.of());
+  }
 
   /**
    * The tenant's sources with what each holds, by name.

@@ -30,6 +30,12 @@ public class InMemoryRetriever implements PassageRetriever {
 
   private volatile String lastQuery;
   private volatile String lastTenant;
+  private volatile Filter lastFilter;
+
+  /** The filter of the last retrieval. */
+  public Filter lastFilter() {
+    return lastFilter;
+  }
 
   /** Questions containing "hold" wait here until {@link #release()}. */
   private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -75,9 +81,10 @@ public class InMemoryRetriever implements PassageRetriever {
 
   @Override
   public List<RetrievedPassage> retrieve(
-      String tenant, String query, int topK, List<String> sources) {
+      String tenant, String query, int topK, List<String> sources, Filter filter) {
     lastQuery = query;
     lastTenant = tenant;
+    lastFilter = filter;
     if (query.contains("hold")) {
       held.incrementAndGet();
       try {

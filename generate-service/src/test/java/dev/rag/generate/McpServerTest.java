@@ -82,7 +82,8 @@ class McpServerTest {
       assertThat(tools).extracting(McpSchema.Tool::name).contains("search", "ask", "list_sources");
       McpSchema.Tool search =
           tools.stream().filter(t -> t.name().equals("search")).findFirst().orElseThrow();
-      assertThat(search.inputSchema().toString()).contains("query", "top_k", "sources");
+      assertThat(search.inputSchema().toString())
+          .contains("query", "top_k", "sources", "document_ids", "metadata");
       assertThat(search.outputSchema()).isNotNull();
 
       McpSchema.CallToolResult found =
@@ -91,6 +92,7 @@ class McpServerTest {
                   "search", Map.of("query", "Where are Kafka records stored?", "top_k", 2)));
       assertThat(found.isError()).isNotEqualTo(Boolean.TRUE);
       assertThat(retriever.lastTenant()).isEqualTo("lab-a");
+      assertThat(retriever.lastFilter()).isEqualTo(PassageRetriever.Filter.NONE);
       assertThat(retriever.lastQuery()).isEqualTo("Where are Kafka records stored?");
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> passages =
@@ -102,6 +104,17 @@ class McpServerTest {
           .containsEntry("documentId", "kafka-notes")
           .containsEntry("source", "docs")
           .containsKey("score");
+
+      // Filters reach retrieval as given.
+      alice.callTool(
+          new McpSchema.CallToolRequest(
+              "search",
+              Map.of(
+                  "query", "kafka",
+                  "document_ids", List.of("kafka-notes"),
+                  "metadata", Map.of("year", "2024"))));
+      assertThat(retriever.lastFilter())
+          .isEqualTo(new PassageRetriever.Filter(List.of("kafka-notes"), Map.of("year", "2024")));
 
       // Each passage names itself and its document as resources, which read back.
       assertThat(alice.listResourceTemplates().resourceTemplates())

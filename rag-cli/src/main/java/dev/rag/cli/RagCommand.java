@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       AskCommand.class,
       IngestCommand.class,
+      SyncCommand.class,
       EvalCommand.class,
       BenchCommand.class,
       ReindexCommand.class,

@@ -88,9 +88,9 @@ public class RetrieveClient implements PassageRetriever {
 
   @Override
   public List<RetrievedPassage> retrieve(
-      String tenant, String query, int topK, List<String> sources) {
+      String tenant, String query, int topK, List<String> sources, Filter filter) {
     try {
-      return call(s -> s.retrieve(RetrievalMapper.request(tenant, query, topK, sources)))
+      return call(s -> s.retrieve(RetrievalMapper.request(tenant, query, topK, sources, filter)))
           .getPassagesList()
           .stream()
           .map(RetrievalMapper::passage)

@@ -161,5 +161,9 @@ public interface GenerateConfig {
      */
     @WithDefault("500")
     int maxDocumentPassages();
+
+    /** Most document ids, and most metadata entries, a search may filter by. */
+    @WithDefault("64")
+    int maxFilterValues();
   }
 }

@@ -1,7 +1,9 @@
 package dev.rag.generate.mapping;
 
+import dev.rag.generate.PassageRetriever;
 import dev.rag.generate.PassageRetriever.SourceSummary;
 import dev.rag.generate.RetrievedPassage;
+import dev.rag.proto.v1.Filter;
 import dev.rag.proto.v1.Passage;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.SourceStats;
@@ -15,12 +17,25 @@ public final class RetrievalMapper {
   /** A search of {@code tenant}'s passages in the retrieval service's default mode. */
   public static RetrieveRequest request(
       String tenant, String query, int topK, List<String> sources) {
-    return RetrieveRequest.newBuilder()
-        .setTenant(tenant)
-        .setQuery(query)
-        .setTopK(topK)
-        .addAllSources(sources)
-        .build();
+    return request(tenant, query, topK, sources, PassageRetriever.Filter.NONE);
+  }
+
+  /** As {@link #request(String, String, int, List)}, restricted by the filter. */
+  public static RetrieveRequest request(
+      String tenant, String query, int topK, List<String> sources, PassageRetriever.Filter filter) {
+    RetrieveRequest.Builder request =
+        RetrieveRequest.newBuilder()
+            .setTenant(tenant)
+            .setQuery(query)
+            .setTopK(topK)
+            .addAllSources(sources);
+    if (!filter.documentIds().isEmpty() || !filter.metadata().isEmpty()) {
+      request.setFilter(
+          Filter.newBuilder()
+              .addAllDocumentIds(filter.documentIds())
+              .putAllMetadata(filter.metadata()));
+    }
+    return request.build();
   }
 
   /** A found passage as an answer uses it; its score is the final one. */

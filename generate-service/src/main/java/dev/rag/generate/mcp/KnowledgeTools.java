@@ -16,6 +16,7 @@ import io.quarkiverse.mcp.server.ToolCallException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -94,9 +95,23 @@ public class KnowledgeTools {
               required = false)
           List<String> sources,
       @ToolArg(name = "top_k", description = "how many passages (1 to 50)", defaultValue = "8")
-          int topK) {
+          int topK,
+      @ToolArg(
+              name = "document_ids",
+              description = "only passages of these documents; any when empty",
+              required = false)
+          List<String> documentIds,
+      @ToolArg(
+              description =
+                  "only passages whose document metadata has every one of these entries, e.g."
+                      + " {\"year\": \"2024\"}",
+              required = false)
+          Map<String, String> metadata) {
+    PassageRetriever.Filter filter =
+        new PassageRetriever.Filter(
+            orEmpty(documentIds), metadata == null ? Map.of() : Map.copyOf(metadata));
     List<RetrievedPassage> found =
-        call(() -> chat.search(callers.tenant(), query, topK, orEmpty(sources)));
+        call(() -> chat.search(callers.tenant(), query, topK, orEmpty(sources), filter));
     List<Passage> passages = new ArrayList<>(found.size());
     for (int i = 0; i < found.size(); i++) {
       RetrievedPassage p = found.get(i);
