@@ -20,6 +20,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,6 +65,7 @@ class EndToEndIT {
   private static ServiceProcess ingest;
   private static ServiceProcess generate;
   private static Map<String, String> common;
+  private static OtlpReceiver traces;
 
   /** Tenant "default", all roles (what ./rag up gives its user). */
   private static final String ALICE = ApiKeys.newKey();
@@ -82,6 +84,11 @@ class EndToEndIT {
     root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
     kafka = KafkaBroker.start(3);
     qdrant = QdrantServer.start();
+    try {
+      traces = OtlpReceiver.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     int embedPort = FreePorts.find();
     retrievePort = FreePorts.find();
     common =
@@ -97,6 +104,11 @@ class EndToEndIT {
                 "services " + ApiKeys.digest(SERVICES) + " default service,query",
                 "ops " + ApiKeys.digest(OPS) + " default operator"),
             SERVICES);
+    // Tracing on, exported to the test's receiver as to a collector.
+    common.put("quarkus.otel.sdk.disabled", "false");
+    common.put("quarkus.otel.exporter.otlp.traces.endpoint", traces.endpoint());
+    common.put("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf");
+    common.put("quarkus.otel.bsp.schedule.delay", "200ms");
     Map<String, ServiceProcess> started = RagSystem.start(root, common, embedPort, retrievePort);
     services.addAll(started.values());
     ingest = started.get("ingest");
@@ -111,6 +123,9 @@ class EndToEndIT {
     }
     if (kafka != null) {
       kafka.close();
+    }
+    if (traces != null) {
+      traces.close();
     }
   }
 
@@ -558,6 +573,91 @@ class EndToEndIT {
       assertThat(last).isNotNull();
       assertThat(last.path("sources").size()).isPositive();
     }
+  }
+
+  /**
+   * Traces across every hop, received as OTLP exports: one upload is one trace whose spans cover
+   * ingest (HTTP, then its documents consumer), embed, retrieve and the Qdrant write; one chat
+   * request is one trace covering generate, retrieve, the query embedding and the Qdrant search.
+   */
+  @Test
+  @Order(11)
+  void oneUploadAndOneChatRequestAreEachOneTraceAcrossTheServices() throws Exception {
+    int before = traces.spans().size();
+    ingest(
+        "plankton",
+        "Plankton",
+        "Bioluminescent plankton glow blue when waves disturb them on summer nights.");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                get(ingest.baseUrl() + "/v1/documents/plankton?source=papers")
+                    .path("state")
+                    .asText()
+                    .equals("indexed"));
+    String upload = traceOfServerSpan(before, "ingest-service", "/v1/documents");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(traces.trace(upload))
+                    .as(OtlpReceiver.describe(traces.trace(upload)))
+                    .extracting(s -> s.service() + ": " + s.name())
+                    .contains(
+                        "ingest-service: rag.documents.v1 process",
+                        "embed-service: rag.chunks.v1 process",
+                        "retrieve-service: rag.embeddings.v1 process",
+                        "retrieve-service: qdrant upsert"));
+    assertOneTree(traces.trace(upload));
+
+    int beforeChat = traces.spans().size();
+    assertThat(citedDocuments(ask("Why does plankton glow blue?"))).contains("plankton");
+    String chat = traceOfServerSpan(beforeChat, "generate-service", "/v1/chat/completions");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(traces.trace(chat))
+                    .as(OtlpReceiver.describe(traces.trace(chat)))
+                    .extracting(s -> s.service() + ": " + s.name())
+                    .contains(
+                        "retrieve-service: query embedding", "retrieve-service: qdrant search")
+                    .anySatisfy(
+                        n -> assertThat(n).startsWith("retrieve-service: rag.v1.Retrieve")));
+    assertOneTree(traces.trace(chat));
+  }
+
+  /**
+   * The trace of the first server span of {@code service} on {@code route} received after {@code
+   * from}.
+   */
+  private static String traceOfServerSpan(int from, String service, String route) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                traces.spans().subList(from, traces.spans().size()).stream()
+                    .filter(s -> s.service().equals(service) && s.kind().equals("SPAN_KIND_SERVER"))
+                    .filter(s -> s.name().contains(route))
+                    .map(OtlpReceiver.Span::traceId)
+                    .findFirst(),
+            java.util.Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /** Every span's parent is in the trace, but for one root: the hops are joined, not parallel. */
+  private static void assertOneTree(List<OtlpReceiver.Span> trace) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    trace.forEach(s -> ids.add(s.spanId()));
+    assertThat(trace)
+        .as(OtlpReceiver.describe(trace))
+        .filteredOn(s -> s.parentSpanId().isEmpty() || !ids.contains(s.parentSpanId()))
+        .hasSize(1);
   }
 
   /**

@@ -133,6 +133,34 @@ class HelmChartTest {
   }
 
   @Test
+  void tracesOnlyWhenToldAndThenToTheGivenCollector() {
+    assertThat(
+            Chart.named(defaults, "ConfigMap", "rag-config")
+                .at("/data/QUARKUS_OTEL_SDK_DISABLED")
+                .asText())
+        .isEqualTo("true");
+    JsonNode traced =
+        Chart.named(
+                Chart.render(
+                    List.of(),
+                    Map.of(
+                        "tracing.enabled",
+                        true,
+                        "tracing.endpoint",
+                        "http://otel-collector.observability:4317")),
+                "ConfigMap",
+                "rag-config")
+            .path("data");
+    assertThat(traced.path("QUARKUS_OTEL_SDK_DISABLED").asText()).isEqualTo("false");
+    assertThat(traced.path("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").asText())
+        .isEqualTo("http://otel-collector.observability:4317");
+    assertThat(traced.path("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL").asText())
+        .isEqualTo("grpc");
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("tracing.enabled", true)))
+        .hasMessageContaining("tracing.endpoint is required");
+  }
+
+  @Test
   void embedsThroughARemoteServerWhenToldAndRefusesAHalfSetting() {
     List<JsonNode> remote =
         Chart.render(

@@ -5,10 +5,12 @@ import dev.rag.common.errors.UnavailableException;
 import dev.rag.embed.EmbeddingService;
 import dev.rag.embed.config.EmbedConfig;
 import dev.rag.embed.mapping.ChunkEventsMapper;
+import dev.rag.pipeline.KafkaTraces;
 import dev.rag.pipeline.StatusPublisher;
 import dev.rag.proto.v1.ChunksEvent;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.EmbeddingsEvent;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +19,9 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -43,6 +47,7 @@ public class ChunksListener {
   private final EmbeddingPublisher publisher;
   private final DeadLetterPublisher deadLetters;
   private final StatusPublisher status;
+  private final KafkaTraces traces;
   private final Duration publishTimeout;
   private volatile boolean stopping;
 
@@ -51,8 +56,10 @@ public class ChunksListener {
       EmbeddingPublisher publisher,
       DeadLetterPublisher deadLetters,
       StatusPublisher status,
-      EmbedConfig config) {
+      EmbedConfig config,
+      KafkaTraces traces) {
     this.publishTimeout = config.publishTimeout();
+    this.traces = traces;
     this.embeddings = embeddings;
     this.publisher = publisher;
     this.deadLetters = deadLetters;
@@ -66,6 +73,21 @@ public class ChunksListener {
   @Incoming("chunks-in")
   @Blocking
   public void onChunks(ConsumerRecords<String, byte[]> records) {
+    // Each record's work is a span of the trace it came in; its writes carry that span on.
+    Map<ConsumerRecord<String, byte[]>, KafkaTraces.Started> spans = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      spans.put(record, traces.start(record.topic(), record.headers(), "embed"));
+    }
+    try {
+      embedBatch(records, spans);
+    } finally {
+      spans.values().forEach(KafkaTraces.Started::end);
+    }
+  }
+
+  private void embedBatch(
+      ConsumerRecords<String, byte[]> records,
+      Map<ConsumerRecord<String, byte[]>, KafkaTraces.Started> spans) {
     List<ConsumerRecord<String, byte[]>> accepted = new ArrayList<>();
     List<ChunksEvent> events = new ArrayList<>();
     List<Uni<Void>> sends = new ArrayList<>();
@@ -100,10 +122,19 @@ public class ChunksListener {
           ChunkEventsMapper.embeddings(
               events.get(i), embeddings.modelId(), embeddings.dimension(), vectors.get(i));
       String key = accepted.get(i).key();
-      outputs.add(Uni.createFrom().deferred(() -> publisher.publish(key, built)));
+      KafkaTraces.Started span = spans.get(accepted.get(i));
+      outputs.add(
+          Uni.createFrom()
+              .deferred(
+                  () -> {
+                    try (Scope scope = span.context().makeCurrent()) {
+                      return publisher.publish(key, built);
+                    }
+                  }));
     }
     awaitWithRetries(sends, outputs);
     for (int i = 0; i < failed.size(); i++) {
+      spans.get(failed.get(i)).failed(reasons.get(i));
       status.publish(
           failed.get(i).key(), "", DocumentState.DOCUMENT_STATE_FAILED, 0, "", reasons.get(i));
     }

@@ -18,11 +18,35 @@ import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A model behind an HTTP API, through LangChain4j's streaming chat clients. */
 public final class LangChainProvider implements LlmProvider {
+
+  /**
+   * Where each generation is read. LangChain4j's client may parse a stream on the thread that
+   * started it (when the response has begun before the parse is attached), which would leave the
+   * caller blocked in {@link #stream} for as long as the model writes or stalls: the caller must
+   * only wait on its {@link LlmListener}, with its own timeouts.
+   */
+  private static final ExecutorService READERS =
+      Executors.newCachedThreadPool(
+          new ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread t = new Thread(r, "llm-stream-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }
+          });
 
   private final StreamingChatModel model;
   private final String modelName;
@@ -91,8 +115,7 @@ public final class LangChainProvider implements LlmProvider {
             .build();
     AtomicReference<StreamingHandle> handle = new AtomicReference<>();
     AtomicBoolean cancelled = new AtomicBoolean();
-    model.chat(
-        request,
+    StreamingChatResponseHandler handler =
         new StreamingChatResponseHandler() {
           @Override
           public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
@@ -125,13 +148,23 @@ public final class LangChainProvider implements LlmProvider {
           public void onError(Throwable error) {
             listener.onError(error);
           }
-        });
+        };
+    Future<?> reading =
+        READERS.submit(
+            () -> {
+              try {
+                model.chat(request, handler);
+              } catch (RuntimeException e) {
+                listener.onError(e);
+              }
+            });
     return () -> {
       cancelled.set(true);
       StreamingHandle h = handle.get();
       if (h != null) {
         h.cancel();
       }
+      reading.cancel(true);
     };
   }
 

@@ -1,6 +1,7 @@
 package dev.rag.ingest.kafka;
 
 import dev.rag.common.Topics;
+import dev.rag.pipeline.KafkaTraces;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,10 +25,12 @@ public class DocumentListener {
   private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   private final DocumentRecords records;
+  private final KafkaTraces traces;
   private volatile boolean stopping;
 
-  DocumentListener(DocumentRecords records) {
+  DocumentListener(DocumentRecords records, KafkaTraces traces) {
     this.records = records;
+    this.traces = traces;
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -37,15 +40,24 @@ public class DocumentListener {
   @Incoming("documents-in")
   @Blocking
   public void onDocument(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    try (KafkaTraces.Processing trace = traces.process(record.topic(), record.headers())) {
+      process(record, trace);
+    }
+  }
+
+  private void process(ConsumerRecord<String, byte[]> record, KafkaTraces.Processing trace)
+      throws InterruptedException {
     long backoff = 250;
     while (true) {
       try {
         records.process(record, null);
         return;
       } catch (IllegalArgumentException e) {
+        trace.failed(e);
         throw e;
       } catch (RuntimeException e) {
         if (stopping) {
+          trace.failed(e);
           throw e;
         }
         LOG.warnf(

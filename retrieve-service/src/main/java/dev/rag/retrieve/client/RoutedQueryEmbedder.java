@@ -11,6 +11,7 @@ import dev.rag.retrieve.QueryEmbedder;
 import dev.rag.retrieve.client.RemoteEmbedder.ModelInfo;
 import dev.rag.retrieve.config.RetrieveConfig;
 import dev.rag.retrieve.config.RetrieveConfig.Placement;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -123,6 +124,7 @@ public class RoutedQueryEmbedder implements QueryEmbedder {
   }
 
   @Override
+  @WithSpan("query embedding")
   public QueryVector embedQuery(String query) {
     ModelInfo model = model();
     Local l = local;

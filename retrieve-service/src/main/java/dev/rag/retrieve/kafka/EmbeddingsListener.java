@@ -1,6 +1,7 @@
 package dev.rag.retrieve.kafka;
 
 import dev.rag.common.Topics;
+import dev.rag.pipeline.KafkaTraces;
 import dev.rag.pipeline.StatusPublisher;
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.retrieve.DependencyUnavailableException;
@@ -54,9 +55,13 @@ public class EmbeddingsListener {
 
   private volatile boolean stopping;
 
-  EmbeddingsListener(IndexService index, StatusPublisher status, RetrieveConfig config) {
+  private final KafkaTraces traces;
+
+  EmbeddingsListener(
+      IndexService index, StatusPublisher status, RetrieveConfig config, KafkaTraces traces) {
     this.index = index;
     this.status = status;
+    this.traces = traces;
     this.retries = config.indexing();
   }
 
@@ -72,6 +77,12 @@ public class EmbeddingsListener {
   @Incoming("embeddings-in")
   @Blocking
   public CompletionStage<Void> onEmbeddings(KafkaRecord<String, byte[]> record) {
+    try (KafkaTraces.Processing trace = traces.process(record.getTopic(), record.getHeaders())) {
+      return index(record);
+    }
+  }
+
+  private CompletionStage<Void> index(KafkaRecord<String, byte[]> record) {
     String key = record.getKey();
     EmbeddingBatch batch;
     try {

@@ -17,6 +17,7 @@ import dev.rag.retrieve.PassageRepository;
 import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.Scores;
 import io.grpc.StatusRuntimeException;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.WithVectorsSelectorFactory;
@@ -94,6 +95,7 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
+  @WithSpan("qdrant upsert")
   public void upsert(EmbeddingBatch batch) {
     String collection = collection(batch.modelId());
     // Check the event before it can shape the collection: a bad first event must not fix the
@@ -135,6 +137,7 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
+  @WithSpan("qdrant delete other versions")
   public void deleteOtherVersions(String modelId, DocumentVersion doc, String keepVersion) {
     Filter filter =
         Filter.newBuilder()
@@ -179,6 +182,7 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
+  @WithSpan("qdrant search")
   public CompletableFuture<List<List<Passage>>> searchAsync(
       String tenant,
       List<SearchScope> scopes,
@@ -245,6 +249,7 @@ public class QdrantPassageRepository implements PassageRepository {
   }
 
   @Override
+  @WithSpan("qdrant load")
   public List<Passage> load(String modelId, List<Passage> candidates) {
     String collection = collection(modelId);
     if (candidates.isEmpty()) {
