@@ -83,6 +83,9 @@ public class SyncCommand implements Callable<Integer> {
 
   @Inject KafkaClients kafka;
 
+  /** Files sent (or removed) between two saves of the state. */
+  private static final int SAVE_EVERY = 20;
+
   /** What one pass did. */
   record Pass(int added, int changed, int removed, int unchanged, Map<String, String> failures) {}
 
@@ -147,6 +150,9 @@ public class SyncCommand implements Callable<Integer> {
     int added = 0;
     int changed = 0;
     int unchanged = 0;
+    // Saved every few files, not after each: a crash loses at most that many records, which the
+    // next pass sends again (uploads and deletions are idempotent).
+    int unsaved = 0;
     for (var entry : present.entrySet()) {
       String name = entry.getKey();
       Path file = entry.getValue();
@@ -190,19 +196,22 @@ public class SyncCommand implements Callable<Integer> {
           name,
           new SyncState.FileState(
               size, modified, sha, ids, accepted ? null : refused.values().iterator().next()));
-      known.save(state);
+      if (++unsaved >= SAVE_EVERY) {
+        known.save(state);
+        unsaved = 0;
+      }
     }
     int removed = 0;
+    // A document a present file still makes (a.md renamed a.txt keeps the id "a") stays.
+    Set<String> kept = new TreeSet<>();
+    files.forEach(
+        (name, f) -> {
+          if (present.containsKey(name)) {
+            kept.addAll(f.documents());
+          }
+        });
     for (String name : List.copyOf(files.keySet())) {
       if (!present.containsKey(name)) {
-        // A document another file still makes (a.md renamed a.txt keeps the id "a") stays.
-        Set<String> kept = new TreeSet<>();
-        files.forEach(
-            (other, f) -> {
-              if (present.containsKey(other)) {
-                kept.addAll(f.documents());
-              }
-            });
         for (String id : files.get(name).documents()) {
           if (!kept.contains(id)) {
             client.delete(sourceName, id);
@@ -210,7 +219,10 @@ public class SyncCommand implements Callable<Integer> {
         }
         files.remove(name);
         removed++;
-        known.save(state);
+        if (++unsaved >= SAVE_EVERY) {
+          known.save(state);
+          unsaved = 0;
+        }
       }
     }
     known.save(state);
