@@ -7,7 +7,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -52,26 +51,16 @@ public class KafkaTraces {
   }
 
   /**
-   * Starts the span of processing one record of {@code topic}, current until closed.
+   * Starts the span of processing one record of {@code topic}; make it current ({@link
+   * RecordSpan#context()}) around the work and the writes it causes, then end it.
    *
    * @param headers the record's headers, which may carry the trace it belongs to
    */
-  public Processing process(String topic, Headers headers) {
-    Span span = start(topic, headers);
-    return new Processing(span, span.makeCurrent());
+  public RecordSpan start(String topic, Headers headers) {
+    return new RecordSpan(span(topic, headers));
   }
 
-  /**
-   * Starts the span of processing one record without making it current: for work on several records
-   * at once, each made current around the writes it causes ({@link Started#context()}).
-   */
-  public Started start(String topic, Headers headers, String what) {
-    Span span = start(topic, headers);
-    span.setAttribute("rag.work", what);
-    return new Started(span);
-  }
-
-  private Span start(String topic, Headers headers) {
+  private Span span(String topic, Headers headers) {
     Context parent =
         W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, HEADER_GETTER);
     return tracer
@@ -84,14 +73,17 @@ public class KafkaTraces {
         .startSpan();
   }
 
-  /** A record's processing span, current until closed. */
-  public static final class Processing implements AutoCloseable {
+  /** A record's processing span; ended by {@link #close()}. */
+  public static final class RecordSpan implements AutoCloseable {
     private final Span span;
-    private final Scope scope;
 
-    Processing(Span span, Scope scope) {
+    RecordSpan(Span span) {
       this.span = span;
-      this.scope = scope;
+    }
+
+    /** The span's context, to make current around the record's work and writes. */
+    public Context context() {
+      return Context.root().with(span);
     }
 
     /** Marks the processing failed, with the reason. */
@@ -100,32 +92,13 @@ public class KafkaTraces {
       span.setStatus(StatusCode.ERROR, e.toString());
     }
 
-    @Override
-    public void close() {
-      scope.close();
-      span.end();
-    }
-  }
-
-  /** A record's processing span that is not current; ended by {@link #end()}. */
-  public static final class Started {
-    private final Span span;
-
-    Started(Span span) {
-      this.span = span;
-    }
-
-    /** The span's context, to make current around the record's writes. */
-    public Context context() {
-      return Context.root().with(span);
-    }
-
     /** Marks the processing failed, with the reason. */
     public void failed(String reason) {
       span.setStatus(StatusCode.ERROR, reason);
     }
 
-    public void end() {
+    @Override
+    public void close() {
       span.end();
     }
   }

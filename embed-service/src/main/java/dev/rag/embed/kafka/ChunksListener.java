@@ -74,20 +74,20 @@ public class ChunksListener {
   @Blocking
   public void onChunks(ConsumerRecords<String, byte[]> records) {
     // Each record's work is a span of the trace it came in; its writes carry that span on.
-    Map<ConsumerRecord<String, byte[]>, KafkaTraces.Started> spans = new HashMap<>();
+    Map<ConsumerRecord<String, byte[]>, KafkaTraces.RecordSpan> spans = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
-      spans.put(record, traces.start(record.topic(), record.headers(), "embed"));
+      spans.put(record, traces.start(record.topic(), record.headers()));
     }
     try {
       embedBatch(records, spans);
     } finally {
-      spans.values().forEach(KafkaTraces.Started::end);
+      spans.values().forEach(KafkaTraces.RecordSpan::close);
     }
   }
 
   private void embedBatch(
       ConsumerRecords<String, byte[]> records,
-      Map<ConsumerRecord<String, byte[]>, KafkaTraces.Started> spans) {
+      Map<ConsumerRecord<String, byte[]>, KafkaTraces.RecordSpan> spans) {
     List<ConsumerRecord<String, byte[]>> accepted = new ArrayList<>();
     List<ChunksEvent> events = new ArrayList<>();
     List<Uni<Void>> sends = new ArrayList<>();
@@ -122,7 +122,7 @@ public class ChunksListener {
           ChunkEventsMapper.embeddings(
               events.get(i), embeddings.modelId(), embeddings.dimension(), vectors.get(i));
       String key = accepted.get(i).key();
-      KafkaTraces.Started span = spans.get(accepted.get(i));
+      KafkaTraces.RecordSpan span = spans.get(accepted.get(i));
       outputs.add(
           Uni.createFrom()
               .deferred(

@@ -42,9 +42,22 @@ public class RetrieveClient implements PassageRetriever {
   /**
    * Makes the call, again on the next replica (the client's round robin) while it fails with
    * UNAVAILABLE, the replica having gone away, up to {@code generate.retrieval.attempts} tries; all
-   * share one deadline, which travels with each call and ends it here too.
+   * share one deadline, which travels with each call and ends it here too. A call that still fails
+   * is a {@link RetrievalUnavailableException} saying what ({@code what}) did not answer.
    */
-  private <T> T call(Function<MutinyRetrieveStub, Uni<T>> call) {
+  private <T> T call(String what, Function<MutinyRetrieveStub, Uni<T>> call) {
+    try {
+      return callWithRetries(call);
+    } catch (StatusRuntimeException e) {
+      throw new RetrievalUnavailableException(
+          e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
+              ? what + " did not answer within " + timeout
+              : what + " failed: " + e.getStatus(),
+          e);
+    }
+  }
+
+  private <T> T callWithRetries(Function<MutinyRetrieveStub, Uni<T>> call) {
     Deadline deadline = Deadline.after(timeout.toMillis(), TimeUnit.MILLISECONDS);
     for (int attempt = 1; ; attempt++) {
       MutinyRetrieveStub stub = retrieve.withDeadline(deadline);
@@ -89,60 +102,39 @@ public class RetrieveClient implements PassageRetriever {
   @Override
   public List<RetrievedPassage> retrieve(
       String tenant, String query, int topK, List<String> sources, Filter filter) {
-    try {
-      return call(s -> s.retrieve(RetrievalMapper.request(tenant, query, topK, sources, filter)))
-          .getPassagesList()
-          .stream()
-          .map(RetrievalMapper::passage)
-          .toList();
-    } catch (StatusRuntimeException e) {
-      throw new RetrievalUnavailableException(
-          e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
-              ? "retrieval did not answer within " + timeout
-              : "retrieval failed: " + e.getStatus(),
-          e);
-    }
+    return call(
+            "retrieval",
+            s -> s.retrieve(RetrievalMapper.request(tenant, query, topK, sources, filter)))
+        .getPassagesList()
+        .stream()
+        .map(RetrievalMapper::passage)
+        .toList();
   }
 
   @Override
   public List<SourceSummary> sources(String tenant) {
-    try {
-      return call(s -> s.stats(StatsRequest.newBuilder().setTenant(tenant).build()))
-          .getSourcesList()
-          .stream()
-          .map(RetrievalMapper::source)
-          .toList();
-    } catch (StatusRuntimeException e) {
-      throw new RetrievalUnavailableException(
-          e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
-              ? "sources not listed within " + timeout
-              : "source listing failed: " + e.getStatus(),
-          e);
-    }
+    return call("source listing", s -> s.stats(StatsRequest.newBuilder().setTenant(tenant).build()))
+        .getSourcesList()
+        .stream()
+        .map(RetrievalMapper::source)
+        .toList();
   }
 
   @Override
   public List<RetrievedPassage> document(String tenant, String source, String documentId) {
-    try {
-      return call(
-              s ->
-                  s.getDocument(
-                      GetDocumentRequest.newBuilder()
-                          .setTenant(tenant)
-                          .setSource(source)
-                          .setDocumentId(documentId)
-                          .setLimit(maxDocumentPassages)
-                          .build()))
-          .getPassagesList()
-          .stream()
-          .map(RetrievalMapper::passage)
-          .toList();
-    } catch (StatusRuntimeException e) {
-      throw new RetrievalUnavailableException(
-          e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
-              ? "document not read within " + timeout
-              : "document read failed: " + e.getStatus(),
-          e);
-    }
+    return call(
+            "document read",
+            s ->
+                s.getDocument(
+                    GetDocumentRequest.newBuilder()
+                        .setTenant(tenant)
+                        .setSource(source)
+                        .setDocumentId(documentId)
+                        .setLimit(maxDocumentPassages)
+                        .build()))
+        .getPassagesList()
+        .stream()
+        .map(RetrievalMapper::passage)
+        .toList();
   }
 }

@@ -2,6 +2,7 @@ package dev.rag.ingest.kafka;
 
 import dev.rag.common.Topics;
 import dev.rag.pipeline.KafkaTraces;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,12 +41,13 @@ public class DocumentListener {
   @Incoming("documents-in")
   @Blocking
   public void onDocument(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-    try (KafkaTraces.Processing trace = traces.process(record.topic(), record.headers())) {
+    try (KafkaTraces.RecordSpan trace = traces.start(record.topic(), record.headers());
+        Scope current = trace.context().makeCurrent()) {
       process(record, trace);
     }
   }
 
-  private void process(ConsumerRecord<String, byte[]> record, KafkaTraces.Processing trace)
+  private void process(ConsumerRecord<String, byte[]> record, KafkaTraces.RecordSpan trace)
       throws InterruptedException {
     long backoff = 250;
     while (true) {

@@ -12,6 +12,7 @@ import dev.rag.retrieve.InvalidEventException;
 import dev.rag.retrieve.StoreRejectedException;
 import dev.rag.retrieve.config.RetrieveConfig;
 import dev.rag.retrieve.mapping.EmbeddingsEventMapper;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -77,7 +78,8 @@ public class EmbeddingsListener {
   @Incoming("embeddings-in")
   @Blocking
   public CompletionStage<Void> onEmbeddings(KafkaRecord<String, byte[]> record) {
-    try (KafkaTraces.Processing trace = traces.process(record.getTopic(), record.getHeaders())) {
+    try (KafkaTraces.RecordSpan trace = traces.start(record.getTopic(), record.getHeaders());
+        Scope current = trace.context().makeCurrent()) {
       return index(record);
     }
   }
