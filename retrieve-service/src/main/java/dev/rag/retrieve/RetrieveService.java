@@ -13,6 +13,7 @@ import dev.rag.retrieve.ranking.HybridFusion;
 import dev.rag.retrieve.ranking.NearDuplicates;
 import dev.rag.retrieve.ranking.SourceFusion;
 import dev.rag.retrieve.ranking.TermMemo;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -174,16 +175,20 @@ public class RetrieveService {
             : statistics
                 .count(tenant, modelId, sparse.indices())
                 .thenApply(counts -> LexicalEncoder.weighQuery(sparse, counts));
+    // The continuations may run on a Qdrant client thread: they carry this request's trace there.
+    Context trace = Context.current();
     return weighed.thenCompose(
-        lexicalQuery ->
-            scopes.thenCompose(
-                list ->
-                    repository.searchAsync(
-                        tenant,
-                        list,
-                        filter,
-                        new QueryVectors(modelId, dense, lexicalQuery),
-                        depth)));
+        trace.wrapFunction(
+            lexicalQuery ->
+                scopes.thenCompose(
+                    trace.wrapFunction(
+                        list ->
+                            repository.searchAsync(
+                                tenant,
+                                list,
+                                filter,
+                                new QueryVectors(modelId, dense, lexicalQuery),
+                                depth)))));
   }
 
   private List<Passage> full(
