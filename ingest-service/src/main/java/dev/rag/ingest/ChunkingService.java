@@ -103,7 +103,8 @@ public class ChunkingService {
     }
     publisher.publish(doc, chunks, targetModel, sequence).await().atMost(publishTimeout);
     if (targetModel == null) {
-      status.report(doc.key(), doc.version(), DocumentState.CHUNKED, chunks.size(), "", sequence);
+      status.reportChunked(
+          doc.key(), doc.version(), chunks.size(), sequence, doc.description(title));
     }
     LOG.debugf("Chunked %s version %s into %d chunks", doc.key(), doc.version(), chunks.size());
   }

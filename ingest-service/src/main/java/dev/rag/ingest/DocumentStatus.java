@@ -16,6 +16,8 @@ package dev.rag.ingest;
  *     DocumentState#INDEXED}; empty otherwise
  * @param updatedAtMs when it was written, in milliseconds since the epoch
  * @param sequence the sequence of the documents-topic record it is about; null when unknown
+ * @param description what a list of documents shows of the version; {@link Description#NONE} until
+ *     known
  */
 public record DocumentStatus(
     String tenant,
@@ -29,4 +31,17 @@ public record DocumentStatus(
     String stage,
     String modelId,
     long updatedAtMs,
-    Long sequence) {}
+    Long sequence,
+    Description description) {
+
+  /**
+   * What a list of documents shows of a version, known from "accepted" or "chunked" on.
+   *
+   * @param title its title; empty when it has none
+   * @param format how it was read: pdf, markdown, html, text, jsonl, listing; empty when not known
+   * @param pages its pages (PDF); 0 when not known
+   */
+  public record Description(String title, String format, int pages) {
+    public static final Description NONE = new Description("", "", 0);
+  }
+}

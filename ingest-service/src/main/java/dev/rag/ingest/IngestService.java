@@ -1,6 +1,8 @@
 package dev.rag.ingest;
 
+import dev.rag.common.DocumentKey;
 import dev.rag.common.Topics;
+import dev.rag.ingest.config.IngestConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumSet;
@@ -25,18 +27,23 @@ public class IngestService {
   private final StatusReporter status;
   private final StatusStore statuses;
   private final TenantQuotas quotas;
+  private final int maxListPage;
+  private final int maxListScanned;
 
   IngestService(
       DocumentValidator validator,
       DocumentPublisher publisher,
       StatusReporter status,
       StatusStore statuses,
-      TenantQuotas quotas) {
+      TenantQuotas quotas,
+      IngestConfig config) {
     this.validator = validator;
     this.publisher = publisher;
     this.status = status;
     this.statuses = statuses;
     this.quotas = quotas;
+    this.maxListPage = config.limits().maxListPage();
+    this.maxListScanned = config.limits().maxListScanned();
   }
 
   /**
@@ -106,7 +113,8 @@ public class IngestService {
                         doc.key(),
                         doc.version(),
                         doc.textBytes(),
-                        receipt.offset() < 0 ? null : receipt.offset())
+                        receipt.offset() < 0 ? null : receipt.offset(),
+                        doc.description())
                     .invoke(this::remember))
         .onFailure()
         .call(
@@ -147,6 +155,35 @@ public class IngestService {
                     key, "", DocumentState.DELETING, 0, "", offset < 0 ? null : offset))
         .invoke(this::remember)
         .replaceWithVoid();
+  }
+
+  /**
+   * A page of {@code tenantId}'s documents, in order of source then id: of one source (or all,
+   * null), in one state (or all but the deleted, null), after the document {@code after} names
+   * ({@code source/id}, as the previous page's {@code next} gave it), at most {@code limit}.
+   *
+   * @throws InvalidDocumentException when a parameter is out of its bounds
+   */
+  public StatusStore.Page list(
+      String tenantId, String source, DocumentState state, String after, int limit) {
+    if (limit < 1 || limit > maxListPage) {
+      throw new InvalidDocumentException(
+          "limit", "between 1 and " + maxListPage + " (ingest.limits.max-list-page)");
+    }
+    String from = after == null || after.isEmpty() ? null : after;
+    if (from != null
+        && (DocumentKey.parse(tenantId + "/" + from).isEmpty()
+            || (source != null && !from.startsWith(source + "/")))) {
+      throw new InvalidDocumentException(
+          "after", "the next value of the previous page: source/id of a document listed");
+    }
+    return statuses.list(
+        tenantId,
+        source,
+        from,
+        limit,
+        maxListScanned,
+        s -> state == null ? s.state() != DocumentState.DELETED : s.state() == state);
   }
 
   /** The status of a document of {@code tenantId}. */

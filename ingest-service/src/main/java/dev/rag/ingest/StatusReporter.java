@@ -22,5 +22,10 @@ public interface StatusReporter {
       String key, String version, DocumentState state, int chunks, String reason, Long sequence);
 
   /** Reports that a version was accepted, with its size; completes with the record. */
-  Uni<DocumentStatus> reportAccepted(String key, String version, long bytes, Long sequence);
+  Uni<DocumentStatus> reportAccepted(
+      String key, String version, long bytes, Long sequence, DocumentStatus.Description about);
+
+  /** Reports that a version was chunked, with what describes it, without waiting. */
+  void reportChunked(
+      String key, String version, int chunks, Long sequence, DocumentStatus.Description about);
 }

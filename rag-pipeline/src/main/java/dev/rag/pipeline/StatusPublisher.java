@@ -88,14 +88,32 @@ public class StatusPublisher {
   }
 
   /**
-   * Publishes that a version was accepted, with its size (what tenant quotas count) and the
-   * sequence of its record (null when unknown); completes with the record.
+   * Publishes a state of a version together with what describes it (its size in UTF-8 bytes, what
+   * tenant quotas count, 0 when not known; its title, format and pages, what lists of documents
+   * show), at the sequence of its record (null when unknown); completes with the record once the
+   * broker has it (null for a malformed key).
    */
-  public Uni<DocumentStatus> publishAccepted(
-      String key, String version, long bytes, Long sequence) {
-    DocumentStatus record =
-        record(key, version, DocumentState.DOCUMENT_STATE_ACCEPTED, 0, "", "", sequence);
-    return write(key, record == null ? null : record.toBuilder().setBytes(bytes).build());
+  public Uni<DocumentStatus> publishDescribed(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      Long sequence,
+      long bytes,
+      String title,
+      String format,
+      int pages) {
+    DocumentStatus record = record(key, version, state, chunks, "", "", sequence);
+    return write(
+        key,
+        record == null
+            ? null
+            : record.toBuilder()
+                .setBytes(bytes)
+                .setTitle(title == null ? "" : title)
+                .setFormat(format == null ? "" : format)
+                .setPages(pages)
+                .build());
   }
 
   /**

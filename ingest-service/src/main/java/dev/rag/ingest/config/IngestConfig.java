@@ -93,6 +93,17 @@ public interface IngestConfig {
     @WithDefault("200000")
     int maxHtmlElements();
 
+    /** Most documents one page of {@code GET /v1/documents} lists. */
+    @WithDefault("1000")
+    int maxListPage();
+
+    /**
+     * Most statuses one page of {@code GET /v1/documents} examines: a filter that few documents
+     * pass ends the page early (with where the next starts) instead of reading the tenant whole.
+     */
+    @WithDefault("20000")
+    int maxListScanned();
+
     /** Limits on reading a PDF. */
     Pdf pdf();
 

@@ -33,9 +33,38 @@ public class KafkaStatusReporter implements StatusReporter {
   }
 
   @Override
-  public Uni<DocumentStatus> reportAccepted(String key, String version, long bytes, Long sequence) {
-    return status
-        .publishAccepted(key, version, bytes, sequence)
+  public Uni<DocumentStatus> reportAccepted(
+      String key, String version, long bytes, Long sequence, DocumentStatus.Description about) {
+    return described(key, version, DocumentState.ACCEPTED, 0, sequence, bytes, about)
         .map(s -> s == null ? null : StatusMapper.fromProto(s));
+  }
+
+  @Override
+  public void reportChunked(
+      String key, String version, int chunks, Long sequence, DocumentStatus.Description about) {
+    described(key, version, DocumentState.CHUNKED, chunks, sequence, 0, about)
+        .subscribe()
+        .with(ok -> {});
+  }
+
+  private Uni<dev.rag.proto.v1.DocumentStatus> described(
+      String key,
+      String version,
+      DocumentState state,
+      int chunks,
+      Long sequence,
+      long bytes,
+      DocumentStatus.Description about) {
+    DocumentStatus.Description d = about == null ? DocumentStatus.Description.NONE : about;
+    return status.publishDescribed(
+        key,
+        version,
+        StatusMapper.toProto(state),
+        chunks,
+        sequence,
+        bytes,
+        d.title(),
+        d.format(),
+        d.pages());
   }
 }

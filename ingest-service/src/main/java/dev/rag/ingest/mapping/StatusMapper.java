@@ -24,7 +24,8 @@ public final class StatusMapper {
         s.getStage(),
         s.getModelId(),
         s.getUpdatedAtMs(),
-        s.hasSequence() ? s.getSequence() : null);
+        s.hasSequence() ? s.getSequence() : null,
+        new DocumentStatus.Description(s.getTitle(), s.getFormat(), s.getPages()));
   }
 
   public static dev.rag.proto.v1.DocumentStatus toProto(DocumentStatus s) {
@@ -41,6 +42,11 @@ public final class StatusMapper {
             .setStage(s.stage())
             .setModelId(s.modelId())
             .setUpdatedAtMs(s.updatedAtMs());
+    if (s.description() != null) {
+      b.setTitle(s.description().title())
+          .setFormat(s.description().format())
+          .setPages(s.description().pages());
+    }
     if (s.sequence() != null) {
       b.setSequence(s.sequence());
     }

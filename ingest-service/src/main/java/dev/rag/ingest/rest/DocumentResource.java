@@ -4,21 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rag.auth.Callers;
 import dev.rag.auth.Roles;
 import dev.rag.ingest.AcceptedDocument;
+import dev.rag.ingest.DocumentState;
 import dev.rag.ingest.DocumentStatus;
 import dev.rag.ingest.DocumentSubmission;
 import dev.rag.ingest.DocumentValidator;
 import dev.rag.ingest.IngestService;
 import dev.rag.ingest.InvalidDocumentException;
+import dev.rag.ingest.StatusStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,23 +87,97 @@ public class DocumentResource {
         .map(RestResponse::accepted);
   }
 
-  /** A document's status, as {@code GET /v1/documents/{id}} and the status query answer it. */
+  /**
+   * A document's status, as {@code GET /v1/documents/{id}}, the status query and the list answer
+   * it; title, format and pages once known (null before), and when it was last updated.
+   */
   public record StatusView(
-      String id, String source, String version, String state, int chunks, String reason) {
+      String id,
+      String source,
+      String version,
+      String state,
+      int chunks,
+      String reason,
+      String title,
+      String format,
+      Integer pages,
+      Instant updated) {
 
     static StatusView of(DocumentStatus s) {
+      DocumentStatus.Description d =
+          s.description() == null ? DocumentStatus.Description.NONE : s.description();
       return new StatusView(
           s.documentId(),
           s.source(),
           s.version(),
           s.state().label(),
           s.chunks(),
-          s.reason().isEmpty() ? null : s.reason());
+          s.reason().isEmpty() ? null : s.reason(),
+          d.title().isEmpty() ? null : d.title(),
+          d.format().isEmpty() ? null : d.format(),
+          d.pages() == 0 ? null : d.pages(),
+          s.updatedAtMs() == 0 ? null : Instant.ofEpochMilli(s.updatedAtMs()));
     }
 
     static StatusView unknown(String source, String id) {
-      return new StatusView(id, source, null, "unknown", 0, null);
+      return new StatusView(id, source, null, "unknown", 0, null, null, null, null, null);
     }
+  }
+
+  /**
+   * A page of documents and where the next starts: pass {@code next} as {@code after} (null on the
+   * last page).
+   */
+  public record DocumentList(List<StatusView> documents, String next) {}
+
+  /**
+   * The caller's documents, in order of source then id: of one source or all, in one state or all
+   * but the deleted, {@code limit} at a time (100 unless given). 503 while this instance is still
+   * reading the statuses.
+   */
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response list(
+      @RestQuery String source,
+      @RestQuery String state,
+      @RestQuery String after,
+      @RestQuery @DefaultValue("100") int limit) {
+    DocumentState wanted = null;
+    if (state != null && !state.isBlank()) {
+      wanted =
+          Arrays.stream(DocumentState.values())
+              .filter(s -> s != DocumentState.UNKNOWN && s.label().equals(state))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new InvalidDocumentException(
+                          "state",
+                          "one of accepted, chunked, embedded, indexed, failed, deleting,"
+                              + " deleted"));
+    }
+    StatusStore.Page page =
+        ingest.list(
+            callers.tenant(),
+            source == null || source.isBlank() ? null : source,
+            wanted,
+            after,
+            limit);
+    if (!page.complete() && page.documents().isEmpty()) {
+      return Response.status(503)
+          .type(Problem.MEDIA_TYPE)
+          .header("Retry-After", "1")
+          .entity(
+              new Problem(
+                  "urn:rag:problem:starting",
+                  "Starting",
+                  503,
+                  "this instance is still reading the document statuses; try again",
+                  null))
+          .build();
+    }
+    return Response.ok(
+            new DocumentList(page.documents().stream().map(StatusView::of).toList(), page.next()))
+        .build();
   }
 
   /**

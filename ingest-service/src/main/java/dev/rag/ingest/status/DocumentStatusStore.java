@@ -18,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -180,6 +182,64 @@ public class DocumentStatusStore implements StatusStore {
       it.next();
       it.remove();
     }
+  }
+
+  @Override
+  public Page list(
+      String tenant,
+      String source,
+      String after,
+      int limit,
+      int maxScanned,
+      Predicate<dev.rag.ingest.DocumentStatus> keep) {
+    String tenantPrefix = tenant + "/";
+    String prefix = source == null ? tenantPrefix : tenantPrefix + source + "/";
+    String from = after == null ? null : tenantPrefix + after;
+    TreeMap<String, dev.rag.ingest.DocumentStatus> kept = new TreeMap<>();
+    int[] scanned = {0};
+    String[] last = {null};
+    StatusTable t = table;
+    boolean read =
+        t != null
+            && t.scan(
+                prefix,
+                from,
+                (key, stored) -> {
+                  scanned[0]++;
+                  last[0] = key;
+                  Pending p = pending.get(key);
+                  DocumentStatus newest =
+                      p == null ? stored : StatusMerge.merge(stored, p.status());
+                  dev.rag.ingest.DocumentStatus status = StatusMapper.fromProto(newest);
+                  if (keep.test(status)) {
+                    kept.put(key, status);
+                  }
+                  return kept.size() < limit && scanned[0] < maxScanned;
+                });
+    boolean stoppedEarly = kept.size() >= limit || scanned[0] >= maxScanned;
+    // Written here and not read back yet: within the part of the key space the table covered.
+    for (Map.Entry<String, Pending> e : pending.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith(prefix)
+          && (from == null || key.compareTo(from) > 0)
+          && (!stoppedEarly || key.compareTo(last[0]) < 0)
+          && !kept.containsKey(key)
+          && (t == null || t.get(key).isEmpty())) {
+        dev.rag.ingest.DocumentStatus status = StatusMapper.fromProto(e.getValue().status());
+        if (keep.test(status)) {
+          kept.put(key, status);
+        }
+      }
+    }
+    String next = stoppedEarly ? last[0] : null;
+    while (kept.size() > limit) {
+      kept.pollLastEntry();
+      next = kept.lastKey();
+    }
+    return new Page(
+        List.copyOf(kept.values()),
+        next == null ? null : next.substring(tenantPrefix.length()),
+        read);
   }
 
   /** What {@code tenant} stores, as far as this instance has read the status topic. */

@@ -46,10 +46,17 @@ final class StatusMerge {
         || (update.getState() != DocumentState.DOCUMENT_STATE_FAILED
             && current.getState() != DocumentState.DOCUMENT_STATE_FAILED
             && rank(update.getState()) < rank(current.getState()))) {
-      // A late "accepted" still brings the version's size, which later states do not carry.
-      return current.getBytes() == 0 && update.getBytes() != 0
-          ? current.toBuilder().setBytes(update.getBytes()).build()
-          : current;
+      // A late "accepted" still brings the version's size (and what describes it), which later
+      // states do not carry.
+      if ((current.getBytes() != 0 || update.getBytes() == 0) && described(current)) {
+        return current;
+      }
+      DocumentStatus.Builder kept = current.toBuilder();
+      if (current.getBytes() == 0) {
+        kept.setBytes(update.getBytes());
+      }
+      describe(kept, update);
+      return kept.build();
     }
     DocumentStatus.Builder merged = update.toBuilder();
     if (update.getVersion().isEmpty()) {
@@ -61,7 +68,20 @@ final class StatusMerge {
     if (update.getBytes() == 0) {
       merged.setBytes(current.getBytes());
     }
+    describe(merged, current);
     return merged.build();
+  }
+
+  /** Whether the record says what the version is (its title, format or pages). */
+  private static boolean described(DocumentStatus s) {
+    return !s.getTitle().isEmpty() || !s.getFormat().isEmpty() || s.getPages() != 0;
+  }
+
+  /** Gives {@code merged} the description of {@code from} when it has none of its own. */
+  private static void describe(DocumentStatus.Builder merged, DocumentStatus from) {
+    if (merged.getTitle().isEmpty() && merged.getFormat().isEmpty() && merged.getPages() == 0) {
+      merged.setTitle(from.getTitle()).setFormat(from.getFormat()).setPages(from.getPages());
+    }
   }
 
   /** How far along its record's way a state is (a version's and a deletion's are apart). */
@@ -106,6 +126,7 @@ final class StatusMerge {
     if (update.getBytes() == 0) {
       merged.setBytes(current.getBytes());
     }
+    describe(merged, current);
     return merged.build();
   }
 }

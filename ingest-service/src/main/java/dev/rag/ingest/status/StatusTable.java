@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -166,6 +167,37 @@ public final class StatusTable implements AutoCloseable {
   }
 
   /**
+   * Visits, in key order, the documents whose keys start with {@code prefix} (which ends with '/')
+   * and come after {@code after} (null: from the first), until {@code visitor} says stop; visits
+   * none while the table is not running.
+   *
+   * @return false when the table could not be read (not running, or being replaced)
+   */
+  public boolean scan(String prefix, String after, BiPredicate<String, DocumentStatus> visitor) {
+    ReadOnlyKeyValueStore<String, byte[]> store = view();
+    if (store == null) {
+      return false;
+    }
+    // Keys under the prefix sort below the prefix with its final '/' raised to '0'.
+    String upper = prefix.substring(0, prefix.length() - 1) + '0';
+    try (KeyValueIterator<String, byte[]> it = store.range(after == null ? prefix : after, upper)) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> entry = it.next();
+        if (entry.key.equals(after) || !entry.key.startsWith(prefix)) {
+          continue;
+        }
+        if (!visitor.test(entry.key, decode(entry.value))) {
+          break;
+        }
+      }
+      return true;
+    } catch (InvalidStateStoreException e) {
+      view = null;
+      return false;
+    }
+  }
+
+  /**
    * The next offset of {@code partition} the table has not applied yet (every record before it is
    * applied), or -1 when not known.
    */
@@ -174,22 +206,33 @@ public final class StatusTable implements AutoCloseable {
   }
 
   private byte[] read(String key) {
-    ReadOnlyKeyValueStore<String, byte[]> store = view;
+    ReadOnlyKeyValueStore<String, byte[]> store = view();
     try {
-      if (store == null) {
-        if (!running()) {
-          return null;
-        }
-        store =
-            streams.store(
-                StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.keyValueStore()));
-        view = store;
-      }
-      return store.get(key);
+      return store == null ? null : store.get(key);
     } catch (InvalidStateStoreException e) {
       view = null;
       return null;
     }
+  }
+
+  /** The store to query, or null while the table is not running. */
+  private ReadOnlyKeyValueStore<String, byte[]> view() {
+    ReadOnlyKeyValueStore<String, byte[]> store = view;
+    if (store != null) {
+      return store;
+    }
+    if (!running()) {
+      return null;
+    }
+    try {
+      store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(STORE, QueryableStoreTypes.keyValueStore()));
+    } catch (InvalidStateStoreException e) {
+      return null;
+    }
+    view = store;
+    return store;
   }
 
   /** Stops reading; what was read stays on disk for the next start on the same state dir. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How status records of one document combine, whatever order they arrive in. */
@@ -117,5 +118,34 @@ class StatusMergeTest {
     assertThat(
             merge(status("v2", DocumentState.DOCUMENT_STATE_ACCEPTED, 30), embedded).getVersion())
         .isEqualTo("v2");
+  }
+
+  @Test
+  void whatDescribesAVersionIsKeptByTheStatesAfterItAndNotByTheNextVersion() {
+    DocumentStatus described =
+        status("v1", DocumentState.DOCUMENT_STATE_CHUNKED, 10).toBuilder()
+            .setTitle("A paper")
+            .setFormat("pdf")
+            .setPages(12)
+            .build();
+    DocumentStatus s =
+        merge(
+            described,
+            status("v1", DocumentState.DOCUMENT_STATE_ACCEPTED, 10),
+            status("v1", DocumentState.DOCUMENT_STATE_EMBEDDED, 10),
+            status("v1", DocumentState.DOCUMENT_STATE_INDEXED, 10));
+    assertThat(s.getState()).isEqualTo(DocumentState.DOCUMENT_STATE_INDEXED);
+    assertThat(List.of(s.getTitle(), s.getFormat(), s.getPages()))
+        .containsExactly("A paper", "pdf", 12);
+    // A late "accepted" brings the description when the pipeline's reports had none.
+    DocumentStatus late =
+        merge(
+            status("v1", DocumentState.DOCUMENT_STATE_INDEXED, 10),
+            described.toBuilder().setState(DocumentState.DOCUMENT_STATE_ACCEPTED).build());
+    assertThat(late.getTitle()).isEqualTo("A paper");
+    assertThat(late.getState()).isEqualTo(DocumentState.DOCUMENT_STATE_INDEXED);
+    // The next version says what it is itself.
+    assertThat(merge(s, status("v2", DocumentState.DOCUMENT_STATE_ACCEPTED, 20)).getTitle())
+        .isEmpty();
   }
 }
