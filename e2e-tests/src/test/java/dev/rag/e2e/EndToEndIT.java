@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rag.common.auth.ApiKeys;
+import dev.rag.testsupport.BrowserScript;
 import dev.rag.testsupport.FreePorts;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.QdrantServer;
@@ -58,6 +59,7 @@ class EndToEndIT {
   private static final String COLLECTION = PREFIX + "__bge_small_en_v1_5_int8";
 
   private static Path root;
+  private static Path reports;
   private static int retrievePort;
   private static KafkaBroker kafka;
   private static QdrantServer qdrant;
@@ -109,6 +111,12 @@ class EndToEndIT {
     common.put("quarkus.otel.exporter.otlp.traces.endpoint", traces.endpoint());
     common.put("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf");
     common.put("quarkus.otel.bsp.schedule.delay", "200ms");
+    try {
+      reports = Files.createTempDirectory("e2e-reports");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    common.put("generate.page.reports-dir", reports.toString());
     Map<String, ServiceProcess> started = RagSystem.start(root, common, embedPort, retrievePort);
     services.addAll(started.values());
     ingest = started.get("ingest");
@@ -126,6 +134,9 @@ class EndToEndIT {
     }
     if (traces != null) {
       traces.close();
+    }
+    if (reports != null) {
+      BrowserScript.deleteTree(reports);
     }
   }
 
@@ -329,7 +340,8 @@ class EndToEndIT {
     Files.writeString(
         dir.resolve("qrels/test.tsv"),
         "query-id\tcorpus-id\tscore\nq1\thoneybee\t1\nq2\tsaturn\t1\nq2\tnot-in-corpus\t1\n");
-    Path report = dir.resolve("report.json");
+    // Into the folder the page lists reports from (./rag up: $RAG_HOME), as the page test reads it.
+    Path report = reports.resolve("eval").resolve("tiny-test.json");
 
     ProcessBuilder eval =
         new ProcessBuilder(
@@ -356,6 +368,7 @@ class EndToEndIT {
         .isZero();
 
     JsonNode json = JSON.readTree(report.toFile());
+    assertThat(report.resolveSibling("tiny-test.html")).isNotEmptyFile();
     assertThat(json.path("queries").asInt()).isEqualTo(2);
     assertThat(json.path("documents").asInt()).isEqualTo(4);
     double log2of3 = Math.log(3) / Math.log(2);
@@ -629,6 +642,52 @@ class EndToEndIT {
                     .anySatisfy(
                         n -> assertThat(n).startsWith("retrieve-service: rag.v1.Retrieve")));
     assertOneTree(traces.trace(chat));
+  }
+
+  /**
+   * The page's Documents view in real Chromium against the whole system: a person with their own
+   * key (Bob's tenant) uploads three files of different formats and watches each reach "indexed",
+   * sees why a fourth is refused, finds them in the list (and no one else's documents), asks about
+   * one, deletes it and sees it leave the list and the answers; opens the report {@code ./rag eval}
+   * wrote (order 3) from the page's list and sees its charts drawn with the report's numbers.
+   * Screenshots at desktop and phone widths land in {@code target/page-test/}.
+   */
+  @Test
+  @Order(12)
+  void aPersonAddsListsAsksAboutAndDeletesTheirOwnFilesFromThePage() throws Exception {
+    Path files = Files.createTempDirectory("workspace-files");
+    try {
+      Files.writeString(
+          files.resolve("glass-frogs.md"),
+          "# Glass frogs of Vellmar\n\nThe glass frogs of Vellmar turn violet at dusk, when the"
+              + " river cools.\n\nBy day they are almost clear.\n");
+      Files.writeString(
+          files.resolve("tide-tables.html"),
+          "<html><head><title>Tide tables of Orrin Bay</title></head><body><p>High water at Orrin"
+              + " Bay comes twice a day, fifty minutes later each day.</p></body></html>");
+      Files.writeString(
+          files.resolve("lamp-oil.txt"),
+          "Lamp oil pressed from sunflower seeds burns with little smoke in the harbour lamps.");
+      Files.write(files.resolve("scan.bin"), new byte[] {0, 1, 2, 3, (byte) 0xff, 0, 0, 7, 9});
+      Path screenshots = Path.of("target", "page-test").toAbsolutePath();
+      BrowserScript.deleteTree(screenshots);
+      Path script = Path.of(EndToEndIT.class.getResource("/page-test/workspace-page.mjs").toURI());
+      BrowserScript.run(
+          script,
+          Duration.ofSeconds(480),
+          generate.baseUrl() + "/",
+          screenshots.toString(),
+          BrowserScript.chromium().toString(),
+          BrowserScript.playwright().toString(),
+          BOB,
+          files.toString());
+      for (String shot :
+          List.of("desktop-documents", "desktop-delete", "desktop-report", "phone-documents")) {
+        assertThat(screenshots.resolve(shot + ".png")).isNotEmptyFile();
+      }
+    } finally {
+      BrowserScript.deleteTree(files);
+    }
   }
 
   /**

@@ -49,12 +49,17 @@ final class RagSystem {
    */
   static Map<String, ServiceProcess> start(
       Path root, Map<String, String> config, int embedPort, int retrievePort) {
+    int ingestPort = FreePorts.find();
+    int generatePort = FreePorts.find();
+    // The chat page, as ./rag up serves it: it calls ingest-service at its own origin.
+    Map<String, String> all = new LinkedHashMap<>(config);
+    all.putIfAbsent("generate.page.ingest-url", "http://127.0.0.1:" + ingestPort);
+    all.putIfAbsent("quarkus.http.cors.origins", "http://127.0.0.1:" + generatePort);
     Map<String, ServiceProcess> services = new LinkedHashMap<>();
-    services.put("embed", ServiceProcess.start(root, "embed-service", embedPort, config));
-    services.put("retrieve", ServiceProcess.start(root, "retrieve-service", retrievePort, config));
-    services.put("ingest", ServiceProcess.start(root, "ingest-service", FreePorts.find(), config));
-    services.put(
-        "generate", ServiceProcess.start(root, "generate-service", FreePorts.find(), config));
+    services.put("embed", ServiceProcess.start(root, "embed-service", embedPort, all));
+    services.put("retrieve", ServiceProcess.start(root, "retrieve-service", retrievePort, all));
+    services.put("ingest", ServiceProcess.start(root, "ingest-service", ingestPort, all));
+    services.put("generate", ServiceProcess.start(root, "generate-service", generatePort, all));
     services.values().forEach(s -> s.awaitReady(Duration.ofSeconds(120)));
     return services;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 import dev.rag.common.Topics;
 import dev.rag.testsupport.KafkaBroker;
@@ -78,6 +79,19 @@ class UploadLimitsTest {
 
   private static String bootstrap() {
     return KafkaBroker.shared().bootstrapServers();
+  }
+
+  @Test
+  void theLimitsAndFormatsAreToldBeforeAnyUpload() {
+    given()
+        .get("/v1/files/limits")
+        .then()
+        .statusCode(200)
+        .body("maxFileBytes", equalTo(1 << 20))
+        .body("maxTextFileBytes", equalTo(64 << 10))
+        .body("formats.find { it.format == 'pdf' }.extensions", hasItem("pdf"))
+        .body("formats.find { it.format == 'markdown' }.contentType", equalTo("text/markdown"))
+        .body("formats.format", hasItem("paper-listing"));
   }
 
   @Test

@@ -133,6 +133,27 @@ class HelmChartTest {
   }
 
   @Test
+  void letsThePagesOriginCallIngestServiceFromABrowserAndNoOther() {
+    assertThat(
+            Chart.named(defaults, "ConfigMap", "rag-config")
+                .at("/data")
+                .has("QUARKUS_HTTP_CORS_ORIGINS"))
+        .isFalse();
+    JsonNode withIngress =
+        Chart.named(
+            Chart.render(
+                List.of(),
+                Map.of(
+                    "ingress.enabled", true,
+                    "ingress.host", "rag.lab.example",
+                    "ingest.corsOrigins[0]", "http://chat.lab.example:8080")),
+            "ConfigMap",
+            "rag-config");
+    assertThat(withIngress.at("/data/QUARKUS_HTTP_CORS_ORIGINS").asText())
+        .isEqualTo("https://rag.lab.example,http://rag.lab.example,http://chat.lab.example:8080");
+  }
+
+  @Test
   void tracesOnlyWhenToldAndThenToTheGivenCollector() {
     assertThat(
             Chart.named(defaults, "ConfigMap", "rag-config")

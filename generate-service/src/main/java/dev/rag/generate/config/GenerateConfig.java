@@ -27,6 +27,26 @@ public interface GenerateConfig {
   /** retrieve-service, reached over gRPC. */
   Retrieval retrieval();
 
+  /** The page at {@code /}. */
+  Page page();
+
+  /** The page at {@code /}: where its Documents view reaches ingest-service, what it lists. */
+  interface Page {
+    /**
+     * ingest-service's base URL, when it is not this origin (an Ingress that routes {@code
+     * /v1/files} and {@code /v1/documents} there); that origin is allowed by the page's
+     * Content-Security-Policy, and must allow this page's origin (CORS).
+     */
+    Optional<String> ingestUrl();
+
+    /**
+     * A folder whose {@code eval/} and {@code bench/} hold the HTML reports of {@code ./rag eval}
+     * and {@code ./rag bench}, listed on the page and served to anyone who can reach it; unset:
+     * none ({@code ./rag up} sets it to {@code $RAG_HOME}).
+     */
+    Optional<Path> reportsDir();
+  }
+
   /** retrieve-service, reached over gRPC. */
   interface Retrieval {
     /**

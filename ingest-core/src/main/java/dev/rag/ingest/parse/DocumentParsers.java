@@ -43,6 +43,11 @@ public final class DocumentParsers {
     public String contentType() {
       return contentType;
     }
+
+    /** The file name extensions that name the format (none: told by its content only). */
+    public List<String> extensions() {
+      return extensions;
+    }
   }
 
   private static final Map<String, Format> DECLARED =

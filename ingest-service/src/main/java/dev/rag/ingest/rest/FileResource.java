@@ -5,12 +5,15 @@ import dev.rag.auth.Roles;
 import dev.rag.ingest.FileIngestService;
 import dev.rag.ingest.FileIngestService.FileUpload;
 import dev.rag.ingest.ParsePermits;
+import dev.rag.ingest.parse.DocumentParsers;
 import dev.rag.ingest.parse.FileOverLimitException;
 import dev.rag.ingest.parse.FileTooLargeException;
+import dev.rag.ingest.parse.ParseLimits;
 import dev.rag.ingest.parse.UnreadableFileException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,6 +24,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -98,6 +104,41 @@ public class FileResource {
         }
       }
     }
+  }
+
+  /** A format files may be in: its name as lists show it, its content type, its extensions. */
+  public record AcceptedFormat(String format, String contentType, List<String> extensions) {}
+
+  /** What an upload may be, for a client to check before it sends (the page shows them). */
+  public record UploadLimits(
+      long maxFileBytes,
+      long maxTextFileBytes,
+      int maxDocumentsPerFile,
+      int maxPdfPages,
+      List<AcceptedFormat> formats) {}
+
+  /**
+   * The limits an upload must keep and the formats it may be in; files of a format read whole
+   * (text, Markdown, HTML, paper listings) may be up to {@code maxTextFileBytes}.
+   */
+  @GET
+  @Path("/limits")
+  @Produces(MediaType.APPLICATION_JSON)
+  public UploadLimits limits() {
+    ParseLimits l = files.limits();
+    return new UploadLimits(
+        l.maxFileBytes(),
+        l.maxTextFileBytes(),
+        l.maxDocumentsPerFile(),
+        l.maxPdfPages(),
+        Arrays.stream(DocumentParsers.Format.values())
+            .map(
+                f ->
+                    new AcceptedFormat(
+                        f.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        f.contentType(),
+                        f.extensions()))
+            .toList());
   }
 
   static final String UNREADABLE = "urn:rag:problem:unreadable-file";

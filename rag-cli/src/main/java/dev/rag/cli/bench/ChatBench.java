@@ -6,6 +6,7 @@ import dev.rag.cli.ApiKey;
 import dev.rag.cli.config.CliConfig;
 import dev.rag.cli.eval.BeirDataset;
 import dev.rag.cli.eval.Metrics;
+import dev.rag.cli.report.HtmlReport;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -207,6 +208,7 @@ public class ChatBench implements Callable<Integer> {
     System.out.printf(
         "%-12s %10s %10s %10s %10s %8s%n",
         "concurrency", "ttft p50", "ttft p95", "total p50", "total p95", "req/s");
+    List<Map<String, Object>> rows = new ArrayList<>();
     for (int c : concurrency) {
       ClosedLoop.Run<double[]> run =
           ClosedLoop.run(c, requests, i -> stream(questions.get(i % questions.size())));
@@ -223,8 +225,81 @@ public class ChatBench implements Callable<Integer> {
           Metrics.percentile(total, 50),
           Metrics.percentile(total, 95),
           requests / seconds);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("concurrency", c);
+      row.put("ttft_p50_ms", Metrics.percentile(ttft, 50));
+      row.put("ttft_p95_ms", Metrics.percentile(ttft, 95));
+      row.put("total_p50_ms", Metrics.percentile(total, 50));
+      row.put("total_p95_ms", Metrics.percentile(total, 95));
+      row.put("requests_per_second", requests / seconds);
+      rows.add(row);
     }
     System.out.println("(milliseconds; ttft = time to the first piece of answer text)");
+
+    Map<String, Object> quality = new LinkedHashMap<>();
+    quality.put("answers", answered);
+    quality.put("answers_citing", citing);
+    quality.put("citation_hit_rate", ratio(hits, answered));
+    quality.put("cited_sentences", citedSentences);
+    quality.put("evidence_share", ratio(evidenceSentences, citedSentences));
+    quality.put("gold_document_share", ratio(citedGoldDocSentences, citedSentences));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("dataset", dir.toAbsolutePath().normalize().getFileName().toString());
+    json.put("split", split);
+    json.put("answerer", model);
+    json.put("top_k", topK);
+    json.put("quality", quality);
+    json.put("latency", rows);
+    List<String> levels = rows.stream().map(r -> "concurrency " + r.get("concurrency")).toList();
+    HtmlReport html =
+        new HtmlReport(
+            "Chat on " + json.get("dataset") + " (" + split + ")",
+            List.of(
+                "answerer " + model + ", top_k " + topK,
+                answered
+                    + " judged questions; "
+                    + citedSentences
+                    + " cited sentences in answers"
+                    + " with gold evidence",
+                "latency: " + requests + " streamed requests per level, closed loop"),
+            List.of(
+                new HtmlReport.Chart(
+                    "Citations",
+                    "bar",
+                    "measure",
+                    "share",
+                    List.of(
+                        "answers citing a relevant document",
+                        "cited sentences that are gold evidence",
+                        "cited sentences citing a gold document"),
+                    List.of(
+                        new HtmlReport.Series(
+                            "share",
+                            List.of(
+                                ratio(hits, answered),
+                                ratio(evidenceSentences, citedSentences),
+                                ratio(citedGoldDocSentences, citedSentences))))),
+                new HtmlReport.Chart(
+                    "Time to the first piece of answer",
+                    "bar",
+                    "load",
+                    "milliseconds",
+                    levels,
+                    List.of(
+                        HtmlReport.Series.of("p50", rows, "ttft_p50_ms"),
+                        HtmlReport.Series.of("p95", rows, "ttft_p95_ms"))),
+                new HtmlReport.Chart(
+                    "Time to the whole answer",
+                    "bar",
+                    "load",
+                    "milliseconds",
+                    levels,
+                    List.of(
+                        HtmlReport.Series.of("p50", rows, "total_p50_ms"),
+                        HtmlReport.Series.of("p95", rows, "total_p95_ms")))));
+    Path file = dataset.reportFile(config.home(), "chat");
+    System.err.println(
+        "Report: " + file.toAbsolutePath() + " (charts: " + html.write(file, json) + ")");
   }
 
   private Map<String, Object> body(String question, boolean stream) {

@@ -19,6 +19,23 @@ public class DatasetOptions {
       description = "qrels split (default: ${DEFAULT-VALUE})")
   String split;
 
+  @Option(
+      names = "--report",
+      description =
+          "where to write the JSON report, with its HTML charts beside it (default:"
+              + " $RAG_HOME/bench/<bench>-<dataset>-<split>.json)")
+  Path report;
+
+  /** Where the report of {@code bench} goes. */
+  Path reportFile(String home, String bench) {
+    return report != null
+        ? report
+        : Path.of(
+            home,
+            "bench",
+            bench + "-" + dir.toAbsolutePath().normalize().getFileName() + "-" + split + ".json");
+  }
+
   /** The dataset with the judged queries of the split. */
   BeirDataset load() {
     return BeirDataset.load(dir, split);

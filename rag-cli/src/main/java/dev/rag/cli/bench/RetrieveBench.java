@@ -1,15 +1,22 @@
 package dev.rag.cli.bench;
 
+import dev.rag.cli.config.CliConfig;
 import dev.rag.cli.eval.BeirDataset;
 import dev.rag.cli.eval.Metrics;
 import dev.rag.cli.eval.RetrievalOptions;
+import dev.rag.cli.report.HtmlReport;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -57,6 +64,8 @@ public class RetrieveBench implements Callable<Integer> {
   @GrpcClient("retrieve")
   RetrieveGrpc.RetrieveBlockingStub retrieve;
 
+  @Inject CliConfig config;
+
   @Override
   public Integer call() throws Exception {
     List<String> queries = new ArrayList<>(dataset.load().queries().values());
@@ -72,6 +81,7 @@ public class RetrieveBench implements Callable<Integer> {
     }
     System.out.printf(
         "%-12s %8s %8s %8s %10s%n", "concurrency", "p50 ms", "p95 ms", "p99 ms", "req/s");
+    List<Map<String, Object>> rows = new ArrayList<>();
     for (int c : load.concurrency) {
       ClosedLoop.Run<Double> run =
           ClosedLoop.run(
@@ -92,8 +102,56 @@ public class RetrieveBench implements Callable<Integer> {
           Metrics.percentile(latencies, 95),
           Metrics.percentile(latencies, 99),
           load.requests / seconds);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("concurrency", c);
+      row.put("p50_ms", Metrics.percentile(latencies, 50));
+      row.put("p95_ms", Metrics.percentile(latencies, 95));
+      row.put("p99_ms", Metrics.percentile(latencies, 99));
+      row.put("requests_per_second", load.requests / seconds);
+      rows.add(row);
     }
+    writeReport(queries.size(), rows);
     return 0;
+  }
+
+  private void writeReport(int queryCount, List<Map<String, Object>> rows) throws IOException {
+    String name = dataset.dir.toAbsolutePath().normalize().getFileName().toString();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("dataset", name);
+    json.put("split", dataset.split);
+    json.put("mode", mode);
+    json.put("top_k", topK);
+    json.put("queries", queryCount);
+    json.put("requests", load.requests);
+    json.put("results", rows);
+    List<String> levels = rows.stream().map(r -> "concurrency " + r.get("concurrency")).toList();
+    HtmlReport html =
+        new HtmlReport(
+            "Retrieval latency on " + name + " (" + dataset.split + ")",
+            List.of(
+                "mode " + mode + ", top_k " + topK + ", " + load.requests + " requests per level",
+                "gRPC Retrieve, closed loop, after " + warmup + " warm-up calls"),
+            List.of(
+                new HtmlReport.Chart(
+                    "Latency percentiles",
+                    "bar",
+                    "load",
+                    "milliseconds",
+                    levels,
+                    List.of(
+                        HtmlReport.Series.of("p50", rows, "p50_ms"),
+                        HtmlReport.Series.of("p95", rows, "p95_ms"),
+                        HtmlReport.Series.of("p99", rows, "p99_ms"))),
+                new HtmlReport.Chart(
+                    "Throughput",
+                    "bar",
+                    "load",
+                    "requests per second",
+                    levels,
+                    List.of(HtmlReport.Series.of("req/s", rows, "requests_per_second")))));
+    Path file = dataset.reportFile(config.home(), "retrieve");
+    System.err.println(
+        "Report: " + file.toAbsolutePath() + " (charts: " + html.write(file, json) + ")");
   }
 
   private void call(String query) {

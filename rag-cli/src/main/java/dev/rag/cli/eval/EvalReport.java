@@ -1,7 +1,6 @@
 package dev.rag.cli.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rag.cli.report.HtmlReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /** The figures of an evaluation: a table on stdout as they come, then a JSON report. */
 final class EvalReport {
@@ -57,15 +57,49 @@ final class EvalReport {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
+    int queries = results.isEmpty() ? 0 : results.get(0).queries();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("dataset", data.name());
     json.put("split", split);
-    json.put("queries", results.isEmpty() ? 0 : results.get(0).queries());
+    json.put("queries", queries);
     json.put("documents", data.corpus().size());
     json.put("sources", sources);
     json.put("top_k", topK);
     json.put("results", results);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
-    System.err.println("Report: " + file.toAbsolutePath());
+    List<String> modes = results.stream().map(Figures::mode).toList();
+    HtmlReport html =
+        new HtmlReport(
+            "Retrieval on " + data.name() + " (" + split + ")",
+            List.of(
+                queries + " judged queries over " + data.corpus().size() + " documents",
+                "sources " + (sources.isEmpty() ? "all" : String.join(", ", sources)),
+                "top_k " + topK + "; latency is one query at a time, through retrieve-service"),
+            List.of(
+                new HtmlReport.Chart(
+                    "Quality by mode",
+                    "bar",
+                    "mode",
+                    "score",
+                    modes,
+                    List.of(
+                        series("nDCG@10", results, Figures::ndcg10),
+                        series("Recall@100", results, Figures::recall100),
+                        series("MRR@10", results, Figures::mrr10))),
+                new HtmlReport.Chart(
+                    "Latency by mode",
+                    "bar",
+                    "mode",
+                    "milliseconds",
+                    modes,
+                    List.of(
+                        series("p50", results, Figures::p50Ms),
+                        series("p95", results, Figures::p95Ms)))));
+    Path page = html.write(file, json);
+    System.err.println("Report: " + file.toAbsolutePath() + " (charts: " + page + ")");
+  }
+
+  private static HtmlReport.Series series(
+      String label, List<Figures> results, ToDoubleFunction<Figures> value) {
+    return new HtmlReport.Series(label, results.stream().map(f -> value.applyAsDouble(f)).toList());
   }
 }
