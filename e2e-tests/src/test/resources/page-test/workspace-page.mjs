@@ -144,12 +144,13 @@ async function desktop() {
   await page.getByRole('button', { name: 'New conversation' }).click();
   const after = await answer(page, QUESTION);
   check(!/violet/i.test(after.text) && !after.sources.includes(title), `the deleted note is no longer cited: ${JSON.stringify(after)}`);
+  check(after.text.length > 0, 'the answer without the note is not empty');
   step(`desktop: asked again, the note is gone from the answer: ${JSON.stringify(after.text)}`);
 
   // The report ./rag eval wrote, listed by the page, opened in a new tab: drawn under the page's
   // Content-Security-Policy, with the numbers of its JSON.
   await page.getByRole('link', { name: 'Documents' }).click();
-  const link = page.getByRole('link', { name: 'tiny-test' });
+  const link = page.getByRole('link', { name: 'tiny-test', exact: true });
   await link.waitFor();
   const [report] = await Promise.all([context.waitForEvent('page'), link.click()]);
   const reportProblems = [];

@@ -91,6 +91,11 @@ public final class ExtractiveSynthesizer {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
     }
     List<Candidate> chosen = select(candidates);
+    if (chosen.isEmpty()) {
+      // The strongest candidate was a sentence that shares nothing with the question, ranked up by
+      // its passage's score alone: the few words shared elsewhere are no answer either.
+      return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
+    }
     chosen.sort(
         Comparator.comparingInt((Candidate c) -> c.passage).thenComparingInt(c -> c.position));
 

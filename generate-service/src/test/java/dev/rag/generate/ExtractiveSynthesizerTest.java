@@ -47,6 +47,23 @@ class ExtractiveSynthesizerTest {
   }
 
   @Test
+  void neverAnswersWithNothing() {
+    // The best-ranked passage shares no word with the question; the others share one common word.
+    List<RetrievedPassage> passages =
+        List.of(
+            passage("lamp", "Lamp oil pressed from sunflower seeds burns with little smoke.", 1.0),
+            passage("tide", "High water at the bay comes later each day by fifty minutes.", 0.66),
+            passage("bee", "Honeybees dance to tell hive mates where the flowers are.", 0.64));
+
+    Answer answer =
+        synthesizer.answer(
+            "What colour do the glass frogs turn at the end of the day?", passages, 0);
+
+    assertThat(answer.text()).isEqualTo(ExtractiveSynthesizer.NOT_ANSWERED);
+    assertThat(answer.sources()).noneMatch(SourceRef::cited).hasSize(3);
+  }
+
+  @Test
   void everyCitationPointsAtACitedSource() {
     List<RetrievedPassage> passages =
         List.of(
