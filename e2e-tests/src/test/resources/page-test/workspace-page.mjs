@@ -119,6 +119,12 @@ async function desktop() {
   check(!ids.includes('plankton') && !ids.includes('kafka-basics'), `only the key's tenant's documents are listed: ${JSON.stringify(ids)}`);
   await page.getByLabel('Find').fill('frog');
   check((await page.locator('.doc').count()) === 1, 'finding "frog" leaves one document');
+  await page.getByRole('button', { name: /^Passages of Glass frogs/ }).click();
+  const passages = page.getByRole('list', { name: /^Passages of Glass frogs/ });
+  await passages.locator('.doc-passage').first().waitFor();
+  const passageText = await passages.textContent();
+  check(passageText.includes('turn violet at dusk'), `the document's passages are shown: ${passageText}`);
+  await page.getByRole('button', { name: /^Passages of Glass frogs/ }).click();
   await page.getByLabel('Find').fill('');
   await checkLayout(page, 'desktop', [['.doc .secondary', 44], ['.file-button', 44], ['#docs-refresh', 44]]);
   await page.screenshot({ path: join(shotDir, 'desktop-documents.png'), fullPage: true });

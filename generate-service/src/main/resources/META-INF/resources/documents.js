@@ -332,6 +332,14 @@ function documentItem(d) {
   if (d.reason) body.append(el('p', 'doc-reason', d.reason));
   const actions = el('div', 'doc-actions');
   actions.append(state);
+  if (d.state === 'indexed') {
+    const show = el('button', 'secondary', 'Passages');
+    show.type = 'button';
+    show.setAttribute('aria-expanded', 'false');
+    show.setAttribute('aria-label', `Passages of ${d.title || d.id}`);
+    show.addEventListener('click', () => togglePassages(item, d, show));
+    actions.append(show);
+  }
   if (d.state !== 'deleting') {
     const del = el('button', 'secondary', 'Delete');
     del.type = 'button';
@@ -341,6 +349,38 @@ function documentItem(d) {
   }
   item.append(body, actions);
   return item;
+}
+
+// A document's passages, as the index holds them (through the chat service's API: query role).
+async function togglePassages(item, d, button) {
+  const open = item.querySelector('.doc-passages');
+  if (open) {
+    open.remove();
+    button.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const panel = el('ol', 'doc-passages');
+  panel.setAttribute('aria-label', `Passages of ${d.title || d.id}`);
+  panel.append(el('li', 'hint', 'Loading…'));
+  item.append(panel);
+  button.setAttribute('aria-expanded', 'true');
+  try {
+    const response = await fetch(`/v1/sources/${encodeURIComponent(d.source)}/documents/${encodeURIComponent(d.id)}/passages`,
+      { headers: withKey({ 'Accept': 'application/json' }) });
+    if (response.status === 401) { askForKey(); throw new Error('an API key is needed'); }
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new Error((body && body.error && body.error.message) || `${response.status}`);
+    panel.replaceChildren(...body.data.map((p) => {
+      const li = el('li', 'doc-passage');
+      const where = [p.section, p.page_start ? (p.page_end && p.page_end !== p.page_start ? `pp. ${p.page_start}–${p.page_end}` : `p. ${p.page_start}`) : null]
+        .filter(Boolean).join(' · ');
+      if (where) li.append(el('p', 'doc-passage-where', where));
+      li.append(el('p', 'doc-passage-text', p.text));
+      return li;
+    }));
+  } catch (e) {
+    panel.replaceChildren(el('li', 'hint error', `The passages could not be read: ${e.message}`));
+  }
 }
 
 function renderDocuments() {

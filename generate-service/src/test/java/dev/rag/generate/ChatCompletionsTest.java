@@ -49,6 +49,24 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void readsADocumentsPassagesInOrderAndSaysWhenThereIsNone() {
+    given()
+        .get("/v1/sources/docs/documents/kafka-notes/passages")
+        .then()
+        .statusCode(200)
+        .body("title", equalTo("Kafka notes"))
+        .body("data[0].chunk", equalTo(0))
+        .body("data[0].section", equalTo("Storage"))
+        .body("data[0].text", startsWith("Kafka stores records in partitions."));
+    given()
+        .get("/v1/sources/docs/documents/missing/passages")
+        .then()
+        .statusCode(404)
+        .body("error.param", equalTo("id"))
+        .body("error.message", equalTo("no indexed document 'missing' in source 'docs'"));
+  }
+
+  @Test
   void answersInOpenAisShapeWithCitedSources() {
     given()
         .contentType("application/json")
