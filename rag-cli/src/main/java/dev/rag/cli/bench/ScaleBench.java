@@ -334,7 +334,7 @@ public class ScaleBench implements Callable<Integer> {
                     .resolve(
                         "scale-" + report.get("started").toString().replace(':', '-') + ".json"));
     Files.createDirectories(file.toAbsolutePath().getParent());
-    JSON.writeValue(file.toFile(), report);
+    ScaleReport.html(JSON.valueToTree(report)).write(file, report);
     return file;
   }
 

@@ -1,8 +1,10 @@
 package dev.rag.cli.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rag.cli.eval.BeirDataset;
 import dev.rag.cli.eval.Metrics;
 import dev.rag.cli.eval.RetrievalOptions;
+import dev.rag.cli.report.HtmlReport;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
 import java.nio.file.Path;
@@ -20,6 +22,96 @@ import java.util.concurrent.TimeUnit;
 final class ScaleReport {
 
   private ScaleReport() {}
+
+  /**
+   * The HTML report of a scale run (its JSON as written): per size, query latency by mode and load,
+   * the indexing rate, recall@10 of the vector search, and Qdrant's memory.
+   */
+  static HtmlReport html(JsonNode report) {
+    List<JsonNode> sizes = new ArrayList<>();
+    report.path("sizes").forEach(sizes::add);
+    List<String> labels =
+        sizes.stream()
+            .map(s -> String.format(Locale.ROOT, "%,d", s.path("passages").asLong()))
+            .toList();
+    List<String> loads = new ArrayList<>();
+    if (!sizes.isEmpty()) {
+      sizes.get(0).path("latency_ms").fieldNames().forEachRemaining(loads::add);
+    }
+    List<HtmlReport.Chart> charts = new ArrayList<>();
+    for (String percentile : List.of("p50", "p95")) {
+      List<HtmlReport.Series> series = new ArrayList<>();
+      for (String load : loads) {
+        series.add(
+            new HtmlReport.Series(
+                load.replace("@", " at concurrency "),
+                sizes.stream()
+                    .map(s -> number(s.path("latency_ms").path(load).path(percentile)))
+                    .toList()));
+      }
+      charts.add(
+          new HtmlReport.Chart(
+              "Query latency " + percentile + " by index size",
+              "line",
+              "passages indexed",
+              "milliseconds",
+              labels,
+              series));
+    }
+    charts.add(
+        new HtmlReport.Chart(
+            "Indexing rate",
+            "bar",
+            "passages indexed",
+            "passages per second",
+            labels,
+            List.of(series("through the pipeline", sizes, "passages_per_second", 1))));
+    charts.add(
+        new HtmlReport.Chart(
+            "Recall@10 of the vector search against exact search",
+            "line",
+            "passages indexed",
+            "recall",
+            labels,
+            List.of(series("recall@10", sizes, "recall_at_10", 1))));
+    charts.add(
+        new HtmlReport.Chart(
+            "Qdrant's memory",
+            "bar",
+            "passages indexed",
+            "MiB",
+            labels,
+            List.of(
+                series("resident", sizes, "qdrant_rss_bytes", 1 << 20),
+                series("anonymous", sizes, "qdrant_anonymous_bytes", 1 << 20),
+                series("file pages (droppable)", sizes, "qdrant_file_cache_bytes", 1 << 20))));
+    return new HtmlReport(
+        "Scale: "
+            + report.path("model").asText()
+            + ", up to "
+            + (labels.isEmpty() ? "0" : labels.get(labels.size() - 1))
+            + " passages",
+        List.of(
+            "started " + report.path("started").asText(),
+            report.path("real_passages").asLong()
+                + " real passages, the rest derived from them; "
+                + report.path("chunks_per_document").asInt()
+                + " chunks per document"),
+        charts);
+  }
+
+  private static HtmlReport.Series series(
+      String label, List<JsonNode> sizes, String field, double unit) {
+    return new HtmlReport.Series(
+        label,
+        sizes.stream()
+            .map(s -> s.path(field).isNumber() ? s.path(field).asDouble() / unit : Double.NaN)
+            .toList());
+  }
+
+  private static double number(JsonNode n) {
+    return n.isNumber() ? n.asDouble() : Double.NaN;
+  }
 
   /** Query latency through retrieve-service's gRPC Retrieve, after a warm-up. */
   static final class Latency {

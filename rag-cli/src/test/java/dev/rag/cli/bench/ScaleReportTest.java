@@ -3,10 +3,15 @@ package dev.rag.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.cli.report.HtmlReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScaleReportTest {
 
@@ -21,6 +26,68 @@ class ScaleReportTest {
             List.of(List.of("a", "x", "b", "y"), List.of("f", "e"), List.of("z")));
 
     assertThat(recall).isCloseTo((0.5 + 1 + 1) / 3, within(1e-12));
+  }
+
+  @Test
+  void itsHtmlReportChartsEachSizesFigures(@TempDir Path dir) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Object> small =
+        Map.of(
+            "passages",
+            10_000,
+            "passages_per_second",
+            480.5,
+            "recall_at_10",
+            0.999,
+            "qdrant_rss_bytes",
+            300L << 20,
+            "latency_ms",
+            Map.of(
+                "full@1",
+                Map.of("p50", 20.0, "p95", 30.0),
+                "full@8",
+                Map.of("p50", 60.0, "p95", 90.0)));
+    Map<String, Object> large =
+        Map.of(
+            "passages",
+            1_000_000,
+            "passages_per_second",
+            470.0,
+            "recall_at_10",
+            0.998,
+            "qdrant_rss_bytes",
+            1200L << 20,
+            "latency_ms",
+            Map.of(
+                "full@1",
+                Map.of("p50", 40.0, "p95", 51.7),
+                "full@8",
+                Map.of("p50", 300.0, "p95", 888.0)));
+    Map<String, Object> report =
+        Map.of(
+            "model", "bge-small-en-v1.5-int8",
+            "started", "2026-11-30T10:00:00Z",
+            "sizes", List.of(small, large));
+
+    HtmlReport html = ScaleReport.html(json.valueToTree(report));
+    Path page = html.write(dir.resolve("scale.json"), report);
+
+    assertThat(html.title()).isEqualTo("Scale: bge-small-en-v1.5-int8, up to 1,000,000 passages");
+    HtmlReport.Chart p95 = html.charts().get(1);
+    assertThat(p95.title()).isEqualTo("Query latency p95 by index size");
+    assertThat(p95.labels()).containsExactly("10,000", "1,000,000");
+    assertThat(p95.series())
+        .extracting(HtmlReport.Series::label)
+        .containsExactlyInAnyOrder("full at concurrency 1", "full at concurrency 8");
+    assertThat(p95.series())
+        .filteredOn(s -> s.label().equals("full at concurrency 8"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.values()).containsExactly(90.0, 888.0));
+    HtmlReport.Chart memory = html.charts().get(4);
+    assertThat(memory.series().get(0).values()).containsExactly(300.0, 1200.0);
+    // Figures the run did not take are gaps, not zeros.
+    assertThat(memory.series().get(1).values()).allMatch(v -> v.isNaN());
+    assertThat(Files.readString(page)).contains("<td>888</td>").contains("<td>–</td>");
   }
 
   @Test
