@@ -80,7 +80,11 @@ async function answer(page, question) {
     (n) => document.querySelectorAll('.turn.assistant .answer[aria-busy="false"]').length === n + 1,
     before, { timeout: STEP_TIMEOUT_MS });
   const turn = page.locator('.turn.assistant').last();
-  return { text: (await turn.locator('.answer').textContent()).trim(), sources: (await turn.locator('.sources').textContent().catch(() => '')) };
+  return {
+    text: (await turn.locator('.answer').textContent()).trim(),
+    sources: (await turn.locator('.sources').textContent().catch(() => '')),
+    abstained: await turn.evaluate((t) => t.classList.contains('abstained'))
+  };
 }
 
 async function desktop() {
@@ -151,6 +155,9 @@ async function desktop() {
   const after = await answer(page, QUESTION);
   check(!/violet/i.test(after.text) && !after.sources.includes(title), `the deleted note is no longer cited: ${JSON.stringify(after)}`);
   check(after.text.length > 0, 'the answer without the note is not empty');
+  check(!before.abstained, 'the answer from the note is no abstention');
+  check(after.abstained && (await page.locator('.turn.assistant').last().locator('.abstained-note').isVisible()),
+    `without the note the page shows the abstention as such: ${JSON.stringify(after)}`);
   step(`desktop: asked again, the note is gone from the answer: ${JSON.stringify(after.text)}`);
 
   // The report ./rag eval wrote, listed by the page, opened in a new tab: drawn under the page's
@@ -186,12 +193,20 @@ async function desktop() {
 }
 
 async function phone() {
-  const { context, page, problems } = await open('phone',
+  // Opened from the link ./rag up prints: the key in the fragment, taken and dropped from the address.
+  const context = await browser.newContext(
     { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${pageUrl}#key=${encodeURIComponent(apiKey)}&view=documents`);
   await page.locator('.doc[data-id="tide-tables.html"]').waitFor();
+  check(!page.url().includes(apiKey) && page.url().endsWith('#documents'), `the key left the address: ${page.url()}`);
+  check(await page.locator('#key-form').isHidden(), 'a page opened with the key does not ask for it');
   await checkLayout(page, 'phone', [['.doc .secondary', 44], ['.file-button', 44], ['.view-link', 44], ['#docs-refresh', 44]]);
   await page.screenshot({ path: join(shotDir, 'phone-documents.png'), fullPage: true });
-  step('phone: the Documents view fits 375 px, controls at least 44 px');
+  step('phone: opened with the key in the link (dropped from the address); the Documents view fits 375 px, controls at least 44 px');
   check(problems.length === 0, `phone: the page reported problems: ${problems.join('; ')}`);
   await context.close();
 }

@@ -40,6 +40,15 @@ function withKey(headers) {
   return headers;
 }
 
+// A link may carry the key in its fragment (#key=..., as ./rag up prints it): never sent to the
+// server, taken into this tab's storage, then dropped from the address and the history.
+(function keyFromLink() {
+  const m = /^#key=([^&]+)(?:&view=(\w+))?$/.exec(location.hash);
+  if (!m) return;
+  sessionStorage.setItem(KEY_STORE, decodeURIComponent(m[1]));
+  history.replaceState(null, '', location.pathname + location.search + (m[2] ? `#${m[2]}` : ''));
+})();
+
 function askForKey() {
   const had = sessionStorage.getItem(KEY_STORE);
   keyHint.textContent = had ? 'The saved API key was refused; enter a valid one.'
@@ -154,7 +163,7 @@ async function streamChat(request, signal, onDelta, onSources) {
       if (chunk.error) throw new Error(chunk.error.message || 'the answer failed');
       const delta = chunk.choices && chunk.choices[0] && chunk.choices[0].delta;
       if (delta && delta.content) onDelta(delta.content);
-      if (Array.isArray(chunk.sources)) onSources(chunk.sources);
+      if (Array.isArray(chunk.sources)) onSources(chunk.sources, chunk.abstained === true);
     }
     return false;
   };
@@ -229,7 +238,9 @@ function passageView(panel, s, onClose) {
 function sourceList(sources, open) {
   const details = el('details', 'sources');
   const cited = sources.filter((s) => s.cited).length;
-  details.append(el('summary', '', `Sources: ${sources.length} ${sources.length === 1 ? 'passage' : 'passages'} found, ${cited} cited`));
+  details.append(el('summary', '', cited === 0
+    ? `Closest passages: ${sources.length}, none cited`
+    : `Sources: ${sources.length} ${sources.length === 1 ? 'passage' : 'passages'} found, ${cited} cited`));
   const list = el('ol');
   for (const s of sources) {
     const item = el('li');
@@ -300,6 +311,7 @@ async function ask(question) {
   send.disabled = true;
   let text = '';
   let received = null;
+  let abstained = false;
   try {
     await streamChat(request, controller.signal,
       (piece) => {
@@ -309,7 +321,7 @@ async function ask(question) {
         answer.textContent = text;
         if (follow) scrollToEnd();
       },
-      (list) => { received = list; });
+      (list, none) => { received = list; abstained = none; });
     const follow = nearBottom();
     if (!text) answer.classList.remove('pending');
     answer.textContent = text;
@@ -333,7 +345,15 @@ async function ask(question) {
       };
       renderCitations(answer, text, byNumber, open);
       turn.querySelectorAll('.cite').forEach((b) => b.setAttribute('aria-controls', panel.id));
-      turn.append(sourceList(received, open));
+      const list = sourceList(received, open);
+      if (abstained) {
+        // Said as such, not dressed as an answer: the passages are the closest found, none cited.
+        turn.classList.add('abstained');
+        const note = el('p', 'abstained-note', 'Not answered from your documents');
+        turn.insertBefore(note, answer);
+        list.open = true;
+      }
+      turn.append(list);
     }
     if (follow) scrollToEnd();
   } catch (e) {

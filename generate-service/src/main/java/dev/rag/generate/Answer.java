@@ -19,6 +19,15 @@ public record Answer(
     int promptTokens,
     int completionTokens) {
 
+  /**
+   * Whether the answer abstains: it cites none of its sources, so nothing retrieved supports it
+   * (the built-in answerer then says so in a fixed sentence; the sources are the closest passages,
+   * none cited).
+   */
+  public boolean abstained() {
+    return sources.stream().noneMatch(SourceRef::cited);
+  }
+
   /** The text in word-sized pieces, each keeping its leading space, as a model would stream it. */
   public List<String> pieces() {
     List<String> pieces = new ArrayList<>();

@@ -4,8 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +49,27 @@ class ChatCompletionsTest {
   private static Map<String, Object> ask(String question) {
     return Map.of(
         "model", "anything", "messages", List.of(Map.of("role", "user", "content", question)));
+  }
+
+  @Test
+  void saysPlainlyWhenTheDocumentsDoNotAnswerAndMarksItAbstained() {
+    given()
+        .contentType("application/json")
+        .body(ask("Which xylophone did the zebra orchestra tune?"))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200)
+        .body("abstained", equalTo(true))
+        .body("choices[0].message.content", equalTo(ExtractiveSynthesizer.NOT_ANSWERED))
+        .body("sources.cited", everyItem(equalTo(false)))
+        .body("sources", not(empty()));
+    given()
+        .contentType("application/json")
+        .body(ask("How are Kafka partitions replicated?"))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200)
+        .body("abstained", equalTo(false));
   }
 
   @Test

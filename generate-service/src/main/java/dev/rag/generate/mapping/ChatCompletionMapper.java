@@ -192,7 +192,8 @@ public final class ChatCompletionMapper {
                 new ChatCompletionResponse.AssistantMessage("assistant", answer.text()),
                 answer.finishReason())),
         usage(answer),
-        answer.sources().stream().map(ChatCompletionMapper::source).toList());
+        answer.sources().stream().map(ChatCompletionMapper::source).toList(),
+        answer.abstained());
   }
 
   static ChatCompletionResponse.Usage usage(Answer answer) {
@@ -239,7 +240,10 @@ public final class ChatCompletionMapper {
     return json(chunk);
   }
 
-  /** The stream's last chunk: no choices, the usage and the numbered sources. */
+  /**
+   * The stream's last chunk: no choices, the usage, the numbered sources, and whether the answer
+   * abstained.
+   */
   public static String lastChunk(String id, long created, String model, Answer answer) {
     Map<String, Object> last = new LinkedHashMap<>();
     last.put("id", id);
@@ -249,6 +253,7 @@ public final class ChatCompletionMapper {
     last.put("choices", List.of());
     last.put("usage", usage(answer));
     last.put("sources", answer.sources().stream().map(ChatCompletionMapper::source).toList());
+    last.put("abstained", answer.abstained());
     return json(last);
   }
 

@@ -15,7 +15,8 @@ public record ChatCompletionResponse(
     String model,
     List<Choice> choices,
     Usage usage,
-    List<SourceView> sources) {
+    List<SourceView> sources,
+    boolean abstained) {
 
   /** One answer. */
   public record Choice(

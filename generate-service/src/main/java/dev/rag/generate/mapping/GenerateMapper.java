@@ -51,7 +51,9 @@ public final class GenerateMapper {
               .setPageStart(p.pageStart())
               .setPageEnd(p.pageEnd()));
     }
-    return GenerateResponse.newBuilder().setSources(sources).build();
+    return GenerateResponse.newBuilder()
+        .setSources(sources.setAbstained(answer.abstained()))
+        .build();
   }
 
   /** Why the answer ended ({@code stop} or {@code length}). */

@@ -61,8 +61,11 @@ public class KnowledgeTools {
       String uri,
       String documentUri) {}
 
-  /** A cited answer and every source it was written from, cited or not. */
-  public record AskResult(String answer, List<Source> sources) {}
+  /**
+   * A cited answer and every source it was written from, cited or not; {@code abstained} when it
+   * cites none (nothing retrieved supports an answer, and the answer says so).
+   */
+  public record AskResult(String answer, List<Source> sources, boolean abstained) {}
 
   /** A source of an answer: {@code [number]} in the answer's text when cited. */
   public record Source(
@@ -169,7 +172,7 @@ public class KnowledgeTools {
               p.text(),
               PassageUris.passage(p.source(), p.documentId(), p.chunkIndex())));
     }
-    return new AskResult(answer.text(), refs);
+    return new AskResult(answer.text(), refs, answer.abstained());
   }
 
   @Tool(

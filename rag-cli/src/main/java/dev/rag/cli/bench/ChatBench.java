@@ -116,6 +116,8 @@ public class ChatBench implements Callable<Integer> {
         dir.getFileName(), split, ids.size(), evidence.size(), endpoint);
 
     int answered = 0;
+    int abstained = 0;
+    int empty = 0;
     int citing = 0;
     int hits = 0;
     int citedSentences = 0;
@@ -128,6 +130,8 @@ public class ChatBench implements Callable<Integer> {
       model = completion.path("model").asText();
       answered++;
       String text = completion.path("choices").path(0).path("message").path("content").asText();
+      abstained += completion.path("abstained").asBoolean() ? 1 : 0;
+      empty += text.isBlank() ? 1 : 0;
       Map<Integer, String> documentOf = new HashMap<>();
       for (JsonNode s : completion.path("sources")) {
         documentOf.put(s.path("number").asInt(), s.path("document_id").asText());
@@ -194,6 +198,14 @@ public class ChatBench implements Callable<Integer> {
         citing);
     System.out.printf(
         Locale.ROOT,
+        "abstained: %.3f (%d of %d answers cite nothing and say the documents do not answer);"
+            + " %d empty%n",
+        ratio(abstained, answered),
+        abstained,
+        answered,
+        empty);
+    System.out.printf(
+        Locale.ROOT,
         "evidence: %.3f of %d cited sentences (in %d answers with gold evidence) are gold evidence;"
             + " %.3f cite a gold document%n",
         ratio(evidenceSentences, citedSentences),
@@ -239,6 +251,8 @@ public class ChatBench implements Callable<Integer> {
     Map<String, Object> quality = new LinkedHashMap<>();
     quality.put("answers", answered);
     quality.put("answers_citing", citing);
+    quality.put("abstention_rate", ratio(abstained, answered));
+    quality.put("empty_answers", empty);
     quality.put("citation_hit_rate", ratio(hits, answered));
     quality.put("cited_sentences", citedSentences);
     quality.put("evidence_share", ratio(evidenceSentences, citedSentences));
@@ -271,14 +285,16 @@ public class ChatBench implements Callable<Integer> {
                     List.of(
                         "answers citing a relevant document",
                         "cited sentences that are gold evidence",
-                        "cited sentences citing a gold document"),
+                        "cited sentences citing a gold document",
+                        "answers abstaining"),
                     List.of(
                         new HtmlReport.Series(
                             "share",
                             List.of(
                                 ratio(hits, answered),
                                 ratio(evidenceSentences, citedSentences),
-                                ratio(citedGoldDocSentences, citedSentences))))),
+                                ratio(citedGoldDocSentences, citedSentences),
+                                ratio(abstained, answered))))),
                 new HtmlReport.Chart(
                     "Time to the first piece of answer",
                     "bar",
