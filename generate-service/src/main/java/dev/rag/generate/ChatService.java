@@ -140,6 +140,12 @@ public class ChatService {
     }
     String query = retrievalQuery(request.messages(), question);
     List<RetrievedPassage> passages = retriever.retrieve(tenant, query, topK, request.sources());
+    if (!supported(passages)) {
+      // Nothing found is close enough to the question to answer it: said so, with or without a
+      // model (which would only be handed unrelated text).
+      Answer abstained = synthesizer.abstain(query, passages, request.maxTokens());
+      return Reply.of(config.modelName(), abstained, request.stop(), citations);
+    }
     if (llm.enabled()) {
       try {
         return llmReply(request, question, passages);
@@ -159,6 +165,27 @@ public class ChatService {
     }
     Answer answer = citations.check(synthesizer.answer(query, passages, request.maxTokens()));
     return Reply.of(config.modelName(), answer, request.stop(), citations);
+  }
+
+  /**
+   * Whether the best passage is similar enough to the question to support an answer, as its
+   * embedding model's threshold ({@code generate.extractive.min-similarity}) says; yes when the
+   * similarity or the threshold is not known.
+   */
+  boolean supported(List<RetrievedPassage> passages) {
+    double best = Double.NEGATIVE_INFINITY;
+    Double threshold = null;
+    for (RetrievedPassage p : passages) {
+      if (Double.isNaN(p.similarity())) {
+        continue;
+      }
+      Double t = config.extractive().minSimilarity().get(p.model());
+      if (t != null) {
+        threshold = t;
+        best = Math.max(best, p.similarity());
+      }
+    }
+    return threshold == null || best >= threshold;
   }
 
   private Reply llmReply(ChatRequest request, String question, List<RetrievedPassage> passages) {

@@ -118,6 +118,18 @@ public final class ExtractiveSynthesizer {
     return finish(text.toString(), sources, maxTokens, promptTokens);
   }
 
+  /**
+   * The answer when nothing found supports one: says so, the passages listed as the closest, none
+   * cited ({@link #NOTHING_FOUND} when there are none).
+   */
+  public Answer abstain(String question, List<RetrievedPassage> passages, int maxTokens) {
+    int promptTokens =
+        Tokens.count(question) + passages.stream().mapToInt(p -> Tokens.count(p.text())).sum();
+    return passages.isEmpty()
+        ? finish(NOTHING_FOUND, List.of(), maxTokens, promptTokens)
+        : finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
+  }
+
   private List<Candidate> select(List<Candidate> candidates) {
     List<Candidate> chosen = new ArrayList<>();
     List<Candidate> pool = new ArrayList<>(candidates);

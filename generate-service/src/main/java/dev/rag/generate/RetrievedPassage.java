@@ -12,6 +12,8 @@ package dev.rag.generate;
  * @param score retrieval score (higher is better)
  * @param pageStart first page of the passage in a paged document (a PDF), else 0
  * @param pageEnd last page of the passage in a paged document, else 0
+ * @param similarity cosine similarity of the query's and the passage's vectors; NaN when unknown
+ * @param model the embedding model that similarity is of; empty when unknown
  */
 public record RetrievedPassage(
     String source,
@@ -22,7 +24,34 @@ public record RetrievedPassage(
     String text,
     double score,
     int pageStart,
-    int pageEnd) {
+    int pageEnd,
+    double similarity,
+    String model) {
+
+  /** A passage whose similarity to the query is not known. */
+  public RetrievedPassage(
+      String source,
+      String documentId,
+      String title,
+      String section,
+      int chunkIndex,
+      String text,
+      double score,
+      int pageStart,
+      int pageEnd) {
+    this(
+        source,
+        documentId,
+        title,
+        section,
+        chunkIndex,
+        text,
+        score,
+        pageStart,
+        pageEnd,
+        Double.NaN,
+        "");
+  }
 
   /** A passage of a document without pages. */
   public RetrievedPassage(

@@ -102,6 +102,24 @@ public class InMemoryRetriever implements PassageRetriever {
     if (query.contains("hostile")) {
       return List.of(PASSAGES.get(0), HOSTILE);
     }
+    if (query.contains("faraway")) {
+      // Shares words with the question, yet its vector is far from the question's.
+      return List.of(
+          new RetrievedPassage(
+              "docs",
+              "faraway-notes",
+              "Faraway notes",
+              "",
+              0,
+              "Kafka partitions are replicated in faraway places.",
+              0.9,
+              0,
+              0,
+              0.41,
+              "bge-small-en-v1.5"),
+          new RetrievedPassage(
+              "docs", "unknown-model", "Unknown", "", 0, "Kafka.", 0.5, 0, 0, 0.99, "other"));
+    }
     return PASSAGES.subList(0, Math.min(topK, PASSAGES.size()));
   }
 

@@ -7,6 +7,7 @@ import dev.rag.generate.config.GenerateConfig;
 import dev.rag.generate.mapping.RetrievalMapper;
 import dev.rag.proto.v1.GetDocumentRequest;
 import dev.rag.proto.v1.MutinyRetrieveGrpc.MutinyRetrieveStub;
+import dev.rag.proto.v1.RetrieveResponse;
 import dev.rag.proto.v1.StatsRequest;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -102,12 +103,12 @@ public class RetrieveClient implements PassageRetriever {
   @Override
   public List<RetrievedPassage> retrieve(
       String tenant, String query, int topK, List<String> sources, Filter filter) {
-    return call(
+    RetrieveResponse response =
+        call(
             "retrieval",
-            s -> s.retrieve(RetrievalMapper.request(tenant, query, topK, sources, filter)))
-        .getPassagesList()
-        .stream()
-        .map(RetrievalMapper::passage)
+            s -> s.retrieve(RetrievalMapper.request(tenant, query, topK, sources, filter)));
+    return response.getPassagesList().stream()
+        .map(p -> RetrievalMapper.passage(p, response.getModelId()))
         .toList();
   }
 

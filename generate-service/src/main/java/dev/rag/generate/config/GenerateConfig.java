@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Configuration of generate-service, under {@code generate.*}. */
@@ -76,6 +77,15 @@ public interface GenerateConfig {
     /** Soft limit on an answer's length in characters. */
     @WithDefault("700")
     int maxChars();
+
+    /**
+     * Per embedding model, the cosine similarity below which the best passage found is taken as no
+     * support for any answer: the answer then abstains (says so, cites nothing) without quoting or
+     * prompting a model. Models not listed are never abstained on by similarity. The defaults
+     * (application.properties) were chosen on SciFact train against CISI and CACM questions asked
+     * of a SciFact tenant (docs/decisions.md).
+     */
+    Map<String, Double> minSimilarity();
   }
 
   /** The language model that writes answers. */

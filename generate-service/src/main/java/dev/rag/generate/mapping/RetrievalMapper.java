@@ -40,6 +40,15 @@ public final class RetrievalMapper {
 
   /** A found passage as an answer uses it; its score is the final one. */
   public static RetrievedPassage passage(Passage p) {
+    return passage(p, "");
+  }
+
+  /**
+   * A found passage as an answer uses it: its score is the final one, its similarity the dense one,
+   * of {@code model}'s vectors (unknown when the search ran without them).
+   */
+  public static RetrievedPassage passage(Passage p, String model) {
+    boolean dense = !model.isEmpty() && p.getScores().getDense() != 0;
     return new RetrievedPassage(
         p.getSource(),
         p.getDocumentId(),
@@ -49,7 +58,9 @@ public final class RetrievalMapper {
         p.getText(),
         p.getScores().getFinal(),
         p.getPageStart(),
-        p.getPageEnd());
+        p.getPageEnd(),
+        dense ? p.getScores().getDense() : Double.NaN,
+        dense ? model : "");
   }
 
   /** A source with what it holds. */
