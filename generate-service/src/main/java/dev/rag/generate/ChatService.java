@@ -141,10 +141,12 @@ public class ChatService {
     String query = retrievalQuery(request.messages(), question);
     List<RetrievedPassage> passages = retriever.retrieve(tenant, query, topK, request.sources());
     if (!supported(passages)) {
-      // Nothing found is close enough to the question to answer it: said so, with or without a
-      // model (which would only be handed unrelated text).
-      Answer abstained = synthesizer.abstain(query, passages, request.maxTokens());
-      return Reply.of(config.modelName(), abstained, request.stop(), citations);
+      // Nothing found is close to the question in meaning: only a sentence holding nearly all of
+      // its terms still answers it; else the answer says so, and no model is handed unrelated text.
+      Answer strict = synthesizer.answer(query, passages, request.maxTokens(), true);
+      if (strict.abstained()) {
+        return Reply.of(config.modelName(), strict, request.stop(), citations);
+      }
     }
     if (llm.enabled()) {
       try {

@@ -32,6 +32,13 @@ public final class ExtractiveSynthesizer {
           + " sources.";
 
   private static final double COVERAGE_WEIGHT = 0.65;
+
+  /**
+   * The share of the question's weighted terms one sentence must hold to answer when no passage is
+   * close to the question in meaning.
+   */
+  static final double DISTANT_MIN_COVERAGE = 0.75;
+
   private static final double LAMBDA = 0.7;
   private static final double MIN_RELATIVE_RELEVANCE = 0.5;
 
@@ -56,6 +63,16 @@ public final class ExtractiveSynthesizer {
    * @param maxTokens most answer tokens; 0 for no limit
    */
   public Answer answer(String question, List<RetrievedPassage> passages, int maxTokens) {
+    return answer(question, passages, maxTokens, false);
+  }
+
+  /**
+   * As {@link #answer(String, List, int)}; when {@code distant} (no passage is close to the
+   * question in meaning), only a sentence covering at least {@value #DISTANT_MIN_COVERAGE} of the
+   * question's weighted terms answers it, else the answer abstains.
+   */
+  public Answer answer(
+      String question, List<RetrievedPassage> passages, int maxTokens, boolean distant) {
     int promptTokens =
         Tokens.count(question) + passages.stream().mapToInt(p -> Tokens.count(p.text())).sum();
     if (passages.isEmpty()) {
@@ -91,6 +108,10 @@ public final class ExtractiveSynthesizer {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
     }
     List<Candidate> chosen = select(candidates);
+    if (distant
+        && contentCoverage(chosen, questionTerms, idf, candidates.size()) < DISTANT_MIN_COVERAGE) {
+      return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
+    }
     if (chosen.isEmpty()) {
       // The strongest candidate was a sentence that shares nothing with the question, ranked up by
       // its passage's score alone: the few words shared elsewhere are no answer either.
@@ -119,16 +140,37 @@ public final class ExtractiveSynthesizer {
   }
 
   /**
-   * The answer when nothing found supports one: says so, the passages listed as the closest, none
-   * cited ({@link #NOTHING_FOUND} when there are none).
+   * The largest share of the question's weighted content terms (its words but the question words:
+   * what, how, do...) that one chosen sentence holds.
    */
-  public Answer abstain(String question, List<RetrievedPassage> passages, int maxTokens) {
-    int promptTokens =
-        Tokens.count(question) + passages.stream().mapToInt(p -> Tokens.count(p.text())).sum();
-    return passages.isEmpty()
-        ? finish(NOTHING_FOUND, List.of(), maxTokens, promptTokens)
-        : finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
+  private static double contentCoverage(
+      List<Candidate> chosen, Set<String> questionTerms, Map<String, Double> idf, int candidates) {
+    Set<String> content = new HashSet<>(questionTerms);
+    content.removeAll(QUESTION_WORDS);
+    double weight =
+        content.stream().mapToDouble(t -> idf.getOrDefault(t, maxIdf(candidates))).sum();
+    if (weight == 0) {
+      return 0;
+    }
+    double best = 0;
+    for (Candidate c : chosen) {
+      double covered = 0;
+      for (String t : content) {
+        if (c.terms.contains(t)) {
+          covered += idf.get(t);
+        }
+      }
+      best = Math.max(best, covered / weight);
+    }
+    return best;
   }
+
+  /** The words that ask rather than say what is asked about, as the analyzer gives them. */
+  private static final Set<String> QUESTION_WORDS =
+      Set.copyOf(
+          TermAnalyzer.terms(
+              "what which who whom whose how why when where do does did can could should would"
+                  + " may might must shall has have had"));
 
   private List<Candidate> select(List<Candidate> candidates) {
     List<Candidate> chosen = new ArrayList<>();

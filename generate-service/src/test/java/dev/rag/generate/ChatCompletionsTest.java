@@ -70,8 +70,9 @@ class ChatCompletionsTest {
         .then()
         .statusCode(200)
         .body("abstained", equalTo(false));
-    // Words in common, but the best passage's vector is far from the question's (0.41, below the
-    // model's 0.70): no quote from it. A similarity of a model without a threshold does not count.
+    // A few words in common, and the best passage's vector is far from the question's (0.41,
+    // below the model's 0.70): no quote from it. A similarity of a model without a threshold does
+    // not count.
     given()
         .contentType("application/json")
         .body(ask("Are Kafka partitions replicated in faraway places?"))
@@ -81,6 +82,15 @@ class ChatCompletionsTest {
         .body("abstained", equalTo(true))
         .body("choices[0].message.content", equalTo(ExtractiveSynthesizer.NOT_ANSWERED))
         .body("sources.document_id", equalTo(List.of("faraway-notes", "unknown-model")));
+    // Far in meaning, but one sentence holds every term of a short question: that answers it.
+    given()
+        .contentType("application/json")
+        .body(ask("What do harbour pilots read?"))
+        .post("/v1/chat/completions")
+        .then()
+        .statusCode(200)
+        .body("abstained", equalTo(false))
+        .body("choices[0].message.content", startsWith("Harbour pilots read tide tables"));
   }
 
   @Test

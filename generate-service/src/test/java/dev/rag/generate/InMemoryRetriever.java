@@ -102,8 +102,8 @@ public class InMemoryRetriever implements PassageRetriever {
     if (query.contains("hostile")) {
       return List.of(PASSAGES.get(0), HOSTILE);
     }
-    if (query.contains("faraway")) {
-      // Shares words with the question, yet its vector is far from the question's.
+    if (query.contains("faraway") || query.contains("harbour")) {
+      // Vectors far from the question's: one passage shares a few of its words, one all of them.
       return List.of(
           new RetrievedPassage(
               "docs",
@@ -111,7 +111,9 @@ public class InMemoryRetriever implements PassageRetriever {
               "Faraway notes",
               "",
               0,
-              "Kafka partitions are replicated in faraway places.",
+              query.contains("faraway")
+                  ? "Kafka partitions live on local disks."
+                  : "Harbour pilots read tide tables printed a year ahead.",
               0.9,
               0,
               0,
