@@ -60,8 +60,9 @@ try {
     check(got.series !== null, `chart ${i} (${want.title}) was not drawn`);
     check(got.painted > 1000, `chart ${i} (${want.title}) painted ${got.painted} pixels`);
     check(JSON.stringify(got.labels) === JSON.stringify(want.labels), `chart ${i}: labels ${JSON.stringify(got.labels)}`);
-    check(JSON.stringify(got.series) === JSON.stringify(want.series),
-      `chart ${i} (${want.title}) shows ${JSON.stringify(got.series)}, the JSON says ${JSON.stringify(want.series)}`);
+    const pairs = (series) => JSON.stringify(series.map((s) => [s.label, s.values]));
+    check(pairs(got.series) === pairs(want.series),
+      `chart ${i} (${want.title}) shows ${pairs(got.series)}, the JSON says ${pairs(want.series)}`);
     want.labels.forEach((label, row) => want.series.forEach((s, col) => {
       const cell = got.table[row][col];
       check(Math.abs(cell - s.values[row]) < 5e-5, `table of ${want.title}, ${label}, ${s.label}: ${cell} vs ${s.values[row]}`);

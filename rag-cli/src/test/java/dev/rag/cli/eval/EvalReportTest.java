@@ -93,7 +93,10 @@ class EvalReportTest {
       }
       List<Double> values = new ArrayList<>();
       written.path("results").forEach(r -> values.add(r.path(field).asDouble()));
-      series.add(Map.of("label", label, "values", values));
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("label", label);
+      one.put("values", values);
+      series.add(one);
     }
     return Map.of("title", title, "labels", labels, "series", series);
   }
