@@ -481,8 +481,13 @@ async function remove(d) {
   if (item) item.replaceWith(documentItem(d));
   docsHint.className = 'hint';
   docsHint.textContent = `Deleting "${d.title || d.id}"…`;
-  // Gone from the list once every passage is gone from the index.
-  for (;;) {
+  // Gone from the list once every passage is gone from the index (followed for two minutes at most:
+  // a stalled pipeline leaves it listed as deleting, as the service says).
+  for (let tries = 0; ; tries++) {
+    if (tries >= 120) {
+      docsHint.textContent = `"${d.title || d.id}" is still being deleted; Refresh shows its state.`;
+      return;
+    }
     await new Promise((r) => setTimeout(r, POLL_MS));
     const response = await ingestCall('/v1/documents/status', {
       method: 'POST',
