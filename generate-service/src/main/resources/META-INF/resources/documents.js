@@ -40,10 +40,10 @@ let queue = Promise.resolve();  // uploads go one after another
 function showView() {
   const name = location.hash === '#documents' ? 'documents' : 'ask';
   for (const v of views) v.hidden = v.dataset.view !== name;
-  toAsk.toggleAttribute('aria-current', name === 'ask');
-  toDocuments.toggleAttribute('aria-current', name === 'documents');
-  if (name === 'ask') toAsk.setAttribute('aria-current', 'page');
-  else toDocuments.setAttribute('aria-current', 'page');
+  for (const [link, view] of [[toAsk, 'ask'], [toDocuments, 'documents']]) {
+    if (view === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
   if (name === 'documents') openDocuments();
 }
 window.addEventListener('hashchange', showView);
@@ -233,17 +233,22 @@ async function upload(file) {
 }
 
 // Follows the documents of one file until each is indexed or failed.
+// The statuses of {source, id} documents, from the status query the CLI uses.
+async function statusesOf(documents) {
+  const response = await ingestCall('/v1/documents/status', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ documents })
+  });
+  if (!response.ok) throw new Error(await problemOf(response));
+  return response.json();
+}
+
 async function follow(row, documents, skipped) {
   for (;;) {
     let statuses;
     try {
-      const response = await ingestCall('/v1/documents/status', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ documents })
-      });
-      if (!response.ok) throw new Error(await problemOf(response));
-      statuses = await response.json();
+      statuses = await statusesOf(documents);
     } catch (e) {
       row.set(0, `Could not follow it: ${e.message}`, 'failed');
       return;
@@ -489,13 +494,8 @@ async function remove(d) {
       return;
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
-    const response = await ingestCall('/v1/documents/status', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ documents: [{ source: d.source, id: d.id }] })
-    }).catch(() => null);
-    if (!response || !response.ok) continue;
-    const [s] = await response.json();
+    const [s] = await statusesOf([{ source: d.source, id: d.id }]).catch(() => [null]);
+    if (!s) continue;
     if (s.state === 'deleted' || s.state === 'unknown') break;
     if (s.state !== 'deleting') break;   // added again meanwhile
   }
