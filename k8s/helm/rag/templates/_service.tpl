@@ -229,7 +229,7 @@ spec:
               - secret:
                   name: {{ include "rag.serviceKeySecretName" $root }}
                   items:
-                    - key: {{ get (dict "retrieve" "retrieve-keys" "embed" "embed-keys") $name | default "edge-keys" }}
+                    - key: {{ get (dict "retrieve" "retrieve-keys" "embed" "embed-keys" "ingest" "ingest-keys") $name | default "edge-keys" }}
                       path: service-keys
               - secret:
                   name: {{ include "rag.authSecretName" $root }}

@@ -838,7 +838,8 @@ class EndToEndIT {
 
   /**
    * The MCP door of the running system through the official MCP Java SDK: a key's search finds its
-   * tenant's documents only, and a passage's document reads back as a resource.
+   * tenant's documents only, a passage's document reads back as a resource, and a document's status
+   * comes from ingest-service for the key's tenant only.
    */
   @Test
   @Order(9)
@@ -875,6 +876,23 @@ class EndToEndIT {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> bob.readResource(new McpSchema.ReadResourceRequest(tidesUri)))
           .hasMessageContaining("Resource not found");
+
+      // The status, through generate-service's key at ingest-service, for the caller's tenant.
+      Map<String, Object> where =
+          Map.of("document_id", "tides", "source", passages.get(0).path("source").asText());
+      JsonNode status =
+          JSON.valueToTree(
+              alice
+                  .callTool(new McpSchema.CallToolRequest("get_document_status", where))
+                  .structuredContent());
+      assertThat(status.path("state").asText()).isEqualTo("indexed");
+      assertThat(status.path("chunks").asInt()).isPositive();
+      assertThat(status.path("documentUri").asText()).isEqualTo(tidesUri);
+      JsonNode bobsStatus =
+          JSON.valueToTree(
+              bob.callTool(new McpSchema.CallToolRequest("get_document_status", where))
+                  .structuredContent());
+      assertThat(bobsStatus.path("state").asText()).isEqualTo("unknown");
     }
   }
 

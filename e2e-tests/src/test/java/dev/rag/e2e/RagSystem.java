@@ -55,6 +55,8 @@ final class RagSystem {
     Map<String, String> all = new LinkedHashMap<>(config);
     all.putIfAbsent("generate.page.ingest-url", "http://127.0.0.1:" + ingestPort);
     all.putIfAbsent("quarkus.http.cors.origins", "http://127.0.0.1:" + generatePort);
+    // generate-service asks ingest-service for document statuses (MCP's get_document_status).
+    all.putIfAbsent("quarkus.grpc.clients.ingest.port", Integer.toString(ingestPort));
     Map<String, ServiceProcess> services = new LinkedHashMap<>();
     services.put("embed", ServiceProcess.start(root, "embed-service", embedPort, all));
     services.put("retrieve", ServiceProcess.start(root, "retrieve-service", retrievePort, all));

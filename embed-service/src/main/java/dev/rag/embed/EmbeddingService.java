@@ -27,6 +27,7 @@ public class EmbeddingService {
 
   private final Embedder embedder;
   private final OnnxEmbedder local;
+  private final RemoteEmbedder remote;
   private final EmbedConfig config;
 
   EmbeddingService(EmbedConfig config) {
@@ -34,7 +35,7 @@ public class EmbeddingService {
     long start = System.nanoTime();
     if (config.backend() == EmbedConfig.Backend.REMOTE) {
       this.local = null;
-      RemoteEmbedder remote = RemoteEmbedder.connect(remoteOptions(config));
+      this.remote = RemoteEmbedder.connect(remoteOptions(config));
       this.embedder = remote;
       LOG.infof(
           "Embedding with model %s (dimension %d) from %s, batches of %d, %d requests at once;"
@@ -49,6 +50,7 @@ public class EmbeddingService {
     }
     int threads =
         config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+    this.remote = null;
     this.local =
         OnnxEmbedder.load(
             ModelCatalog.get(config.model()),
@@ -144,8 +146,8 @@ public class EmbeddingService {
   }
 
   /**
-   * As {@link #embedForRequest}, counting the tokens the model read (0 with the remote backend,
-   * whose tokenizer is not known here).
+   * As {@link #embedForRequest}, counting the tokens the model read (with the remote backend, what
+   * the server says it read: {@code usage.prompt_tokens}, 0 when it does not say).
    */
   public Embedded embedCounted(List<String> texts, TextKind kind) {
     if (texts.isEmpty()) {
@@ -166,12 +168,14 @@ public class EmbeddingService {
             "text is longer than " + config.limits().maxTextChars() + " characters");
       }
     }
-    List<float[]> vectors = embedder.embed(texts, kind);
+    if (remote != null) {
+      RemoteEmbedder.Counted counted = remote.embedCounted(texts, kind);
+      return new Embedded(counted.vectors(), counted.tokens());
+    }
+    List<float[]> vectors = local.embed(texts, kind);
     int tokens = 0;
-    if (local != null) {
-      for (String t : texts) {
-        tokens += local.countTokens(t);
-      }
+    for (String t : texts) {
+      tokens += local.countTokens(t);
     }
     return new Embedded(vectors, tokens);
   }

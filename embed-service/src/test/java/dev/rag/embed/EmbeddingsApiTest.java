@@ -30,6 +30,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -79,6 +80,9 @@ class EmbeddingsApiTest {
 
   @GrpcClient("embed")
   Embed grpc;
+
+  /** This service's own model, which counts the tokens its /v1/embeddings reports. */
+  @Inject EmbeddingService embeddings;
 
   @TestHTTPResource("/v1")
   URL base;
@@ -287,12 +291,17 @@ class EmbeddingsApiTest {
     try (RemoteEmbedder remote = RemoteEmbedder.connect(remote(base.toURI(), MODEL, KEY, 2))) {
       assertThat(remote.modelId()).isEqualTo("remote-bge");
       assertThat(remote.dimension()).isEqualTo(384);
-      // Three texts in batches of two, two requests at once; order kept.
-      List<float[]> passages = remote.embed(texts, TextKind.PASSAGE);
+      // Three texts in batches of two, two requests at once; order kept; the tokens are what the
+      // server said it read, summed over both requests.
+      RemoteEmbedder.Counted counted = remote.embedCounted(texts, TextKind.PASSAGE);
+      List<float[]> passages = counted.vectors();
       List<float[]> expected = grpcVectors(texts, InputKind.INPUT_KIND_PASSAGE);
       for (int i = 0; i < texts.size(); i++) {
         assertThat(passages.get(i)).containsExactly(expected.get(i));
       }
+      assertThat(counted.tokens())
+          .isPositive()
+          .isEqualTo(embeddings.embedCounted(texts, TextKind.PASSAGE).tokens());
       float[] query = remote.embed(List.of("kafka replication"), TextKind.QUERY).get(0);
       assertThat(query)
           .containsExactly(

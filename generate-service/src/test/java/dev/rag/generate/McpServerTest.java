@@ -31,8 +31,9 @@ class McpServerTest {
 
   static final String ALICE = ApiKeys.newKey();
   static final String BOB = ApiKeys.newKey();
+  static final String CAROL = ApiKeys.newKey();
 
-  /** Two tenants' keys, authentication on. */
+  /** Two tenants' keys (and one of lab-a that may also ingest), authentication on. */
   public static class WithKeys implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -44,7 +45,9 @@ class McpServerTest {
               + ApiKeys.digest(ALICE)
               + " lab-a query;bob "
               + ApiKeys.digest(BOB)
-              + " lab-b query");
+              + " lab-b query;carol "
+              + ApiKeys.digest(CAROL)
+              + " lab-a ingest,query");
     }
   }
 
@@ -52,6 +55,8 @@ class McpServerTest {
   URL url;
 
   @Inject InMemoryRetriever retriever;
+
+  @Inject InMemoryDocumentStatuses statuses;
 
   private McpSyncClient client(String key) {
     HttpClientStreamableHttpTransport transport =
@@ -79,7 +84,9 @@ class McpServerTest {
       assertThat(init.capabilities().tools()).isNotNull();
 
       List<McpSchema.Tool> tools = alice.listTools().tools();
-      assertThat(tools).extracting(McpSchema.Tool::name).contains("search", "ask", "list_sources");
+      assertThat(tools)
+          .extracting(McpSchema.Tool::name)
+          .contains("search", "ask", "list_sources", "get_document_status");
       McpSchema.Tool search =
           tools.stream().filter(t -> t.name().equals("search")).findFirst().orElseThrow();
       assertThat(search.inputSchema().toString())
@@ -169,6 +176,55 @@ class McpServerTest {
       assertThat(retriever.lastTenant()).isEqualTo("lab-b");
       bob.readResource(new McpSchema.ReadResourceRequest("rag://documents/docs/kafka-notes"));
       assertThat(retriever.lastTenant()).isEqualTo("lab-b");
+    }
+  }
+
+  @Test
+  void aKeyThatMayIngestFollowsItsOwnTenantsDocumentsAndAQueryKeyIsRefused() {
+    try (McpSyncClient carol = client(CAROL)) {
+      carol.initialize();
+      McpSchema.Tool tool =
+          carol.listTools().tools().stream()
+              .filter(t -> t.name().equals("get_document_status"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(tool.inputSchema().toString()).contains("document_id", "source");
+      McpSchema.CallToolResult indexed =
+          carol.callTool(
+              new McpSchema.CallToolRequest(
+                  "get_document_status", Map.of("document_id", "kafka-notes", "source", "docs")));
+      assertThat(indexed.isError()).isNotEqualTo(Boolean.TRUE);
+      assertThat(statuses.lastTenant()).isEqualTo("lab-a");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> status = (Map<String, Object>) indexed.structuredContent();
+      assertThat(status)
+          .containsEntry("state", "indexed")
+          .containsEntry("chunks", 2)
+          .containsEntry("title", "Kafka notes")
+          .containsEntry("model", "bge-small-en-v1.5-int8")
+          .containsEntry("updated", "2025-11-24T16:00:00Z")
+          .containsEntry("documentUri", "rag://documents/docs/kafka-notes");
+      McpSchema.CallToolResult unknown =
+          carol.callTool(
+              new McpSchema.CallToolRequest(
+                  "get_document_status", Map.of("document_id", "kafka-notes")));
+      assertThat(unknown.isError()).isNotEqualTo(Boolean.TRUE);
+      assertThat(unknown.structuredContent().toString()).contains("state=unknown");
+      McpSchema.CallToolResult outage =
+          carol.callTool(
+              new McpSchema.CallToolRequest(
+                  "get_document_status", Map.of("document_id", "outage")));
+      assertThat(outage.isError()).isTrue();
+      assertThat(outage.content().toString()).contains("unavailable", "retry");
+    }
+    try (McpSyncClient alice = client(ALICE)) {
+      alice.initialize();
+      McpSchema.CallToolResult refused =
+          alice.callTool(
+              new McpSchema.CallToolRequest(
+                  "get_document_status", Map.of("document_id", "kafka-notes", "source", "docs")));
+      assertThat(refused.isError()).isTrue();
+      assertThat(refused.content().toString()).contains("ingest role");
     }
   }
 

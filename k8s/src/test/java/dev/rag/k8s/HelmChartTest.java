@@ -182,6 +182,65 @@ class HelmChartTest {
   }
 
   @Test
+  void keepsAFolderInSyncWithOneSourceWhenAskedReadingItReadOnly() {
+    assertThat(Chart.ofKind(defaults, "StatefulSet"))
+        .extracting(d -> d.path("metadata").path("name").asText())
+        .doesNotContain("rag-sync");
+    List<JsonNode> synced =
+        Chart.render(
+            List.of(),
+            Map.of(
+                "sync.enabled", true,
+                "sync.source", "lab-papers",
+                "sync.volume.persistentVolumeClaim.claimName", "papers"));
+    assertThat(ManifestValidators.problems(synced)).isEmpty();
+    JsonNode sync = Chart.named(synced, "StatefulSet", "rag-sync");
+    assertThat(sync.at("/spec/replicas").asInt()).isEqualTo(1);
+    JsonNode pod = sync.at("/spec/template/spec");
+    JsonNode container = pod.at("/containers/0");
+    assertThat(container.path("image").asText()).isEqualTo("ghcr.io/rag-platform/rag-cli:0.1.0");
+    List<String> args = new ArrayList<>();
+    container.path("args").forEach(a -> args.add(a.asText()));
+    assertThat(args)
+        .containsExactly(
+            "sync",
+            "/data",
+            "--source",
+            "lab-papers",
+            "--watch",
+            "--no-wait",
+            "--interval",
+            "60",
+            "--state",
+            "/var/lib/rag/sync/lab-papers.json");
+    assertThat(env(container, "RAG_INGEST_URL").path("value").asText())
+        .isEqualTo("http://rag-ingest:8081");
+    assertThat(env(container, "RAG_HOME").path("value").asText()).isEqualTo("/var/lib/rag");
+    JsonNode key = env(container, "RAG_API_KEY").at("/valueFrom/secretKeyRef");
+    assertThat(key.path("name").asText()).isEqualTo("rag-service-keys");
+    assertThat(key.path("key").asText()).isEqualTo("sync-key");
+    assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+    List<String> mounts = new ArrayList<>();
+    container
+        .path("volumeMounts")
+        .forEach(
+            m ->
+                mounts.add(
+                    m.path("name").asText()
+                        + ":"
+                        + m.path("mountPath").asText()
+                        + (m.path("readOnly").asBoolean() ? ":ro" : "")));
+    assertThat(mounts)
+        .containsExactlyInAnyOrder("folder:/data:ro", "state:/var/lib/rag", "tmp:/tmp");
+    assertThat(pod.at("/volumes/0/persistentVolumeClaim/claimName").asText()).isEqualTo("papers");
+    assertThat(sync.at("/spec/volumeClaimTemplates/0/metadata/name").asText()).isEqualTo("state");
+    assertThat(sync.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage").asText())
+        .isEqualTo("1Gi");
+    assertThatThrownBy(() -> Chart.render(List.of(), Map.of("sync.enabled", true)))
+        .hasMessageContaining("sync.volume");
+  }
+
+  @Test
   void embedsThroughARemoteServerWhenToldAndRefusesAHalfSetting() {
     List<JsonNode> remote =
         Chart.render(
@@ -373,7 +432,7 @@ class HelmChartTest {
     }
     assertThat(Set.of(generateKey, retrieveKey, ingestKey, testKey)).hasSize(4);
     // Who accepts whom: retrieve takes generate's key, embed takes retrieve's and ingest's (which
-    // model is live, before a replay), the doors the test's.
+    // model is live, before a replay), the doors the test's, ingest generate's too.
     assertThat(secret.at("/stringData/retrieve-keys").asText().strip())
         .isEqualTo("generate-service " + digest(generateKey) + " default service,query");
     assertThat(secret.at("/stringData/embed-keys").asText().strip())
@@ -385,6 +444,17 @@ class HelmChartTest {
                 + " default service,query");
     assertThat(secret.at("/stringData/edge-keys").asText().strip())
         .isEqualTo("helm-test " + digest(testKey) + " default ingest,query");
+    // ingest-service also takes generate-service's key (document statuses for MCP) and the folder
+    // sync's.
+    assertThat(secret.at("/stringData/ingest-keys").asText().strip())
+        .isEqualTo(
+            "helm-test "
+                + digest(testKey)
+                + " default ingest,query\ngenerate-service "
+                + digest(generateKey)
+                + " default service,query\nfolder-sync "
+                + digest(secret.at("/stringData/sync-key").asText())
+                + " default ingest");
 
     Map<String, String> ownKey =
         Map.of(
@@ -394,7 +464,7 @@ class HelmChartTest {
     Map<String, String> accepts =
         Map.of(
             "generate", "edge-keys",
-            "ingest", "edge-keys",
+            "ingest", "ingest-keys",
             "retrieve", "retrieve-keys",
             "embed", "embed-keys");
     for (String service : List.of("ingest", "embed", "retrieve", "generate")) {

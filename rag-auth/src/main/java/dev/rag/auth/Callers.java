@@ -43,6 +43,11 @@ public class Callers {
     throw new ForbiddenException("this key cannot act for tenant '" + requested + "'");
   }
 
+  /** Whether the caller's key has {@code role} (admin implies the tenant roles). */
+  public boolean hasRole(String role) {
+    return identity.hasRole(role);
+  }
+
   /** The key's name, for logs and limits. */
   public String keyId() {
     return identity.getPrincipal() == null ? "anonymous" : identity.getPrincipal().getName();

@@ -77,6 +77,8 @@ class RagCommandTest {
     assertThat(parse("reindex", "prepare", "--model", "m")).isInstanceOf(PrepareCommand.class);
     assertThat(parse("reindex", "catch-up", "--model", "m", "--tenant", "t"))
         .isInstanceOf(CatchUpCommand.class);
+    assertThat(parse("reindex", "prepare", "--model", "tei-bge-base", "--remote"))
+        .isInstanceOf(PrepareCommand.class);
     assertThatThrownBy(() -> parse("reindex", "prepare"))
         .isInstanceOf(CommandLine.MissingParameterException.class);
     assertThatThrownBy(() -> parse("reindex", "--model", "m", "--phase", "run"))

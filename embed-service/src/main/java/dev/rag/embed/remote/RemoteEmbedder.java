@@ -88,7 +88,7 @@ public final class RemoteEmbedder implements Embedder {
               t.setDaemon(true);
               return t;
             });
-    this.dimension = batch(List.of("dimension probe"), TextKind.PASSAGE).get(0).length;
+    this.dimension = batch(List.of("dimension probe"), TextKind.PASSAGE).vectors().get(0).length;
   }
 
   private static OpenAiEmbeddingModel client(Options options, String inputType) {
@@ -136,18 +136,32 @@ public final class RemoteEmbedder implements Embedder {
 
   @Override
   public List<float[]> embed(List<String> texts, TextKind kind) {
+    return embedCounted(texts, kind).vectors();
+  }
+
+  /**
+   * Vectors and the input tokens the server says it read ({@code usage.prompt_tokens}, summed over
+   * the requests; 0 when the server does not say).
+   */
+  public record Counted(List<float[]> vectors, int tokens) {}
+
+  /** As {@link #embed}, with the server's count of the tokens it read. */
+  public Counted embedCounted(List<String> texts, TextKind kind) {
     if (texts.size() <= options.batchSize()) {
       return batch(texts, kind);
     }
-    List<Future<List<float[]>>> parts = new ArrayList<>();
+    List<Future<Counted>> parts = new ArrayList<>();
     for (int from = 0; from < texts.size(); from += options.batchSize()) {
       List<String> part = texts.subList(from, Math.min(texts.size(), from + options.batchSize()));
       parts.add(requests.submit(() -> batch(part, kind)));
     }
     List<float[]> vectors = new ArrayList<>(texts.size());
+    int tokens = 0;
     try {
-      for (Future<List<float[]>> part : parts) {
-        vectors.addAll(part.get());
+      for (Future<Counted> part : parts) {
+        Counted counted = part.get();
+        vectors.addAll(counted.vectors());
+        tokens += counted.tokens();
       }
     } catch (InterruptedException e) {
       parts.forEach(p -> p.cancel(true));
@@ -160,11 +174,11 @@ public final class RemoteEmbedder implements Embedder {
       }
       throw new IllegalStateException(e.getCause());
     }
-    return vectors;
+    return new Counted(vectors, tokens);
   }
 
-  /** One request's vectors, with retries for what may pass. */
-  private List<float[]> batch(List<String> texts, TextKind kind) {
+  /** One request's vectors and tokens, with retries for what may pass. */
+  private Counted batch(List<String> texts, TextKind kind) {
     List<TextSegment> segments = new ArrayList<>(texts.size());
     for (String text : texts) {
       String prefixed =
@@ -192,7 +206,9 @@ public final class RemoteEmbedder implements Embedder {
         for (Embedding e : embeddings) {
           vectors.add(normalised(e.vector()));
         }
-        return vectors;
+        Integer read =
+            response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
+        return new Counted(vectors, read == null ? 0 : read);
       } catch (RuntimeException e) {
         if (refusedAsWrong(e)) {
           throw new InvalidArgumentException(

@@ -28,6 +28,9 @@ public interface GenerateConfig {
   /** retrieve-service, reached over gRPC. */
   Retrieval retrieval();
 
+  /** ingest-service, reached over gRPC for document statuses (MCP's get_document_status). */
+  Ingest ingest();
+
   /** The page at {@code /}. */
   Page page();
 
@@ -46,6 +49,13 @@ public interface GenerateConfig {
      * none ({@code ./rag up} sets it to {@code $RAG_HOME}).
      */
     Optional<Path> reportsDir();
+  }
+
+  /** ingest-service, reached over gRPC ({@code quarkus.grpc.clients.ingest.*}). */
+  interface Ingest {
+    /** Deadline of each status lookup, sent with the call. */
+    @WithDefault("5s")
+    Duration timeout();
   }
 
   /** retrieve-service, reached over gRPC. */

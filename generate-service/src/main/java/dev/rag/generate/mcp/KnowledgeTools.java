@@ -1,18 +1,22 @@
 package dev.rag.generate.mcp;
 
 import dev.rag.auth.Callers;
+import dev.rag.auth.Roles;
 import dev.rag.generate.Answer;
 import dev.rag.generate.ChatMessage;
 import dev.rag.generate.ChatRequest;
 import dev.rag.generate.ChatService;
+import dev.rag.generate.DocumentStatuses;
 import dev.rag.generate.InvalidChatRequestException;
 import dev.rag.generate.PassageRetriever;
 import dev.rag.generate.RetrievalUnavailableException;
 import dev.rag.generate.RetrievedPassage;
 import dev.rag.generate.SourceRef;
+import dev.rag.generate.StatusUnavailableException;
 import io.quarkiverse.mcp.server.Tool;
 import io.quarkiverse.mcp.server.ToolArg;
 import io.quarkiverse.mcp.server.ToolCallException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,20 +25,24 @@ import java.util.function.Supplier;
 
 /**
  * The MCP door's tools, for agents and IDE assistants: search the caller's passages, ask for a
- * cited answer, list the sources. The caller's API key decides the tenant, as at every other door;
- * the chat API's limits apply. A request that breaks a limit, or a retrieval that cannot answer
- * now, is a tool error (the agent reads why and may try again), not a protocol error.
+ * cited answer, list the sources, follow a document through the pipeline (ingest-service's status,
+ * for keys that may ingest). The caller's API key decides the tenant, as at every other door; the
+ * chat API's limits apply. A request that breaks a limit, or a retrieval that cannot answer now, is
+ * a tool error (the agent reads why and may try again), not a protocol error.
  */
 public class KnowledgeTools {
 
   private final ChatService chat;
   private final PassageRetriever retriever;
   private final Callers callers;
+  private final DocumentStatuses statuses;
 
-  KnowledgeTools(ChatService chat, PassageRetriever retriever, Callers callers) {
+  KnowledgeTools(
+      ChatService chat, PassageRetriever retriever, Callers callers, DocumentStatuses statuses) {
     this.chat = chat;
     this.retriever = retriever;
     this.callers = callers;
+    this.statuses = statuses;
   }
 
   /** Passages found for a query, best first, each with its citation label and resource. */
@@ -83,6 +91,27 @@ public class KnowledgeTools {
 
   /** A source and the indexed documents and passages it holds. */
   public record SourceInfo(String name, long documents, long passages) {}
+
+  /**
+   * Where a document is: {@code state} is {@code unknown} when ingest-service knows no such
+   * document, else one of {@code accepted}, {@code chunked}, {@code embedded}, {@code indexed}
+   * (searchable), {@code failed} (with its {@code reason}), {@code deleting}, {@code deleted}.
+   *
+   * @param updated when the state last changed (ISO-8601), null when not known
+   */
+  public record DocumentStatusResult(
+      String documentId,
+      String source,
+      String state,
+      String version,
+      int chunks,
+      String reason,
+      String model,
+      String title,
+      String format,
+      int pages,
+      String updated,
+      String documentUri) {}
 
   @Tool(
       name = "search",
@@ -189,6 +218,65 @@ public class KnowledgeTools {
             .toList());
   }
 
+  @Tool(
+      name = "get_document_status",
+      description =
+          "Say where a document is in the pipeline: accepted, chunked, embedded, indexed"
+              + " (searchable), failed (with the reason), deleting, deleted, or unknown. Needs a"
+              + " key that may ingest documents.",
+      structuredContent = true)
+  DocumentStatusResult getDocumentStatus(
+      @ToolArg(name = "document_id", description = "the document's id, as it was uploaded")
+          String documentId,
+      @ToolArg(
+              description = "the source it was filed under; the default source when empty",
+              required = false)
+          String source) {
+    if (documentId == null || documentId.isBlank()) {
+      throw new ToolCallException("document_id: the document's id is required");
+    }
+    if (!callers.hasRole(Roles.INGEST)) {
+      throw new ToolCallException(
+          "this key may not read document statuses: that needs a key with the ingest role");
+    }
+    String tenant = callers.tenant();
+    return call(() -> statuses.status(tenant, source, documentId))
+        .map(
+            s ->
+                new DocumentStatusResult(
+                    s.documentId(),
+                    s.source(),
+                    s.state(),
+                    s.version(),
+                    s.chunks(),
+                    emptyToNull(s.reason()),
+                    emptyToNull(s.model()),
+                    emptyToNull(s.title()),
+                    emptyToNull(s.format()),
+                    s.pages(),
+                    s.updatedAtMs() == 0 ? null : Instant.ofEpochMilli(s.updatedAtMs()).toString(),
+                    PassageUris.document(s.source(), s.documentId())))
+        .orElseGet(
+            () ->
+                new DocumentStatusResult(
+                    documentId,
+                    source == null ? "" : source,
+                    "unknown",
+                    null,
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    null,
+                    null));
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
   private static List<String> orEmpty(List<String> sources) {
     return sources == null ? List.of() : sources;
   }
@@ -201,6 +289,9 @@ public class KnowledgeTools {
       throw new ToolCallException(e.field() + ": " + e.getMessage());
     } catch (RetrievalUnavailableException e) {
       throw new ToolCallException("document retrieval is unavailable right now; retry shortly");
+    } catch (StatusUnavailableException e) {
+      throw new ToolCallException(
+          "document statuses are unavailable right now (" + e.getMessage() + "); retry shortly");
     }
   }
 }

@@ -31,7 +31,7 @@ import jakarta.annotation.security.RolesAllowed;
 /**
  * gRPC door for documents and files: proto to domain and back, nothing else. Every method needs the
  * ingest role (UNAUTHENTICATED without a valid key, PERMISSION_DENIED without the role); the tenant
- * is always the caller's key's.
+ * is always the caller's key's, except that a service may read a status for the tenant it names.
  */
 @GrpcService
 @RolesAllowed(Roles.INGEST)
@@ -112,11 +112,23 @@ public class IngestGrpcService implements Ingest {
         .map(v -> DeleteResponse.getDefaultInstance());
   }
 
+  /**
+   * A document's status, for a person's key with the ingest role, or for a service
+   * (generate-service answering an MCP client) on behalf of the tenant it names.
+   */
   @Override
   @Blocking
+  @RolesAllowed({Roles.INGEST, Roles.SERVICE})
   public Uni<DocumentStatus> getStatus(GetStatusRequest request) {
+    String tenant = callers.tenantFor(request.getTenant());
+    if (tenant.isBlank()) {
+      return Uni.createFrom()
+          .failure(
+              ExceptionMapping.toStatus(
+                  new InvalidDocumentException("tenant", "a service must name the tenant")));
+    }
     return ingest
-        .status(callers.tenant(), request.getSource(), request.getDocumentId())
+        .status(tenant, request.getSource(), request.getDocumentId())
         .map(s -> Uni.createFrom().item(StatusMapper.toProto(s)))
         .orElseGet(
             () ->

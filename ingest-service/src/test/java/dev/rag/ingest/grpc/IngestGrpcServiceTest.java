@@ -41,9 +41,13 @@ class IngestGrpcServiceTest {
 
   static final String INGEST_KEY = ApiKeys.newKey();
   static final String QUERY_KEY = ApiKeys.newKey();
+  static final String SERVICE_KEY = ApiKeys.newKey();
   static final String TENANT = "grpc-" + UUID.randomUUID().toString().substring(0, 8);
 
-  /** A key that may ingest and one that may only query, of one tenant. */
+  /**
+   * A key that may ingest and one that may only query, of one tenant; generate-service's key, which
+   * acts for the tenant it names.
+   */
   public static class WithKeys implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -59,7 +63,9 @@ class IngestGrpcServiceTest {
               + ApiKeys.digest(QUERY_KEY)
               + " "
               + TENANT
-              + " query");
+              + " query;generate-service "
+              + ApiKeys.digest(SERVICE_KEY)
+              + " default service,query");
     }
   }
 
@@ -147,6 +153,24 @@ class IngestGrpcServiceTest {
                         s ->
                             assertThat(s.getState())
                                 .isEqualTo(DocumentState.DOCUMENT_STATE_CHUNKED)));
+
+    // A service reads it for the tenant it names, and only for that one; a person's key may not
+    // name another tenant.
+    GetStatusRequest.Builder status =
+        GetStatusRequest.newBuilder().setSource("grpc").setDocumentId(name);
+    assertThat(stub(SERVICE_KEY).getStatus(status.setTenant(TENANT).build()).getDocumentId())
+        .isEqualTo(name);
+    assertThat(refusal(() -> stub(SERVICE_KEY).getStatus(status.setTenant("other").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(refusal(() -> stub(SERVICE_KEY).getStatus(status.setTenant("").build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(refusal(() -> stub(INGEST_KEY).getStatus(status.setTenant("other").build())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(stub(INGEST_KEY).getStatus(status.setTenant(TENANT).build()).getDocumentId())
+        .isEqualTo(name);
+    // The service may read statuses, nothing else here.
+    assertThat(refusal(() -> stub(SERVICE_KEY).ingestFile(file("notes.md", "# Notes\n\nText."))))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
   @Test

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  *       keys}, the file of people's keys every service reads;
  *   <li>each calling service's own key, {@code <caller>.key}, scoped to what its calls need ({@code
  *       service,query}) and accepted only where they go: its line is in {@code <callee>.accepts},
- *       read by that service only. generate calls retrieve; retrieve and ingest call embed
- *       (queries, and which model is live for replays); embed calls no one and gets no key.
+ *       read by that service only. generate calls retrieve, and ingest for document statuses;
+ *       retrieve and ingest call embed (queries, and which model is live for replays); embed calls
+ *       no one and gets no key.
  * </ul>
  *
  * What exists is kept; what is missing is written, readable by this user only. Folders made by
@@ -39,6 +40,7 @@ final class LocalKeys {
   static final List<Call> CALLS =
       List.of(
           new Call("generate", "retrieve"),
+          new Call("generate", "ingest"),
           new Call("retrieve", "embed"),
           new Call("ingest", "embed"));
 

@@ -49,6 +49,9 @@ class LocalKeysTest {
         keys(dir, "retrieve.accepts").authenticate(key(dir, "generate.key")).orElseThrow();
     assertThat(generate.keyId()).isEqualTo("generate-service");
     assertThat(generate.roles()).containsExactlyInAnyOrder(Role.SERVICE, Role.QUERY);
+    // ingest-service accepts generate-service's key (document statuses for MCP), no other.
+    assertThat(keys(dir, "ingest.accepts").size()).isEqualTo(1);
+    assertThat(keys(dir, "ingest.accepts").authenticate(key(dir, "generate.key"))).isPresent();
     assertThat(keys(dir, "embed.accepts").size()).isEqualTo(2);
     assertThat(keys(dir, "embed.accepts").authenticate(key(dir, "ingest.key"))).isPresent();
     assertThat(keys(dir, "embed.accepts").authenticate(key(dir, "retrieve.key"))).isPresent();
