@@ -163,7 +163,9 @@ async function streamChat(request, signal, onDelta, onSources) {
       if (chunk.error) throw new Error(chunk.error.message || 'the answer failed');
       const delta = chunk.choices && chunk.choices[0] && chunk.choices[0].delta;
       if (delta && delta.content) onDelta(delta.content);
-      if (Array.isArray(chunk.sources)) onSources(chunk.sources, chunk.abstained === true);
+      if (Array.isArray(chunk.sources)) {
+        onSources(chunk.sources, chunk.abstained === true, chunk.unsupported_claims || []);
+      }
     }
     return false;
   };
@@ -312,6 +314,7 @@ async function ask(question) {
   let text = '';
   let received = null;
   let abstained = false;
+  let unsupported = [];
   try {
     await streamChat(request, controller.signal,
       (piece) => {
@@ -321,7 +324,7 @@ async function ask(question) {
         answer.textContent = text;
         if (follow) scrollToEnd();
       },
-      (list, none) => { received = list; abstained = none; });
+      (list, none, claims) => { received = list; abstained = none; unsupported = claims; });
     const follow = nearBottom();
     if (!text) answer.classList.remove('pending');
     answer.textContent = text;
@@ -352,6 +355,20 @@ async function ask(question) {
         const note = el('p', 'abstained-note', 'Not answered from your documents');
         turn.insertBefore(note, answer);
         list.open = true;
+      }
+      if (unsupported.length) {
+        // A model's sentence that the source it cites does not bear out is shown as such.
+        const warn = el('details', 'unsupported');
+        const n = unsupported.length;
+        warn.append(el('summary', '', n + (n === 1 ? ' sentence is' : ' sentences are')
+          + ' not supported by the sources they cite'));
+        const ul = el('ul');
+        for (const c of unsupported) {
+          ul.append(el('li', '', c.sentence + ' (' + c.reason
+            + (c.supported_by ? '; source ' + c.supported_by + ' supports it' : '') + ')'));
+        }
+        warn.append(ul);
+        turn.append(warn);
       }
       turn.append(list);
     }

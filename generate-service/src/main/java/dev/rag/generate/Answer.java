@@ -11,13 +11,26 @@ import java.util.List;
  * @param finishReason {@code stop}, or {@code length} when cut at the token limit
  * @param promptTokens tokens of the question and the sources read
  * @param completionTokens tokens of the answer
+ * @param unsupported the cited sentences the sources they cite do not support ({@link
+ *     ClaimSupport}), in order; empty for an answer not checked yet
  */
 public record Answer(
     String text,
     List<SourceRef> sources,
     String finishReason,
     int promptTokens,
-    int completionTokens) {
+    int completionTokens,
+    List<ClaimSupport.Unsupported> unsupported) {
+
+  /** An answer whose claims are not checked (yet). */
+  public Answer(
+      String text,
+      List<SourceRef> sources,
+      String finishReason,
+      int promptTokens,
+      int completionTokens) {
+    this(text, sources, finishReason, promptTokens, completionTokens, List.of());
+  }
 
   /**
    * Whether the answer abstains: it cites none of its sources, so nothing retrieved supports it

@@ -17,6 +17,9 @@ public interface AnswerMetrics {
 
         @Override
         public void citationsRemoved(int count) {}
+
+        @Override
+        public void unsupportedClaims(int count) {}
       };
 
   /** An answer was given extractively because the language model could not answer. */
@@ -27,4 +30,7 @@ public interface AnswerMetrics {
 
   /** {@code count} citations pointed at no given source and were removed. */
   void citationsRemoved(int count);
+
+  /** An answer held {@code count} cited sentences that the sources they cite do not support. */
+  void unsupportedClaims(int count);
 }

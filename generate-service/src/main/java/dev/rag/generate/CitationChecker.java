@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Checks every citation {@code [n]} of an answer against the sources actually given: a number with
  * no source is removed (an answerer must never point at a source that does not exist) and counted
- * ({@link AnswerMetrics#citationsRemoved}); each source is marked cited when the text cites it.
+ * ({@link AnswerMetrics#citationsRemoved}); each source is marked cited when the text cites it. The
+ * claims the cited sources do not support ({@link ClaimSupport}) are counted too ({@link
+ * AnswerMetrics#unsupportedClaims}).
  */
 @ApplicationScoped
 public class CitationChecker {
@@ -51,6 +53,11 @@ public class CitationChecker {
   /** Counts citations removed elsewhere (from a streamed answer). */
   void countRemoved(int count) {
     metrics.citationsRemoved(count);
+  }
+
+  /** Counts the unsupported claims of a finished answer. */
+  void countUnsupported(int count) {
+    metrics.unsupportedClaims(count);
   }
 
   /** A checked text and how many citations it lost. */

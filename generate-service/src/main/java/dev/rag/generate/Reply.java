@@ -60,6 +60,7 @@ public final class Reply implements AutoCloseable {
           if (!counted) {
             counted = true;
             checker.countRemoved(citations.removed());
+            checker.countUnsupported(ClaimSupport.check(text.toString(), ordered).size());
           }
         };
   }
@@ -113,13 +114,16 @@ public final class Reply implements AutoCloseable {
         ended = true;
         ready = citations.finish();
         finishReason = pieces.finishReason() == null ? "stop" : pieces.finishReason();
-        onRemoved.run();
       } else {
         ready = citations.accept(piece);
       }
       ready = applyStop(ready);
+      text.append(ready);
+      if (ended) {
+        // The whole text is known: count what the checks found in it, once.
+        onRemoved.run();
+      }
       if (!ready.isEmpty()) {
-        text.append(ready);
         return ready;
       }
     }
@@ -134,7 +138,10 @@ public final class Reply implements AutoCloseable {
     return answer();
   }
 
-  /** The answer so far; complete once {@link #next()} returned null. */
+  /**
+   * The answer so far; complete once {@link #next()} returned null, with the claims its cited
+   * sources do not support.
+   */
   public Answer answer() {
     String full = text.toString();
     List<SourceRef> sources = CitationChecker.markCited(ordered, full);
@@ -142,7 +149,12 @@ public final class Reply implements AutoCloseable {
         pieces.completionTokens() >= 0 ? pieces.completionTokens() : Tokens.count(full);
     int prompt = pieces.promptTokens() >= 0 ? pieces.promptTokens() : promptTokens;
     return new Answer(
-        full, sources, finishReason == null ? "stop" : finishReason, prompt, completion);
+        full,
+        sources,
+        finishReason == null ? "stop" : finishReason,
+        prompt,
+        completion,
+        ClaimSupport.check(full, sources));
   }
 
   @Override
@@ -169,7 +181,6 @@ public final class Reply implements AutoCloseable {
     ended = true;
     finishReason = "stop";
     pieces.close();
-    onRemoved.run();
     return cut <= text.length() ? "" : candidate.substring(text.length(), cut);
   }
 }

@@ -2,6 +2,7 @@ package dev.rag.generate;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -123,7 +124,11 @@ class LlmChatTest {
             "choices[0].message.content",
             equalTo("Partitions are replicated [1] across brokers. Done [2]."))
         .body("sources[0].cited", equalTo(true))
-        .body("sources[1].cited", equalTo(true));
+        .body("sources[1].cited", equalTo(true))
+        // "Done" is not what the garden passage says: marked, with the reason.
+        .body("unsupported_claims.sentence", contains("Done [2]."))
+        .body("unsupported_claims[0].citations", contains(2))
+        .body("unsupported_claims[0].reason", containsString("[2] holds 0%"));
 
     JsonNode request = modelRequests().get(0);
     assertThat(request.path("model").asText()).isEqualTo("fake-llm");
@@ -145,7 +150,12 @@ class LlmChatTest {
   @Test
   @Order(2)
   void theAnswerStreamsAsTheModelWritesIt() throws Exception {
-    model(Map.of("mode", "stream", "pieces", List.of("Replicated", " across", " brokers [1].")));
+    model(
+        Map.of(
+            "mode",
+            "stream",
+            "pieces",
+            List.of("Replicated", " across", " brokers [1].", " Roses need", " sun [1].")));
     String body =
         chat(ask("How are Kafka partitions replicated?", true))
             .statusCode(200)
@@ -167,12 +177,18 @@ class LlmChatTest {
         }
       }
     }
-    assertThat(String.join("", deltas)).isEqualTo("Replicated across brokers [1].");
+    assertThat(String.join("", deltas))
+        .isEqualTo("Replicated across brokers [1]. Roses need sun [1].");
     assertThat(deltas).hasSizeGreaterThan(1);
     assertThat(body.strip()).endsWith("data: [DONE]");
     assertThat(last).isNotNull();
     assertThat(last.path("sources").get(0).path("document_id").asText()).isEqualTo("kafka-notes");
     assertThat(last.path("sources").get(0).path("cited").asBoolean()).isTrue();
+    // The second sentence is the garden passage's, cited as Kafka's: a swapped citation.
+    JsonNode unsupported = last.path("unsupported_claims");
+    assertThat(unsupported).hasSize(1);
+    assertThat(unsupported.get(0).path("sentence").asText()).isEqualTo("Roses need sun [1].");
+    assertThat(unsupported.get(0).path("supported_by").asInt()).isEqualTo(2);
   }
 
   @Test

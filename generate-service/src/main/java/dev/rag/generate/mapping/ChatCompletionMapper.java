@@ -193,7 +193,21 @@ public final class ChatCompletionMapper {
                 answer.finishReason())),
         usage(answer),
         answer.sources().stream().map(ChatCompletionMapper::source).toList(),
-        answer.abstained());
+        answer.abstained(),
+        unsupported(answer));
+  }
+
+  static List<ChatCompletionResponse.UnsupportedClaimView> unsupported(Answer answer) {
+    return answer.unsupported().stream()
+        .map(
+            u ->
+                new ChatCompletionResponse.UnsupportedClaimView(
+                    u.sentence(),
+                    u.citations(),
+                    Math.round(u.support() * 1000) / 1000.0,
+                    u.reason(),
+                    u.supportedBy() == 0 ? null : u.supportedBy()))
+        .toList();
   }
 
   static ChatCompletionResponse.Usage usage(Answer answer) {
@@ -241,8 +255,8 @@ public final class ChatCompletionMapper {
   }
 
   /**
-   * The stream's last chunk: no choices, the usage, the numbered sources, and whether the answer
-   * abstained.
+   * The stream's last chunk: no choices, the usage, the numbered sources, whether the answer
+   * abstained, and the cited sentences its sources do not support.
    */
   public static String lastChunk(String id, long created, String model, Answer answer) {
     Map<String, Object> last = new LinkedHashMap<>();
@@ -254,6 +268,7 @@ public final class ChatCompletionMapper {
     last.put("usage", usage(answer));
     last.put("sources", answer.sources().stream().map(ChatCompletionMapper::source).toList());
     last.put("abstained", answer.abstained());
+    last.put("unsupported_claims", unsupported(answer));
     return json(last);
   }
 

@@ -16,7 +16,22 @@ public record ChatCompletionResponse(
     List<Choice> choices,
     Usage usage,
     List<SourceView> sources,
-    boolean abstained) {
+    boolean abstained,
+    @JsonProperty("unsupported_claims") List<UnsupportedClaimView> unsupportedClaims) {
+
+  /**
+   * A cited sentence the sources it cites do not support.
+   *
+   * @param supportedBy another source of the answer that supports it (a swapped citation); absent
+   *     when none does
+   */
+  public record UnsupportedClaimView(
+      String sentence,
+      List<Integer> citations,
+      double support,
+      String reason,
+      @JsonProperty("supported_by") @JsonInclude(JsonInclude.Include.NON_NULL)
+          Integer supportedBy) {}
 
   /** One answer. */
   public record Choice(

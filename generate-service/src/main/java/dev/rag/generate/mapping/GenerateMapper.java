@@ -3,12 +3,14 @@ package dev.rag.generate.mapping;
 import dev.rag.generate.Answer;
 import dev.rag.generate.ChatMessage;
 import dev.rag.generate.ChatRequest;
+import dev.rag.generate.ClaimSupport;
 import dev.rag.generate.RetrievedPassage;
 import dev.rag.generate.SourceRef;
 import dev.rag.proto.v1.GenerateRequest;
 import dev.rag.proto.v1.GenerateResponse;
 import dev.rag.proto.v1.Source;
 import dev.rag.proto.v1.SourceList;
+import dev.rag.proto.v1.UnsupportedClaim;
 import java.util.List;
 
 /**
@@ -50,6 +52,15 @@ public final class GenerateMapper {
               .setScore(p.score())
               .setPageStart(p.pageStart())
               .setPageEnd(p.pageEnd()));
+    }
+    for (ClaimSupport.Unsupported u : answer.unsupported()) {
+      sources.addUnsupportedClaims(
+          UnsupportedClaim.newBuilder()
+              .setSentence(u.sentence())
+              .addAllCitations(u.citations())
+              .setSupport(u.support())
+              .setReason(u.reason())
+              .setSupportedBy(u.supportedBy()));
     }
     return GenerateResponse.newBuilder()
         .setSources(sources.setAbstained(answer.abstained()))

@@ -6,6 +6,7 @@ import dev.rag.generate.Answer;
 import dev.rag.generate.ChatMessage;
 import dev.rag.generate.ChatRequest;
 import dev.rag.generate.ChatService;
+import dev.rag.generate.ClaimSupport;
 import dev.rag.generate.DocumentStatuses;
 import dev.rag.generate.InvalidChatRequestException;
 import dev.rag.generate.PassageRetriever;
@@ -71,9 +72,14 @@ public class KnowledgeTools {
 
   /**
    * A cited answer and every source it was written from, cited or not; {@code abstained} when it
-   * cites none (nothing retrieved supports an answer, and the answer says so).
+   * cites none (nothing retrieved supports an answer, and the answer says so); {@code
+   * unsupportedClaims}: its cited sentences that the sources they cite do not support.
    */
-  public record AskResult(String answer, List<Source> sources, boolean abstained) {}
+  public record AskResult(
+      String answer,
+      List<Source> sources,
+      boolean abstained,
+      List<ClaimSupport.Unsupported> unsupportedClaims) {}
 
   /** A source of an answer: {@code [number]} in the answer's text when cited. */
   public record Source(
@@ -201,7 +207,7 @@ public class KnowledgeTools {
               p.text(),
               PassageUris.passage(p.source(), p.documentId(), p.chunkIndex())));
     }
-    return new AskResult(answer.text(), refs, answer.abstained());
+    return new AskResult(answer.text(), refs, answer.abstained(), answer.unsupported());
   }
 
   @Tool(

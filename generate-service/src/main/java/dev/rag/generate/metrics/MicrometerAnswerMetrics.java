@@ -15,6 +15,7 @@ public class MicrometerAnswerMetrics implements AnswerMetrics {
   private final Counter fallbacks;
   private final Counter interrupted;
   private final Counter citationsRemoved;
+  private final Counter unsupportedClaims;
 
   public MicrometerAnswerMetrics(MeterRegistry registry) {
     this.fallbacks =
@@ -28,6 +29,10 @@ public class MicrometerAnswerMetrics implements AnswerMetrics {
     this.citationsRemoved =
         Counter.builder("rag.citations.removed")
             .description("Citations of answers that pointed at no given source and were removed")
+            .register(registry);
+    this.unsupportedClaims =
+        Counter.builder("rag.claims.unsupported")
+            .description("Cited sentences of answers that the sources they cite do not support")
             .register(registry);
   }
 
@@ -45,6 +50,13 @@ public class MicrometerAnswerMetrics implements AnswerMetrics {
   public void citationsRemoved(int count) {
     if (count > 0) {
       citationsRemoved.increment(count);
+    }
+  }
+
+  @Override
+  public void unsupportedClaims(int count) {
+    if (count > 0) {
+      unsupportedClaims.increment(count);
     }
   }
 }
