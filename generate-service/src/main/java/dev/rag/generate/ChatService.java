@@ -44,7 +44,8 @@ public class ChatService {
       GenerateConfig config,
       CitationChecker citations,
       AnswerModel llm,
-      AnswerMetrics metrics) {
+      AnswerMetrics metrics,
+      SentenceScorer sentences) {
     this.retriever = retriever;
     this.metrics = metrics;
     this.config = config;
@@ -52,7 +53,12 @@ public class ChatService {
     this.llm = llm;
     this.synthesizer =
         new ExtractiveSynthesizer(
-            config.extractive().maxSentences(), config.extractive().maxChars());
+            config.extractive().maxSentences(),
+            config.extractive().maxPerDocument(),
+            config.extractive().minRelativeScore(),
+            config.extractive().maxChars(),
+            sentences,
+            config.extractive().dense().candidates());
   }
 
   /** The model name clients see. */

@@ -15,10 +15,13 @@ import java.util.Set;
  * The offline answerer: composes an answer from the retrieved passages' own sentences, each cited.
  *
  * <p>Each sentence is scored by how much of the question it covers (question terms weighted by
- * their rarity among the candidate sentences) and by its passage's retrieval score. Sentences are
- * then picked by maximal marginal relevance, so the answer does not repeat itself, and put back in
- * document order. When no sentence shares a term with the question, the answer says that the
- * documents do not answer it rather than quoting something unrelated.
+ * their rarity among the candidate sentences) and by its passage's retrieval score; the best of
+ * them by those are scored again with their closeness in meaning to the question (the {@link
+ * SentenceScorer}, the system's embedding model), when it can tell. Sentences are then picked by
+ * maximal marginal relevance, so the answer does not repeat itself, at most a few per document and
+ * only those scoring near the best, and put back in document order. When no sentence shares a term
+ * with the question, the answer says that the documents do not answer it rather than quoting
+ * something unrelated.
  */
 public final class ExtractiveSynthesizer {
 
@@ -39,22 +42,56 @@ public final class ExtractiveSynthesizer {
    */
   static final double DISTANT_MIN_COVERAGE = 0.75;
 
+  /** With meaning known: the weights of coverage, closeness in meaning and passage rank. */
+  private static final double DENSE_COVERAGE_WEIGHT = 0.4;
+
+  private static final double DENSE_WEIGHT = 0.4;
+
   private static final double LAMBDA = 0.7;
-  private static final double MIN_RELATIVE_RELEVANCE = 0.5;
 
   /** Term overlap (Jaccard) above which a sentence counts as a repeat of one already chosen. */
   private static final double NEAR_DUPLICATE = 0.75;
 
   private final int maxSentences;
+  private final int maxPerDocument;
+  private final double minRelative;
   private final int maxChars;
+  private final SentenceScorer scorer;
+  private final int denseCandidates;
 
   /**
+   * An answerer by words alone, any number of sentences per document, each scoring at least half
+   * the best one's.
+   *
    * @param maxSentences most sentences in an answer
    * @param maxChars soft limit on the answer's length: no sentence is added past it
    */
   public ExtractiveSynthesizer(int maxSentences, int maxChars) {
+    this(maxSentences, maxSentences, 0.5, maxChars, SentenceScorer.NONE, 0);
+  }
+
+  /**
+   * @param maxSentences most sentences in an answer
+   * @param maxPerDocument most sentences of one document
+   * @param minRelative the share of the best sentence's score another must reach to join
+   * @param maxChars soft limit on the answer's length: no sentence is added past it
+   * @param scorer closeness in meaning of sentences to the question
+   * @param denseCandidates how many of the best sentences by words the scorer scores again; 0 for
+   *     none
+   */
+  public ExtractiveSynthesizer(
+      int maxSentences,
+      int maxPerDocument,
+      double minRelative,
+      int maxChars,
+      SentenceScorer scorer,
+      int denseCandidates) {
     this.maxSentences = maxSentences;
+    this.maxPerDocument = Math.max(1, maxPerDocument);
+    this.minRelative = minRelative;
     this.maxChars = maxChars;
+    this.scorer = scorer;
+    this.denseCandidates = denseCandidates;
   }
 
   /**
@@ -98,6 +135,7 @@ public final class ExtractiveSynthesizer {
           maxScore > 0
               ? Math.max(0, passages.get(c.passage).score() / maxScore)
               : 1.0 / (1 + c.passage);
+      c.prior = prior;
       c.relevance = COVERAGE_WEIGHT * c.coverage + (1 - COVERAGE_WEIGHT) * prior;
       if (c.words < 5) {
         c.relevance *= 0.5;
@@ -107,7 +145,7 @@ public final class ExtractiveSynthesizer {
     if (bestCoverage == 0) {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
     }
-    List<Candidate> chosen = select(candidates);
+    List<Candidate> chosen = select(byMeaning(question, candidates));
     if (distant
         && contentCoverage(chosen, questionTerms, idf, candidates.size()) < DISTANT_MIN_COVERAGE) {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
@@ -172,8 +210,50 @@ public final class ExtractiveSynthesizer {
               "what which who whom whose how why when where do does did can could should would"
                   + " may might must shall has have had"));
 
+  /**
+   * The best candidates by their words, scored again with their closeness in meaning to the
+   * question (min-max scaled among them); all candidates as they are when meaning is not known.
+   */
+  private List<Candidate> byMeaning(String question, List<Candidate> candidates) {
+    if (denseCandidates <= 0 || candidates.size() < 2) {
+      return candidates;
+    }
+    List<Candidate> shortlist =
+        candidates.stream()
+            .sorted(Comparator.comparingDouble((Candidate c) -> c.relevance).reversed())
+            .limit(denseCandidates)
+            .toList();
+    double[] similarity =
+        scorer
+            .similarities(question, shortlist.stream().map(c -> c.text).toList())
+            .filter(s -> s.length == shortlist.size())
+            .orElse(null);
+    if (similarity == null) {
+      return candidates;
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double s : similarity) {
+      lo = Math.min(lo, s);
+      hi = Math.max(hi, s);
+    }
+    for (int i = 0; i < shortlist.size(); i++) {
+      Candidate c = shortlist.get(i);
+      double meaning = hi > lo ? (similarity[i] - lo) / (hi - lo) : 1;
+      c.relevance =
+          DENSE_COVERAGE_WEIGHT * c.coverage
+              + DENSE_WEIGHT * meaning
+              + (1 - DENSE_COVERAGE_WEIGHT - DENSE_WEIGHT) * c.prior;
+      if (c.words < 5) {
+        c.relevance *= 0.5;
+      }
+    }
+    return shortlist;
+  }
+
   private List<Candidate> select(List<Candidate> candidates) {
     List<Candidate> chosen = new ArrayList<>();
+    Map<Integer, Integer> perDocument = new HashMap<>();
     List<Candidate> pool = new ArrayList<>(candidates);
     double best = pool.stream().mapToDouble(c -> c.relevance).max().orElse(0);
     int chars = 0;
@@ -185,7 +265,8 @@ public final class ExtractiveSynthesizer {
         for (Candidate s : chosen) {
           redundancy = Math.max(redundancy, jaccard(c.terms, s.terms));
         }
-        if (redundancy > NEAR_DUPLICATE) {
+        if (redundancy > NEAR_DUPLICATE
+            || perDocument.getOrDefault(c.document, 0) >= maxPerDocument) {
           continue;
         }
         double mmr = LAMBDA * c.relevance - (1 - LAMBDA) * redundancy;
@@ -196,11 +277,12 @@ public final class ExtractiveSynthesizer {
       }
       if (next == null
           || next.coverage == 0
-          || next.relevance < MIN_RELATIVE_RELEVANCE * best
+          || next.relevance < minRelative * best
           || (!chosen.isEmpty() && chars + next.text.length() > maxChars)) {
         break;
       }
       chosen.add(next);
+      perDocument.merge(next.document, 1, Integer::sum);
       pool.remove(next);
       chars += next.text.length();
     }
@@ -237,7 +319,12 @@ public final class ExtractiveSynthesizer {
 
   private static List<Candidate> candidates(List<RetrievedPassage> passages) {
     List<Candidate> result = new ArrayList<>();
+    Map<String, Integer> documents = new HashMap<>();
     for (int p = 0; p < passages.size(); p++) {
+      RetrievedPassage passage = passages.get(p);
+      int document =
+          documents.computeIfAbsent(
+              passage.source() + "/" + passage.documentId(), d -> documents.size());
       String body = passages.get(p).text().replace('\n', ' ');
       BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
       it.setText(body);
@@ -254,7 +341,12 @@ public final class ExtractiveSynthesizer {
         }
         result.add(
             new Candidate(
-                p, position++, sentence, new HashSet<>(terms), sentence.split("\\s+").length));
+                p,
+                document,
+                position++,
+                sentence,
+                new HashSet<>(terms),
+                sentence.split("\\s+").length));
       }
     }
     return result;
@@ -292,15 +384,18 @@ public final class ExtractiveSynthesizer {
 
   private static final class Candidate {
     final int passage;
+    final int document;
     final int position;
     final String text;
     final Set<String> terms;
     final int words;
     double coverage;
+    double prior;
     double relevance;
 
-    Candidate(int passage, int position, String text, Set<String> terms, int words) {
+    Candidate(int passage, int document, int position, String text, Set<String> terms, int words) {
       this.passage = passage;
+      this.document = document;
       this.position = position;
       this.text = text;
       this.terms = terms;

@@ -134,4 +134,40 @@ class ExtractiveSynthesizerTest {
     assertThat(ExtractiveSynthesizer.cite("Does it?", 1)).isEqualTo("Does it [1]?");
     assertThat(ExtractiveSynthesizer.cite("No punctuation", 3)).isEqualTo("No punctuation [3].");
   }
+
+  @Test
+  void closenessInMeaningPicksTheSentenceThatAnswersAndOneSentencePerDocument() {
+    // "embed" appears in both architecture sentences; by words alone the ingest one, first and as
+    // long, wins. The scorer says which one is about what the embed service does.
+    List<RetrievedPassage> passages =
+        List.of(
+            passage(
+                "architecture",
+                "The ingest service hands the embed service its chunks over Kafka. The embed"
+                    + " service turns each chunk into a dense vector.",
+                0.9),
+            passage("glossary", "A dense vector is what the embed service makes of a chunk.", 0.6));
+    SentenceScorer meaning =
+        (question, sentences) ->
+            java.util.Optional.of(
+                sentences.stream()
+                    .mapToDouble(t -> t.startsWith("The ingest") ? 0.55 : 0.82)
+                    .toArray());
+    ExtractiveSynthesizer focused = new ExtractiveSynthesizer(2, 1, 0.85, 700, meaning, 10);
+
+    Answer answer = focused.answer("What does the embed service do?", passages, 0);
+
+    assertThat(answer.text())
+        .startsWith("The embed service turns each chunk into a dense vector [1].")
+        .doesNotContain("ingest service");
+    // The second sentence comes from the other document: one per document.
+    assertThat(citations(answer.text())).containsExactly(1, 2);
+    assertThat(answer.sources().get(1).passage().documentId()).isEqualTo("glossary");
+
+    // When meaning cannot be told, the same answerer chooses by words, one sentence per document.
+    ExtractiveSynthesizer byWords =
+        new ExtractiveSynthesizer(2, 1, 0.85, 700, (q, t) -> java.util.Optional.empty(), 10);
+    Answer words = byWords.answer("What does the embed service do?", passages, 0);
+    assertThat(citations(words.text())).doesNotHaveDuplicates();
+  }
 }

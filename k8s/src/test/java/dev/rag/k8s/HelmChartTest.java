@@ -329,12 +329,15 @@ class HelmChartTest {
             "rag-embed",
             "rag-kafka",
             "rag-qdrant");
-    assertThat(
-            Chart.named(defaults, "NetworkPolicy", "rag-embed")
-                .at("/spec/ingress/0/from")
-                .toString())
-        .contains("\"retrieve\"")
-        .doesNotContain("generate", "ingest");
+    // embed-service lets in its three callers: retrieve (queries), ingest (which model is live,
+    // before a replay: refused here before, which broke replays under the policies), generate (its
+    // answers' sentences).
+    List<String> embedPeers = new ArrayList<>();
+    Chart.named(defaults, "NetworkPolicy", "rag-embed")
+        .at("/spec/ingress/0/from")
+        .forEach(
+            p -> embedPeers.add(p.at("/podSelector/matchLabels/app.kubernetes.io~1name").asText()));
+    assertThat(embedPeers).containsExactlyInAnyOrder("retrieve", "ingest", "generate");
     assertThat(
             Chart.named(defaults, "NetworkPolicy", "rag-qdrant")
                 .at("/spec/ingress/0/from")
@@ -441,6 +444,8 @@ class HelmChartTest {
                 + digest(retrieveKey)
                 + " default service,query\ningest-service "
                 + digest(ingestKey)
+                + " default service,query\ngenerate-service "
+                + digest(generateKey)
                 + " default service,query");
     assertThat(secret.at("/stringData/edge-keys").asText().strip())
         .isEqualTo("helm-test " + digest(testKey) + " default ingest,query");

@@ -81,12 +81,37 @@ public interface GenerateConfig {
   /** The built-in extractive answerer. */
   interface Extractive {
     /** Most sentences in an answer. */
-    @WithDefault("3")
+    @WithDefault("2")
     int maxSentences();
+
+    /** Most sentences of one document in an answer (the others come from other documents). */
+    @WithDefault("2")
+    int maxPerDocument();
+
+    /** A sentence joins the answer only when it scores at least this share of the best one's. */
+    @WithDefault("0.85")
+    double minRelativeScore();
 
     /** Soft limit on an answer's length in characters. */
     @WithDefault("700")
     int maxChars();
+
+    /** Sentences weighed by meaning too, through embed-service's model. */
+    Dense dense();
+
+    /** Sentences weighed by meaning: the best candidates by their words, scored again. */
+    interface Dense {
+      /**
+       * How many of the best sentences by their words are scored by meaning (embedded by
+       * embed-service with the question); 0 chooses by words alone.
+       */
+      @WithDefault("10")
+      int candidates();
+
+      /** Deadline of the embedding calls; past it the answer is chosen by words alone. */
+      @WithDefault("1s")
+      Duration timeout();
+    }
 
     /**
      * Per embedding model, the cosine similarity below which the best passage found is taken as no

@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
  *       keys}, the file of people's keys every service reads;
  *   <li>each calling service's own key, {@code <caller>.key}, scoped to what its calls need ({@code
  *       service,query}) and accepted only where they go: its line is in {@code <callee>.accepts},
- *       read by that service only. generate calls retrieve, and ingest for document statuses;
- *       retrieve and ingest call embed (queries, and which model is live for replays); embed calls
- *       no one and gets no key.
+ *       read by that service only. generate calls retrieve, ingest for document statuses and embed
+ *       for its answers' sentences; retrieve and ingest call embed (queries, and which model is
+ *       live for replays); embed calls no one and gets no key.
  * </ul>
  *
  * What exists is kept; what is missing is written, readable by this user only. Folders made by
@@ -41,6 +41,7 @@ final class LocalKeys {
       List.of(
           new Call("generate", "retrieve"),
           new Call("generate", "ingest"),
+          new Call("generate", "embed"),
           new Call("retrieve", "embed"),
           new Call("ingest", "embed"));
 

@@ -52,10 +52,11 @@ class LocalKeysTest {
     // ingest-service accepts generate-service's key (document statuses for MCP), no other.
     assertThat(keys(dir, "ingest.accepts").size()).isEqualTo(1);
     assertThat(keys(dir, "ingest.accepts").authenticate(key(dir, "generate.key"))).isPresent();
-    assertThat(keys(dir, "embed.accepts").size()).isEqualTo(2);
+    assertThat(keys(dir, "embed.accepts").size()).isEqualTo(3);
     assertThat(keys(dir, "embed.accepts").authenticate(key(dir, "ingest.key"))).isPresent();
     assertThat(keys(dir, "embed.accepts").authenticate(key(dir, "retrieve.key"))).isPresent();
-    assertThat(keys(dir, "embed.accepts").authenticate(key(dir, "generate.key"))).isEmpty();
+    assertThat(keys(dir, "embed.accepts").authenticate(key(dir, "generate.key"))).isPresent();
+    assertThat(keys(dir, "retrieve.accepts").authenticate(key(dir, "ingest.key"))).isEmpty();
     assertThat(dir.resolve("embed.key")).doesNotExist();
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
@@ -79,7 +80,7 @@ class LocalKeysTest {
     Files.writeString(dir.resolve("ingest.key"), replaced + "\n");
     ensure(dir);
     ApiKeys accepted = keys(dir, "embed.accepts");
-    assertThat(accepted.size()).isEqualTo(2);
+    assertThat(accepted.size()).isEqualTo(3);
     assertThat(accepted.authenticate(replaced)).isPresent();
     assertThat(accepted.authenticate(key(dir, "retrieve.key"))).isPresent();
   }
