@@ -9,7 +9,6 @@ import dev.rag.proto.v1.MutinyEmbedGrpc.MutinyEmbedStub;
 import dev.rag.proto.v1.Vector;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Sentence similarities from embed-service's gRPC Embed: the question as a query and the sentences
- * as passages, asked at once, each call within {@code generate.extractive.dense.timeout}. Any
+ * as passages, one after the other, both within {@code generate.extractive.dense.timeout}. Any
  * failure answers empty (logged at debug): the answer is then chosen by its words alone, never
  * refused for it.
  */
@@ -41,23 +40,28 @@ public class EmbedSentenceScorer implements SentenceScorer {
     if (sentences.isEmpty()) {
       return Optional.of(new double[0]);
     }
+    // One deadline for both calls, made one after the other as every call of this service is: two
+    // at once on one request's context lost the request's own trace span (EndToEndIT).
     MutinyEmbedStub stub = embed.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    Uni<EmbedResponse> query =
-        stub.embed(
-            EmbedRequest.newBuilder()
-                .addTexts(question)
-                .setKind(InputKind.INPUT_KIND_QUERY)
-                .build());
-    Uni<EmbedResponse> passages =
-        stub.embed(
-            EmbedRequest.newBuilder()
-                .addAllTexts(sentences)
-                .setKind(InputKind.INPUT_KIND_PASSAGE)
-                .build());
     try {
-      var both = Uni.combine().all().unis(query, passages).asTuple().await().indefinitely();
-      Vector q = both.getItem1().getVectors(0);
-      List<Vector> s = both.getItem2().getVectorsList();
+      EmbedResponse query =
+          stub.embed(
+                  EmbedRequest.newBuilder()
+                      .addTexts(question)
+                      .setKind(InputKind.INPUT_KIND_QUERY)
+                      .build())
+              .await()
+              .indefinitely();
+      EmbedResponse passages =
+          stub.embed(
+                  EmbedRequest.newBuilder()
+                      .addAllTexts(sentences)
+                      .setKind(InputKind.INPUT_KIND_PASSAGE)
+                      .build())
+              .await()
+              .indefinitely();
+      Vector q = query.getVectors(0);
+      List<Vector> s = passages.getVectorsList();
       if (s.size() != sentences.size()) {
         return Optional.empty();
       }

@@ -105,7 +105,7 @@ public interface GenerateConfig {
        * How many of the best sentences by their words are scored by meaning (embedded by
        * embed-service with the question); 0 chooses by words alone.
        */
-      @WithDefault("10")
+      @WithDefault("7")
       int candidates();
 
       /** Deadline of the embedding calls; past it the answer is chosen by words alone. */
