@@ -10,7 +10,6 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,9 +22,7 @@ import org.jboss.logging.Logger;
 public class EmbeddingService {
 
   private static final Logger LOG = Logger.getLogger(EmbeddingService.class);
-  private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-  private final Embedder embedder;
   private final OnnxEmbedder local;
   private final RemoteEmbedder remote;
   private final EmbedConfig config;
@@ -36,7 +33,6 @@ public class EmbeddingService {
     if (config.backend() == EmbedConfig.Backend.REMOTE) {
       this.local = null;
       this.remote = RemoteEmbedder.connect(remoteOptions(config));
-      this.embedder = remote;
       LOG.infof(
           "Embedding with model %s (dimension %d) from %s, batches of %d, %d requests at once;"
               + " reached in %d ms",
@@ -60,7 +56,6 @@ public class EmbeddingService {
                 config.batch().maxTokens(),
                 config.batch().maxSize(),
                 config.queryInstruction().orElse(null)));
-    this.embedder = local;
     LOG.infof(
         "Loaded embedding model %s (dimension %d, %s, %d threads, batches of %d) in %d ms",
         local.modelId(),
@@ -82,7 +77,7 @@ public class EmbeddingService {
                     new IllegalArgumentException(
                         "embed.backend=remote needs embed.remote.url (EMBED_REMOTE_URL), the"
                             + " server's OpenAI base URL such as http://tei:8080/v1"));
-    if (!MODEL_ID.matcher(config.model()).matches()) {
+    if (!ModelCatalog.isIndexName(config.model())) {
       throw new IllegalArgumentException(
           "embed.model '"
               + config.model()
@@ -104,12 +99,17 @@ public class EmbeddingService {
   // The model is not closed at shutdown: a Kafka batch or a gRPC call may still be embedding, and
   // a batch that found it closed would be dead-lettered. The process's exit frees it.
 
+  /** The backend in use: the remote server's client, or the in-process model. */
+  private Embedder embedder() {
+    return remote != null ? remote : local;
+  }
+
   public String modelId() {
-    return embedder.modelId();
+    return embedder().modelId();
   }
 
   public int dimension() {
-    return embedder.dimension();
+    return embedder().dimension();
   }
 
   /**
@@ -129,7 +129,7 @@ public class EmbeddingService {
    * @throws dev.rag.common.errors.UnavailableException when a remote server cannot answer now
    */
   public List<float[]> embedPassages(List<String> texts) {
-    return embedder.embed(texts, TextKind.PASSAGE);
+    return embedder().embed(texts, TextKind.PASSAGE);
   }
 
   /** Vectors and the tokens they took, for a caller's request. */

@@ -66,4 +66,16 @@ public final class ModelCatalog {
                         + "'; available: "
                         + all().stream().map(ModelSpec::id).toList()));
   }
+
+  private static final java.util.regex.Pattern INDEX_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  /**
+   * Whether {@code id} can name a model's index (its collection, its consumer group): lower-case
+   * letters, digits, {@code .}, {@code _} and {@code -}, at most 64, the first a letter or digit.
+   * Every catalogue id can; a remote model's id must.
+   */
+  public static boolean isIndexName(String id) {
+    return id != null && INDEX_NAME.matcher(id).matches();
+  }
 }

@@ -153,6 +153,10 @@ public class ChatService {
       if (strict.abstained()) {
         return Reply.of(config.modelName(), strict, request.stop(), citations);
       }
+      if (!llm.enabled()) {
+        // The same sentences the answerer would choose again: not composed (and embedded) twice.
+        return Reply.of(config.modelName(), citations.check(strict), request.stop(), citations);
+      }
     }
     if (llm.enabled()) {
       try {

@@ -32,15 +32,6 @@ public final class ClaimSupport {
   public static final double MIN_SUPPORT = 0.6;
 
   private static final Pattern CITATION = Pattern.compile("\\[(\\d{1,4})\\]");
-  private static final Pattern LEADING_CITATIONS = Pattern.compile("^(\\s*\\[\\d{1,4}\\])+");
-
-  /** Citations written after a sentence's closing mark ("... records. [1]"). */
-  private static final Pattern CITATIONS_AFTER_END =
-      Pattern.compile("([.!?])((?:\\s*\\[\\d{1,4}\\])+)");
-
-  /** A number in figures, not part of a word (BM25 and bge-small are names, not numbers). */
-  private static final Pattern NUMBER =
-      Pattern.compile("(?<![\\p{L}\\d.,])\\d+(?:[.,]\\d+)*(?![\\p{L}\\d])");
 
   /**
    * Numbers in words, read as figures ("three brokers" states 3); "one" is left out, being as often
@@ -150,16 +141,16 @@ public final class ClaimSupport {
   static List<String> sentences(String text) {
     List<String> sentences = new ArrayList<>();
     BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-    String body = CITATIONS_AFTER_END.matcher(text.replace('\n', ' ')).replaceAll("$2$1");
+    String body = citationsBeforeEnds(text.replace('\n', ' '));
     it.setText(body);
     int from = it.first();
     for (int to = it.next(); to != BreakIterator.DONE; from = to, to = it.next()) {
       String sentence = body.substring(from, to);
-      Matcher lead = LEADING_CITATIONS.matcher(sentence);
-      if (lead.find() && !sentences.isEmpty()) {
+      int lead = citationsEnd(sentence, 0);
+      if (lead > 0 && !sentences.isEmpty()) {
         int last = sentences.size() - 1;
-        sentences.set(last, sentences.get(last) + lead.group());
-        sentence = sentence.substring(lead.end());
+        sentences.set(last, sentences.get(last) + sentence.substring(0, lead));
+        sentence = sentence.substring(lead);
       }
       if (!sentence.isBlank()) {
         sentences.add(sentence);
@@ -168,13 +159,55 @@ public final class ClaimSupport {
     return sentences;
   }
 
+  /** {@code text} with the citations that follow a closing mark put before it. */
+  private static String citationsBeforeEnds(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      int end = c == '.' || c == '!' || c == '?' ? citationsEnd(text, i + 1) : i + 1;
+      if (end > i + 1) {
+        out.append(text, i + 1, end).append(c);
+        i = end;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Where the citations ({@code [n]}, n of 1 to 4 digits, each maybe after white space) that start
+   * at {@code from} end; {@code from} when none does. One pass, no backtracking.
+   */
+  static int citationsEnd(String s, int from) {
+    int end = from;
+    while (true) {
+      int open = end;
+      while (open < s.length() && Character.isWhitespace(s.charAt(open))) {
+        open++;
+      }
+      if (open >= s.length() || s.charAt(open) != '[') {
+        return end;
+      }
+      int close = open + 1;
+      while (close < s.length() && close - open <= 4 && isDigit(s.charAt(close))) {
+        close++;
+      }
+      if (close == open + 1 || close >= s.length() || s.charAt(close) != ']') {
+        return end;
+      }
+      end = close + 1;
+    }
+  }
+
   /** The numbers {@code text} states, in figures or in words, as figures without separators. */
   static Set<String> numbers(String text) {
     Set<String> numbers = new HashSet<>();
     String body = CITATION.matcher(text).replaceAll(" ");
-    Matcher m = NUMBER.matcher(body);
-    while (m.find()) {
-      numbers.add(m.group().replace(",", ""));
+    for (int[] span : figures(body)) {
+      numbers.add(body.substring(span[0], span[1]).replace(",", ""));
     }
     Matcher w = NUMBER_WORD.matcher(body);
     while (w.find()) {
@@ -183,8 +216,55 @@ public final class ClaimSupport {
     return numbers;
   }
 
+  /**
+   * Where {@code text} states numbers in figures: runs of digits with single {@code .} or {@code ,}
+   * between them, not part of a word (BM25 and bge-small are names, not numbers). One pass.
+   */
+  private static List<int[]> figures(String text) {
+    List<int[]> spans = new ArrayList<>();
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char prev = i == 0 ? ' ' : text.charAt(i - 1);
+      if (!isDigit(text.charAt(i))
+          || Character.isLetterOrDigit(prev)
+          || prev == '.'
+          || prev == ',') {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < n && isDigit(text.charAt(j))) {
+        j++;
+      }
+      while (j + 1 < n
+          && (text.charAt(j) == '.' || text.charAt(j) == ',')
+          && isDigit(text.charAt(j + 1))) {
+        j++;
+        while (j < n && isDigit(text.charAt(j))) {
+          j++;
+        }
+      }
+      if (j >= n || !Character.isLetter(text.charAt(j))) {
+        spans.add(new int[] {i, j});
+      }
+      i = j;
+    }
+    return spans;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
   private static String withoutNumbers(String text) {
-    return NUMBER_WORD.matcher(NUMBER.matcher(text).replaceAll(" ")).replaceAll(" ");
+    StringBuilder out = new StringBuilder(text);
+    for (int[] span : figures(text)) {
+      for (int k = span[0]; k < span[1]; k++) {
+        out.setCharAt(k, ' ');
+      }
+    }
+    return NUMBER_WORD.matcher(out).replaceAll(" ");
   }
 
   private static Map<String, String> numberWords() {

@@ -35,12 +35,13 @@ public final class Reply implements AutoCloseable {
   private final int promptTokens;
   private final Pieces pieces;
   private final StreamingCitations citations;
-  private final Runnable onRemoved;
+  private final CitationChecker checker;
   private final StringBuilder text = new StringBuilder();
   private final List<String> stop;
   private boolean ended;
-  private boolean counted;
   private String finishReason;
+  // The claims the cited sources do not support, once the text has ended.
+  private List<ClaimSupport.Unsupported> unsupported;
 
   Reply(
       String model,
@@ -55,14 +56,7 @@ public final class Reply implements AutoCloseable {
     this.pieces = pieces;
     this.citations = new StreamingCitations(sources.size());
     this.stop = stop == null ? List.of() : stop;
-    this.onRemoved =
-        () -> {
-          if (!counted) {
-            counted = true;
-            checker.countRemoved(citations.removed());
-            checker.countUnsupported(ClaimSupport.check(text.toString(), ordered).size());
-          }
-        };
+    this.checker = checker;
   }
 
   /** A finished answer streamed in word-sized pieces. */
@@ -120,8 +114,10 @@ public final class Reply implements AutoCloseable {
       ready = applyStop(ready);
       text.append(ready);
       if (ended) {
-        // The whole text is known: count what the checks found in it, once.
-        onRemoved.run();
+        // The whole text is known: check its claims and count what the checks found, once.
+        unsupported = ClaimSupport.check(text.toString(), ordered);
+        checker.countRemoved(citations.removed());
+        checker.countUnsupported(unsupported.size());
       }
       if (!ready.isEmpty()) {
         return ready;
@@ -154,7 +150,7 @@ public final class Reply implements AutoCloseable {
         finishReason == null ? "stop" : finishReason,
         prompt,
         completion,
-        ClaimSupport.check(full, sources));
+        unsupported != null ? unsupported : ClaimSupport.check(full, sources));
   }
 
   @Override

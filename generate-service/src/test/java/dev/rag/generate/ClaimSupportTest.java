@@ -108,4 +108,20 @@ class ClaimSupportTest {
     assertThat(ClaimSupport.numbers("BM25 beat bge-small by 3.5 points on 2,686 of three sets"))
         .containsExactlyInAnyOrder("3.5", "2686", "3");
   }
+
+  @Test
+  void hostileLinesOfEightMegabytesAreReadInOnePass() {
+    int size = 8 << 20;
+    // A closing mark then white space that never reaches a citation; citations that never close.
+    String spaces = "Claim." + " ".repeat(size) + "end";
+    assertThat(ClaimSupport.sentences(spaces)).hasSize(2);
+    String open = "Claim." + " [1".repeat(size / 3) + " end";
+    assertThat(ClaimSupport.citationsEnd(open, 6)).isEqualTo(6);
+    String cited = "Claim." + " [1]".repeat(size / 4) + " Next.";
+    assertThat(ClaimSupport.citationsEnd(cited, 6)).isEqualTo(6 + 4 * (size / 4));
+    // Digits and separators that end in a letter (part of a word), and one long figure.
+    assertThat(ClaimSupport.numbers("1.".repeat(size / 2) + "1a")).isEmpty();
+    assertThat(ClaimSupport.numbers("7".repeat(size))).hasSize(1);
+    assertThat(ClaimSupport.numbers("two".repeat(size / 3))).isEmpty();
+  }
 }

@@ -1,14 +1,10 @@
 package dev.rag.cli.reindex;
 
 import dev.rag.embedding.ModelCatalog;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** The embedding model a reindex builds the index of. */
 public class ModelOption {
-
-  /** What an index's model id may be (embed-service's rule for a remote model's id). */
-  static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
   @Option(names = "--model", required = true, description = "the new model id")
   String model;
@@ -27,7 +23,7 @@ public class ModelOption {
    */
   String model() {
     if (remote) {
-      if (!MODEL_ID.matcher(model).matches()) {
+      if (!ModelCatalog.isIndexName(model)) {
         throw new IllegalArgumentException(
             "--model '"
                 + model
