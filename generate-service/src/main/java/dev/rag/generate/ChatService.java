@@ -58,7 +58,9 @@ public class ChatService {
             config.extractive().minRelativeScore(),
             config.extractive().maxChars(),
             sentences,
-            config.extractive().dense().candidates());
+            config.extractive().dense().candidates(),
+            config.extractive().several().maxDocuments(),
+            config.extractive().several().minRelativeScore());
   }
 
   /** The model name clients see. */
@@ -146,10 +148,15 @@ public class ChatService {
     }
     String query = retrievalQuery(request.messages(), question);
     List<RetrievedPassage> passages = retriever.retrieve(tenant, query, topK, request.sources());
+    ExtractiveSynthesizer.Question asked =
+        query.equals(question)
+            ? ExtractiveSynthesizer.Question.of(question)
+            : new ExtractiveSynthesizer.Question(
+                query, question, previousAnswer(request.messages()));
     if (!supported(passages)) {
       // Nothing found is close to the question in meaning: only a sentence holding nearly all of
       // its terms still answers it; else the answer says so, and no model is handed unrelated text.
-      Answer strict = synthesizer.answer(query, passages, request.maxTokens(), true);
+      Answer strict = synthesizer.answer(asked, passages, request.maxTokens(), true);
       if (strict.abstained()) {
         return Reply.of(config.modelName(), strict, request.stop(), citations);
       }
@@ -164,7 +171,8 @@ public class ChatService {
       } catch (LlmUnavailableException e) {
         metrics.fellBack();
         LOG.warnf("Answering extractively: %s", e.getMessage());
-        Answer answer = citations.check(synthesizer.answer(query, passages, request.maxTokens()));
+        Answer answer =
+            citations.check(synthesizer.answer(asked, passages, request.maxTokens(), false));
         Answer noted =
             new Answer(
                 FALLBACK_NOTE + answer.text(),
@@ -175,8 +183,26 @@ public class ChatService {
         return Reply.of(config.modelName(), noted, request.stop(), citations);
       }
     }
-    Answer answer = citations.check(synthesizer.answer(query, passages, request.maxTokens()));
+    Answer answer =
+        citations.check(synthesizer.answer(asked, passages, request.maxTokens(), false));
     return Reply.of(config.modelName(), answer, request.stop(), citations);
+  }
+
+  /** The last assistant message before the question, or empty. */
+  private static String previousAnswer(List<ChatMessage> messages) {
+    boolean question = false;
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      ChatMessage m = messages.get(i);
+      if ("user".equals(m.role()) && m.content() != null && !m.content().isBlank()) {
+        if (question) {
+          return "";
+        }
+        question = true;
+      } else if (question && "assistant".equals(m.role()) && m.content() != null) {
+        return m.content();
+      }
+    }
+    return "";
   }
 
   /**

@@ -66,7 +66,11 @@ public final class ClaimSupport {
     List<Evidence> evidence = new ArrayList<>(sources.size());
     for (SourceRef s : sources) {
       RetrievedPassage p = s.passage();
-      String all = String.join(" ", nonNull(p.title()), nonNull(p.section()), nonNull(p.text()));
+      StringBuilder facts = new StringBuilder(nonNull(p.source()));
+      // What the document's metadata records (its date, authors...) supports a sentence stating it.
+      p.metadata().forEach((k, v) -> facts.append(' ').append(k).append(' ').append(v));
+      String all =
+          String.join(" ", nonNull(p.title()), nonNull(p.section()), facts, nonNull(p.text()));
       evidence.add(new Evidence(s.number(), new HashSet<>(TermAnalyzer.terms(all)), numbers(all)));
     }
     for (String sentence : sentences(text)) {

@@ -6,9 +6,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +24,13 @@ import java.util.Set;
  * only those scoring near the best, and put back in document order. When no sentence shares a term
  * with the question, the answer says that the documents do not answer it rather than quoting
  * something unrelated.
+ *
+ * <p>A question about several documents ({@link QuestionShape#aboutSeveralDocuments}) is answered
+ * with one point per document, each that document's best sentence, for as many documents as score
+ * near the best. A question about a document's recorded facts (its date, authors, pages...: {@link
+ * QuestionShape#factsAsked}) also weighs, for each document, a sentence stating those facts from
+ * its metadata. A follow-up weighs its own words above those taken from the conversation, and
+ * nothing the previous answer already said is said again.
  */
 public final class ExtractiveSynthesizer {
 
@@ -49,6 +58,25 @@ public final class ExtractiveSynthesizer {
 
   private static final double LAMBDA = 0.7;
 
+  /** How much more a follow-up's own terms weigh than those the conversation lent it. */
+  private static final double FOCUS_WEIGHT = 2.0;
+
+  /** Words of a follow-up that ask for more rather than name what it is about. */
+  private static final Set<String> MORE_WORDS =
+      Set.copyOf(
+          TermAnalyzer.terms(
+              "tell more else explain elaborate detail details continue expand further again"
+                  + " please me i we you"));
+
+  /** Sentences shorter than this (in letters and spaces) are not taken for repeats. */
+  private static final int MIN_REPEAT_CHARS = 12;
+
+  /** Documents an answer about several documents cites at most, unless told otherwise. */
+  static final int DEFAULT_MAX_DOCUMENTS = 5;
+
+  /** The share of the best score a document's point needs, unless told otherwise. */
+  static final double DEFAULT_SEVERAL_MIN_RELATIVE = 0.6;
+
   /** Term overlap (Jaccard) above which a sentence counts as a repeat of one already chosen. */
   private static final double NEAR_DUPLICATE = 0.75;
 
@@ -58,6 +86,28 @@ public final class ExtractiveSynthesizer {
   private final int maxChars;
   private final SentenceScorer scorer;
   private final int denseCandidates;
+  private final int maxDocuments;
+  private final double severalMinRelative;
+
+  /**
+   * A question to answer.
+   *
+   * @param text the whole question, a follow-up's with the conversation's words it leans on
+   * @param focus a follow-up's own words, weighed above the rest; empty when not a follow-up
+   * @param previousAnswer the conversation's previous answer, whose sentences are not repeated;
+   *     empty when none
+   */
+  public record Question(String text, String focus, String previousAnswer) {
+    public Question {
+      focus = focus == null ? "" : focus;
+      previousAnswer = previousAnswer == null ? "" : previousAnswer;
+    }
+
+    /** A question on its own. */
+    public static Question of(String text) {
+      return new Question(text, "", "");
+    }
+  }
 
   /**
    * An answerer by words alone, any number of sentences per document, each scoring at least half
@@ -86,6 +136,36 @@ public final class ExtractiveSynthesizer {
       int maxChars,
       SentenceScorer scorer,
       int denseCandidates) {
+    this(
+        maxSentences,
+        maxPerDocument,
+        minRelative,
+        maxChars,
+        scorer,
+        denseCandidates,
+        DEFAULT_MAX_DOCUMENTS,
+        DEFAULT_SEVERAL_MIN_RELATIVE);
+  }
+
+  /**
+   * As {@link #ExtractiveSynthesizer(int, int, double, int, SentenceScorer, int)}, with how
+   * questions about several documents are answered.
+   *
+   * @param maxDocuments most documents (one point each) in an answer about several documents
+   * @param severalMinRelative the share of the best point's score another document's point must
+   *     reach to join such an answer
+   */
+  public ExtractiveSynthesizer(
+      int maxSentences,
+      int maxPerDocument,
+      double minRelative,
+      int maxChars,
+      SentenceScorer scorer,
+      int denseCandidates,
+      int maxDocuments,
+      double severalMinRelative) {
+    this.maxDocuments = Math.max(1, maxDocuments);
+    this.severalMinRelative = severalMinRelative;
     this.maxSentences = maxSentences;
     this.maxPerDocument = Math.max(1, maxPerDocument);
     this.minRelative = minRelative;
@@ -100,7 +180,13 @@ public final class ExtractiveSynthesizer {
    * @param maxTokens most answer tokens; 0 for no limit
    */
   public Answer answer(String question, List<RetrievedPassage> passages, int maxTokens) {
-    return answer(question, passages, maxTokens, false);
+    return answer(Question.of(question), passages, maxTokens, false);
+  }
+
+  /** As {@link #answer(Question, List, int, boolean)}, for a question on its own. */
+  public Answer answer(
+      String question, List<RetrievedPassage> passages, int maxTokens, boolean distant) {
+    return answer(Question.of(question), passages, maxTokens, distant);
   }
 
   /**
@@ -109,25 +195,50 @@ public final class ExtractiveSynthesizer {
    * question's weighted terms answers it, else the answer abstains.
    */
   public Answer answer(
-      String question, List<RetrievedPassage> passages, int maxTokens, boolean distant) {
+      Question question, List<RetrievedPassage> passages, int maxTokens, boolean distant) {
     int promptTokens =
-        Tokens.count(question) + passages.stream().mapToInt(p -> Tokens.count(p.text())).sum();
+        Tokens.count(question.text())
+            + passages.stream().mapToInt(p -> Tokens.count(p.text())).sum();
     if (passages.isEmpty()) {
       return finish(NOTHING_FOUND, List.of(), maxTokens, promptTokens);
     }
-    Set<String> questionTerms = new HashSet<>(TermAnalyzer.terms(question));
-    List<Candidate> candidates = candidates(passages);
+    boolean several = QuestionShape.aboutSeveralDocuments(question.text());
+    Set<QuestionShape.Fact> facts = QuestionShape.factsAsked(question.text());
+    Set<String> questionTerms = new HashSet<>(TermAnalyzer.terms(question.text()));
+    Set<String> focusTerms = new HashSet<>(TermAnalyzer.terms(question.focus()));
+    List<Candidate> candidates = candidates(passages, facts);
+    // A follow-up is answered about what is new in it: only sentences holding one of its own
+    // words answer it ("and which port?"); one without words of its own ("tell me more") is
+    // answered with what the previous answer did not already say.
+    Set<String> focusContent = new HashSet<>(focusTerms);
+    focusContent.removeAll(QUESTION_WORDS);
+    focusContent.removeAll(MORE_WORDS);
+    String said = words(CitationChecker.strip(question.previousAnswer()));
+    if (!focusContent.isEmpty()) {
+      candidates.removeIf(c -> focusContent.stream().noneMatch(c.terms::contains));
+    } else if (!said.isBlank()) {
+      candidates.removeIf(
+          c -> {
+            String w = words(c.text);
+            return w.length() >= MIN_REPEAT_CHARS && said.contains(w);
+          });
+    }
+    if (candidates.isEmpty()) {
+      return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
+    }
     Map<String, Double> idf = idf(candidates);
-    double questionWeight =
-        questionTerms.stream()
-            .mapToDouble(t -> idf.getOrDefault(t, maxIdf(candidates.size())))
-            .sum();
+    Map<String, Double> weight = new HashMap<>();
+    for (String t : questionTerms) {
+      double w = idf.getOrDefault(t, maxIdf(candidates.size()));
+      weight.put(t, focusTerms.contains(t) ? FOCUS_WEIGHT * w : w);
+    }
+    double questionWeight = weight.values().stream().mapToDouble(Double::doubleValue).sum();
     double maxScore = passages.stream().mapToDouble(RetrievedPassage::score).max().orElse(0);
     for (Candidate c : candidates) {
       double covered = 0;
       for (String t : questionTerms) {
         if (c.terms.contains(t)) {
-          covered += idf.get(t);
+          covered += weight.get(t);
         }
       }
       c.coverage = questionWeight == 0 ? 0 : covered / questionWeight;
@@ -145,7 +256,20 @@ public final class ExtractiveSynthesizer {
     if (bestCoverage == 0) {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
     }
-    List<Candidate> chosen = select(byMeaning(question, candidates));
+    List<Candidate> chosen =
+        several
+            ? select(
+                byMeaning(question.text(), candidates, true),
+                maxDocuments,
+                1,
+                severalMinRelative,
+                2 * maxChars)
+            : select(
+                byMeaning(question.text(), candidates, false),
+                maxSentences,
+                maxPerDocument,
+                minRelative,
+                maxChars);
     if (distant
         && contentCoverage(chosen, questionTerms, idf, candidates.size()) < DISTANT_MIN_COVERAGE) {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
@@ -162,7 +286,10 @@ public final class ExtractiveSynthesizer {
     StringBuilder text = new StringBuilder();
     for (Candidate c : chosen) {
       int number = numberOfPassage.computeIfAbsent(c.passage, p -> numberOfPassage.size() + 1);
-      if (!text.isEmpty()) {
+      if (several && chosen.size() > 1) {
+        // One point per document, each on its own line.
+        text.append(text.isEmpty() ? "- " : "\n- ");
+      } else if (!text.isEmpty()) {
         text.append(' ');
       }
       text.append(cite(c.text, number));
@@ -214,15 +341,26 @@ public final class ExtractiveSynthesizer {
    * The best candidates by their words, scored again with their closeness in meaning to the
    * question (min-max scaled among them); all candidates as they are when meaning is not known.
    */
-  private List<Candidate> byMeaning(String question, List<Candidate> candidates) {
+  private List<Candidate> byMeaning(String question, List<Candidate> candidates, boolean several) {
     if (denseCandidates <= 0 || candidates.size() < 2) {
       return candidates;
     }
-    List<Candidate> shortlist =
+    List<Candidate> sorted =
         candidates.stream()
             .sorted(Comparator.comparingDouble((Candidate c) -> c.relevance).reversed())
-            .limit(denseCandidates)
             .toList();
+    Set<Candidate> picked =
+        new LinkedHashSet<>(sorted.subList(0, Math.min(denseCandidates, sorted.size())));
+    if (several) {
+      // Each document's best sentence by words is weighed too: each may be its point.
+      Set<Integer> documents = new HashSet<>();
+      for (Candidate c : sorted) {
+        if (documents.add(c.document)) {
+          picked.add(c);
+        }
+      }
+    }
+    List<Candidate> shortlist = List.copyOf(picked);
     double[] similarity =
         scorer
             .similarities(question, shortlist.stream().map(c -> c.text).toList())
@@ -251,11 +389,30 @@ public final class ExtractiveSynthesizer {
     return shortlist;
   }
 
-  private List<Candidate> select(List<Candidate> candidates) {
+  private static List<Candidate> select(
+      List<Candidate> candidates,
+      int maxSentences,
+      int maxPerDocument,
+      double minRelative,
+      int maxChars) {
     List<Candidate> chosen = new ArrayList<>();
     Map<Integer, Integer> perDocument = new HashMap<>();
-    List<Candidate> pool = new ArrayList<>(candidates);
-    double best = pool.stream().mapToDouble(c -> c.relevance).max().orElse(0);
+    Candidate top =
+        candidates.stream().max(Comparator.comparingDouble(c -> c.relevance)).orElse(null);
+    if (top == null || top.coverage == 0) {
+      // The strongest sentence shares nothing with the question, ranked up by its passage's
+      // score alone: the few words shared elsewhere are no answer either.
+      return chosen;
+    }
+    double best = top.relevance;
+    // Only sentences sharing a term with the question and scoring near the best may join: one that
+    // shares none never ends the answer early by winning a round on its passage's rank alone.
+    List<Candidate> pool = new ArrayList<>();
+    for (Candidate c : candidates) {
+      if (c.coverage > 0 && c.relevance >= minRelative * best) {
+        pool.add(c);
+      }
+    }
     int chars = 0;
     while (chosen.size() < maxSentences && !pool.isEmpty()) {
       Candidate next = null;
@@ -275,10 +432,7 @@ public final class ExtractiveSynthesizer {
           next = c;
         }
       }
-      if (next == null
-          || next.coverage == 0
-          || next.relevance < minRelative * best
-          || (!chosen.isEmpty() && chars + next.text.length() > maxChars)) {
+      if (next == null || (!chosen.isEmpty() && chars + next.text.length() > maxChars)) {
         break;
       }
       chosen.add(next);
@@ -317,14 +471,19 @@ public final class ExtractiveSynthesizer {
     return sentence.substring(0, end) + " [" + number + "]" + (closing.isEmpty() ? "." : closing);
   }
 
-  private static List<Candidate> candidates(List<RetrievedPassage> passages) {
+  private static List<Candidate> candidates(
+      List<RetrievedPassage> passages, Set<QuestionShape.Fact> facts) {
     List<Candidate> result = new ArrayList<>();
     Map<String, Integer> documents = new HashMap<>();
     for (int p = 0; p < passages.size(); p++) {
       RetrievedPassage passage = passages.get(p);
+      int known = documents.size();
       int document =
           documents.computeIfAbsent(
               passage.source() + "/" + passage.documentId(), d -> documents.size());
+      if (!facts.isEmpty() && document == known) {
+        factCandidate(p, document, passage, facts).ifPresent(result::add);
+      }
       String body = passages.get(p).text().replace('\n', ' ');
       BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
       it.setText(body);
@@ -350,6 +509,43 @@ public final class ExtractiveSynthesizer {
       }
     }
     return result;
+  }
+
+  /**
+   * The sentence stating a document's facts the question asks about, from its metadata, cited to
+   * the document's best passage; its terms hold the words asking for those facts, so that it covers
+   * them.
+   */
+  private static Optional<Candidate> factCandidate(
+      int p, int document, RetrievedPassage passage, Set<QuestionShape.Fact> facts) {
+    Map<String, String> metadata = new HashMap<>(passage.metadata());
+    metadata.putIfAbsent("source", passage.source());
+    String sentence = QuestionShape.factSentence(passage.title(), metadata, facts);
+    if (sentence.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> terms = new HashSet<>(TermAnalyzer.terms(sentence));
+    terms.addAll(QuestionShape.cuesAnswered(metadata, facts));
+    return Optional.of(
+        new Candidate(p, document, -1, sentence, terms, sentence.split("\\s+").length));
+  }
+
+  /** Lower-case words and numbers, one space apart, for comparing sentences. */
+  private static String words(String text) {
+    StringBuilder s = new StringBuilder(text.length());
+    boolean space = true;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      if (Character.isLetterOrDigit(c)) {
+        s.appendCodePoint(Character.toLowerCase(c));
+        space = false;
+      } else if (!space) {
+        s.append(' ');
+        space = true;
+      }
+    }
+    return s.toString().strip();
   }
 
   private static Map<String, Double> idf(List<Candidate> candidates) {

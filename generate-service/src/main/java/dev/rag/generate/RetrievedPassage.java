@@ -1,5 +1,7 @@
 package dev.rag.generate;
 
+import java.util.Map;
+
 /**
  * A passage as retrieve-service returned it.
  *
@@ -14,6 +16,7 @@ package dev.rag.generate;
  * @param pageEnd last page of the passage in a paged document, else 0
  * @param similarity cosine similarity of the query's and the passage's vectors; NaN when unknown
  * @param model the embedding model that similarity is of; empty when unknown
+ * @param metadata the document's metadata (authors, date, year, file, pages...); empty when none
  */
 public record RetrievedPassage(
     String source,
@@ -26,7 +29,40 @@ public record RetrievedPassage(
     int pageStart,
     int pageEnd,
     double similarity,
-    String model) {
+    String model,
+    Map<String, String> metadata) {
+
+  public RetrievedPassage {
+    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+  }
+
+  /** A passage without metadata. */
+  public RetrievedPassage(
+      String source,
+      String documentId,
+      String title,
+      String section,
+      int chunkIndex,
+      String text,
+      double score,
+      int pageStart,
+      int pageEnd,
+      double similarity,
+      String model) {
+    this(
+        source,
+        documentId,
+        title,
+        section,
+        chunkIndex,
+        text,
+        score,
+        pageStart,
+        pageEnd,
+        similarity,
+        model,
+        Map.of());
+  }
 
   /** A passage whose similarity to the query is not known. */
   public RetrievedPassage(

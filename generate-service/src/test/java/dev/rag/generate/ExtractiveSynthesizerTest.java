@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,22 @@ class ExtractiveSynthesizerTest {
 
   private static RetrievedPassage passage(String id, String text, double score) {
     return new RetrievedPassage("papers", id, "Title " + id, "", 0, text, score);
+  }
+
+  private static RetrievedPassage rescored(RetrievedPassage p, double score) {
+    return new RetrievedPassage(
+        p.source(),
+        p.documentId(),
+        p.title(),
+        p.section(),
+        p.chunkIndex(),
+        p.text(),
+        score,
+        p.pageStart(),
+        p.pageEnd(),
+        p.similarity(),
+        p.model(),
+        p.metadata());
   }
 
   private static List<Integer> citations(String text) {
@@ -169,5 +186,147 @@ class ExtractiveSynthesizerTest {
         new ExtractiveSynthesizer(2, 1, 0.85, 700, (q, t) -> java.util.Optional.empty(), 10);
     Answer words = byWords.answer("What does the embed service do?", passages, 0);
     assertThat(citations(words.text())).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aQuestionAboutSeveralDocumentsGetsOnePointFromEachDocumentThatAnswersIt() {
+    List<RetrievedPassage> passages =
+        List.of(
+            passage(
+                "harbour",
+                "Harbour lamps burn sunflower oil. The harbour also keeps a tide table.",
+                1.0),
+            passage(
+                "chapel",
+                "The chapel lamps burn olive oil with a steady flame. Its bell rings at noon.",
+                0.9),
+            passage("tides", "High water comes later each day by fifty minutes.", 0.8),
+            passage("lighthouse", "The lighthouse lamps burn paraffin oil all night.", 0.7));
+
+    Answer several =
+        synthesizer.answer("Which documents say what oil the lamps burn?", passages, 0);
+
+    assertThat(several.text().lines())
+        .containsExactly(
+            "- Harbour lamps burn sunflower oil [1].",
+            "- The chapel lamps burn olive oil with a steady flame [2].",
+            "- The lighthouse lamps burn paraffin oil all night [3].");
+    assertThat(several.sources().subList(0, 3))
+        .extracting(r -> r.passage().documentId())
+        .containsExactly("harbour", "chapel", "lighthouse");
+
+    // The same passages asked for one answer: the best sentences, not one per document.
+    Answer one =
+        new ExtractiveSynthesizer(2, 2, 0.85, 700, SentenceScorer.NONE, 0)
+            .answer("What oil do the lamps burn?", passages, 0);
+    assertThat(one.text()).doesNotStartWith("- ");
+  }
+
+  @Test
+  void aQuestionAboutADocumentsRecordedFactsIsAnsweredFromItsMetadata() {
+    RetrievedPassage matryoshka =
+        new RetrievedPassage(
+            "papers",
+            "matryoshka",
+            "Matryoshka Representation Learning",
+            "",
+            0,
+            "Learned representations serve downstream tasks of every size.",
+            1.0,
+            0,
+            0,
+            Double.NaN,
+            "",
+            Map.of("date", "May 26, 2022", "year", "2022", "authors", "5 authors"));
+    RetrievedPassage other =
+        new RetrievedPassage(
+            "papers",
+            "pointer",
+            "Pointer Networks",
+            "",
+            0,
+            "Pointer networks learn the conditional probability of an output sequence.",
+            1.0,
+            0,
+            0,
+            Double.NaN,
+            "",
+            Map.of("date", "Jun 9, 2015", "authors", "3 authors"));
+    List<RetrievedPassage> passages = List.of(matryoshka, other);
+    ExtractiveSynthesizer synthesizer =
+        new ExtractiveSynthesizer(2, 2, 0.85, 700, SentenceScorer.NONE, 0);
+
+    Answer when =
+        synthesizer.answer("When was Matryoshka Representation Learning published?", passages, 0);
+    assertThat(when.text())
+        .isEqualTo("Matryoshka Representation Learning is dated May 26, 2022 [1].");
+    assertThat(when.sources().get(0).passage().documentId()).isEqualTo("matryoshka");
+    // What the metadata records supports the sentence stating it.
+    assertThat(ClaimSupport.check(when.text(), when.sources())).isEmpty();
+
+    // Retrieval ranks the paper a question names first.
+    Answer authors =
+        synthesizer.answer(
+            "How many authors does the Pointer Networks paper have?",
+            List.of(other, matryoshka),
+            0);
+    assertThat(authors.text())
+        .startsWith("Pointer Networks has 3 authors [1].")
+        .doesNotContain("[2]");
+    assertThat(authors.sources().get(0).passage().documentId()).isEqualTo("pointer");
+
+    // A question about what a paper says is not answered with its facts.
+    Answer content = synthesizer.answer("What do Matryoshka representations serve?", passages, 0);
+    assertThat(content.text()).contains("downstream tasks").doesNotContain("dated");
+  }
+
+  @Test
+  void aFollowUpIsAnsweredAboutWhatIsNewInIt() {
+    List<RetrievedPassage> passages =
+        List.of(
+            passage(
+                "embed",
+                "The embed service turns each chunk into a vector. The embed service answers on"
+                    + " port 8082. The embed service runs on the CPU or a GPU.",
+                1.0));
+    ExtractiveSynthesizer synthesizer =
+        new ExtractiveSynthesizer(2, 2, 0.85, 700, SentenceScorer.NONE, 0);
+    String first = synthesizer.answer("What does the embed service do?", passages, 0).text();
+    assertThat(first).contains("turns each chunk into a vector");
+
+    Answer port =
+        synthesizer.answer(
+            new ExtractiveSynthesizer.Question(
+                "What does the embed service do? Which port does it answer on?",
+                "Which port does it answer on?",
+                first),
+            passages,
+            0,
+            false);
+    assertThat(port.text()).isEqualTo("The embed service answers on port 8082 [1].");
+
+    Answer speed =
+        synthesizer.answer(
+            new ExtractiveSynthesizer.Question(
+                "What does the embed service do? And how fast is it?",
+                "And how fast is it?",
+                first),
+            passages,
+            0,
+            false);
+    assertThat(speed.abstained()).isTrue();
+    assertThat(speed.text()).isEqualTo(ExtractiveSynthesizer.NOT_ANSWERED);
+
+    Answer more =
+        synthesizer.answer(
+            new ExtractiveSynthesizer.Question(
+                "What does the embed service do? Tell me more", "Tell me more", first),
+            passages,
+            0,
+            false);
+    assertThat(more.abstained()).isFalse();
+    for (String sentence : ClaimSupport.sentences(more.text())) {
+      assertThat(first).doesNotContain(CitationChecker.strip(sentence).strip());
+    }
   }
 }

@@ -96,6 +96,23 @@ public interface GenerateConfig {
     @WithDefault("700")
     int maxChars();
 
+    /**
+     * Questions about several documents ("which papers...", "compare..."): answered with one point
+     * per document.
+     */
+    Several several();
+
+    /** How a question about several documents is answered. */
+    interface Several {
+      /** Most documents (one point each) in such an answer. */
+      @WithDefault("5")
+      int maxDocuments();
+
+      /** A document's point joins only when it scores at least this share of the best one's. */
+      @WithDefault("0.6")
+      double minRelativeScore();
+    }
+
     /** Sentences weighed by meaning too, through embed-service's model. */
     Dense dense();
 

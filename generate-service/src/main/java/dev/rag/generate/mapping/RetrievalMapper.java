@@ -60,7 +60,8 @@ public final class RetrievalMapper {
         p.getPageStart(),
         p.getPageEnd(),
         dense ? p.getScores().getDense() : Double.NaN,
-        dense ? model : "");
+        dense ? model : "",
+        p.getMetadataMap());
   }
 
   /** A source with what it holds. */

@@ -40,15 +40,18 @@ import picocli.CommandLine.Option;
  *
  * <ul>
  *   <li>Citations, on every judged query of a BEIR split: the share of answers citing at least one
- *       relevant document, and, for datasets whose queries carry evidence sentences in their
- *       metadata (SciFact: {@code {"<doc id>": [{"sentences": [i, ...]}]}}), the share of cited
- *       answer sentences that are gold evidence.
+ *       relevant document, the share of each answer's relevant documents it cites (on its own for
+ *       questions with several: "which papers..."), and, for datasets whose queries carry evidence
+ *       sentences in their metadata (SciFact: {@code {"<doc id>": [{"sentences": [i, ...]}]}}), the
+ *       share of cited answer sentences that are gold evidence.
  *   <li>Latency of streamed answers: time to the first piece of text and to the end, p50/p95, at
  *       each concurrency.
  * </ul>
  *
- * Evidence sentences are located by splitting the document's text into sentences (the dataset gives
- * only their positions); a cited sentence counts as evidence when its words equal, contain or are
+ * The corpus file is optional: questions over documents indexed another way (a paper listing, see
+ * {@code e2e-tests/src/test/resources/seed-questions}) need only queries and judgements. Evidence
+ * sentences are located by splitting the document's text into sentences (the dataset gives only
+ * their positions); a cited sentence counts as evidence when its words equal, contain or are
  * contained in those of an evidence sentence of a cited gold document.
  */
 @Command(
@@ -106,7 +109,7 @@ public class ChatBench implements Callable<Integer> {
 
   private void run(Path dir, String split, List<Integer> concurrency, int requests)
       throws Exception {
-    BeirDataset data = BeirDataset.load(dir, split);
+    BeirDataset data = BeirDataset.questions(dir, split);
     Map<String, Map<String, List<Integer>>> evidence = evidence(dir, data.queries().keySet());
     Map<String, String> texts = new HashMap<>();
     data.corpus().forEach(d -> texts.put(d.id(), d.text()));
@@ -124,6 +127,11 @@ public class ChatBench implements Callable<Integer> {
     int citedGoldDocSentences = 0;
     int evidenceSentences = 0;
     int evidenceAnswers = 0;
+    double relevantCited = 0;
+    int severalRelevant = 0;
+    double severalCited = 0;
+    int citedDocuments = 0;
+    int citedRelevant = 0;
     String model = "?";
     for (String id : ids) {
       JsonNode completion = complete(data.queries().get(id));
@@ -187,6 +195,15 @@ public class ChatBench implements Callable<Integer> {
       if (cited.stream().anyMatch(gold::contains)) {
         hits++;
       }
+      long citedGold = cited.stream().filter(gold::contains).count();
+      double share = gold.isEmpty() ? 0 : (double) citedGold / gold.size();
+      relevantCited += share;
+      citedDocuments += cited.size();
+      citedRelevant += (int) citedGold;
+      if (gold.size() > 1) {
+        severalRelevant++;
+        severalCited += share;
+      }
     }
     System.out.printf(Locale.ROOT, "answerer: %s%n", model);
     System.out.printf(
@@ -196,6 +213,19 @@ public class ChatBench implements Callable<Integer> {
         hits,
         answered,
         citing);
+    System.out.printf(
+        Locale.ROOT,
+        "relevant documents cited: %.3f of each answer's relevant documents on average; %.3f over"
+            + " the %d questions with 2 or more%n",
+        answered == 0 ? 0 : relevantCited / answered,
+        severalRelevant == 0 ? 0 : severalCited / severalRelevant,
+        severalRelevant);
+    System.out.printf(
+        Locale.ROOT,
+        "cited documents that are relevant: %.3f (%d of %d)%n",
+        ratio(citedRelevant, citedDocuments),
+        citedRelevant,
+        citedDocuments);
     System.out.printf(
         Locale.ROOT,
         "abstained: %.3f (%d of %d answers cite nothing and say the documents do not answer);"
@@ -254,6 +284,11 @@ public class ChatBench implements Callable<Integer> {
     quality.put("abstention_rate", ratio(abstained, answered));
     quality.put("empty_answers", empty);
     quality.put("citation_hit_rate", ratio(hits, answered));
+    quality.put("relevant_cited_share", answered == 0 ? 0 : relevantCited / answered);
+    quality.put("questions_with_several_relevant", severalRelevant);
+    quality.put("cited_documents_relevant_share", ratio(citedRelevant, citedDocuments));
+    quality.put(
+        "several_relevant_cited_share", severalRelevant == 0 ? 0 : severalCited / severalRelevant);
     quality.put("cited_sentences", citedSentences);
     quality.put("evidence_share", ratio(evidenceSentences, citedSentences));
     quality.put("gold_document_share", ratio(citedGoldDocSentences, citedSentences));
@@ -284,6 +319,7 @@ public class ChatBench implements Callable<Integer> {
                     "share",
                     List.of(
                         "answers citing a relevant document",
+                        "relevant documents cited (mean per answer)",
                         "cited sentences that are gold evidence",
                         "cited sentences citing a gold document",
                         "answers abstaining"),
@@ -292,6 +328,7 @@ public class ChatBench implements Callable<Integer> {
                             "share",
                             List.of(
                                 ratio(hits, answered),
+                                answered == 0 ? 0 : relevantCited / answered,
                                 ratio(evidenceSentences, citedSentences),
                                 ratio(citedGoldDocSentences, citedSentences),
                                 ratio(abstained, answered))))),

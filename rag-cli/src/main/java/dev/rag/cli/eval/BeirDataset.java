@@ -31,15 +31,31 @@ public record BeirDataset(
 
   /** Loads the corpus, the queries that have judgements in {@code split}, and those judgements. */
   public static BeirDataset load(Path dir, String split) {
+    return load(dir, split, true);
+  }
+
+  /**
+   * The judged queries of {@code split} and their judgements, with the corpus when the directory
+   * has one (empty otherwise): questions over documents indexed some other way, such as a paper
+   * listing.
+   */
+  public static BeirDataset questions(Path dir, String split) {
+    return load(dir, split, false);
+  }
+
+  private static BeirDataset load(Path dir, String split, boolean corpusNeeded) {
     Path qrelsFile = dir.resolve("qrels").resolve(split + ".tsv");
-    if (!Files.isRegularFile(dir.resolve("corpus.jsonl"))
+    boolean hasCorpus = Files.isRegularFile(dir.resolve("corpus.jsonl"));
+    if ((corpusNeeded && !hasCorpus)
         || !Files.isRegularFile(dir.resolve("queries.jsonl"))
         || !Files.isRegularFile(qrelsFile)) {
       throw new IllegalArgumentException(
           dir
               + " is not a BEIR-layout directory with split '"
               + split
-              + "': expected corpus.jsonl, queries.jsonl and qrels/"
+              + "': expected "
+              + (corpusNeeded ? "corpus.jsonl, " : "")
+              + "queries.jsonl and qrels/"
               + split
               + ".tsv");
     }
@@ -71,7 +87,7 @@ public record BeirDataset(
         }
       }
       List<Doc> corpus = new ArrayList<>();
-      for (JsonNode d : readJsonl(dir.resolve("corpus.jsonl"))) {
+      for (JsonNode d : hasCorpus ? readJsonl(dir.resolve("corpus.jsonl")) : List.<JsonNode>of()) {
         corpus.add(
             new Doc(d.path("_id").asText(), d.path("title").asText(""), d.path("text").asText("")));
       }
