@@ -179,6 +179,34 @@ async function run(name, options) {
   await shot('new-conversation');
   step(`${name}: a new conversation starts with an empty history`);
 
+  // A question about several documents: one cited point per document, each on its own line.
+  await box.fill('Which documents mention partitions or roses?');
+  await box.press('Enter');
+  await answersSettled(page, 2);
+  const several = page.locator('.turn.assistant .answer').nth(1);
+  const points = (await several.textContent()).split('\n').map((l) => l.trim()).filter((l) => l);
+  same(points.length, 2, `${name}: points in the answer about several documents: ${JSON.stringify(points)}`);
+  check(points.every((l) => l.startsWith('-')), `${name}: each point on its own line: ${JSON.stringify(points)}`);
+  check(points[0].includes('partitions') && points[1].includes('Roses'), `${name}: one point from each document: ${JSON.stringify(points)}`);
+  for (const n of [1, 2]) {
+    check(await several.getByRole('button', { name: `Source ${n}`, exact: true }).isVisible(), `${name}: the answer about several documents cites source ${n}`);
+  }
+  check(!(await page.locator('.turn.assistant').nth(1).evaluate((t) => t.classList.contains('abstained'))), `${name}: an answer is not shown as abstained`);
+  same(await page.locator('.turn.assistant').nth(1).locator('.unsupported').count(), 0, `${name}: points flagged as unsupported`);
+  await shot('several');
+  step(`${name}: a question about several documents is answered with a cited point from each: ${JSON.stringify(points)}`);
+
+  // Nothing retrieved answers it: the page says so plainly, and cites nothing.
+  await box.fill('What is the capital of Peru?');
+  await box.press('Enter');
+  await answersSettled(page, 3);
+  const declined = page.locator('.turn.assistant').nth(2);
+  await declined.locator('.abstained-note').waitFor();
+  check(await declined.evaluate((t) => t.classList.contains('abstained')), `${name}: the abstained answer is marked as such`);
+  same(await declined.locator('.answer .cite').count(), 0, `${name}: citations in the abstained answer`);
+  await shot('abstained');
+  step(`${name}: an unanswerable question is shown as not answered from the documents`);
+
   same(await page.evaluate(() => sessionStorage.getItem('rag-api-key')), apiKey, `${name}: the key kept for the tab`);
   same(await page.evaluate(() => localStorage.length), 0, `${name}: entries in localStorage`);
   const other = await context.newPage();

@@ -145,19 +145,22 @@ public final class ClaimSupport {
   static List<String> sentences(String text) {
     List<String> sentences = new ArrayList<>();
     BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-    String body = citationsBeforeEnds(text.replace('\n', ' '));
-    it.setText(body);
-    int from = it.first();
-    for (int to = it.next(); to != BreakIterator.DONE; from = to, to = it.next()) {
-      String sentence = body.substring(from, to);
-      int lead = citationsEnd(sentence, 0);
-      if (lead > 0 && !sentences.isEmpty()) {
-        int last = sentences.size() - 1;
-        sentences.set(last, sentences.get(last) + sentence.substring(0, lead));
-        sentence = sentence.substring(lead);
-      }
-      if (!sentence.isBlank()) {
-        sentences.add(sentence);
+    // A line ends a sentence (the points of a list), whatever punctuation it has.
+    for (String line : text.split("\n")) {
+      String body = citationsBeforeEnds(line);
+      it.setText(body);
+      int from = it.first();
+      for (int to = it.next(); to != BreakIterator.DONE; from = to, to = it.next()) {
+        String sentence = body.substring(from, to);
+        int lead = citationsEnd(sentence, 0);
+        if (lead > 0 && !sentences.isEmpty()) {
+          int last = sentences.size() - 1;
+          sentences.set(last, sentences.get(last) + sentence.substring(0, lead));
+          sentence = sentence.substring(lead);
+        }
+        if (!sentence.isBlank()) {
+          sentences.add(sentence);
+        }
       }
     }
     return sentences;

@@ -61,6 +61,16 @@ public final class ExtractiveSynthesizer {
   /** How much more a follow-up's own terms weigh than those the conversation lent it. */
   private static final double FOCUS_WEIGHT = 2.0;
 
+  /** Words that ask for several documents rather than say what they are about. */
+  private static final Set<String> SEVERAL_WORDS =
+      Set.copyOf(
+          TermAnalyzer.terms(
+              "papers paper documents document articles article studies study works work sources"
+                  + " source publications publication reports report abstracts abstract files"
+                  + " file say says mention mentions compare comparison contrast list name find"
+                  + " show describe describes discuss discusses differences difference between"
+                  + " across any all other"));
+
   /** Words of a follow-up that ask for more rather than name what it is about. */
   private static final Set<String> MORE_WORDS =
       Set.copyOf(
@@ -205,6 +215,16 @@ public final class ExtractiveSynthesizer {
     boolean several = QuestionShape.aboutSeveralDocuments(question.text());
     Set<QuestionShape.Fact> facts = QuestionShape.factsAsked(question.text());
     Set<String> questionTerms = new HashSet<>(TermAnalyzer.terms(question.text()));
+    if (several) {
+      // "Which papers propose...": the words asking for several documents are not what is asked
+      // about, and would only dilute each document's coverage of what is.
+      Set<String> content = new HashSet<>(questionTerms);
+      content.removeAll(QUESTION_WORDS);
+      content.removeAll(SEVERAL_WORDS);
+      if (!content.isEmpty()) {
+        questionTerms = content;
+      }
+    }
     Set<String> focusTerms = new HashSet<>(TermAnalyzer.terms(question.focus()));
     List<Candidate> candidates = candidates(passages, facts);
     // A follow-up is answered about what is new in it: only sentences holding one of its own

@@ -44,7 +44,15 @@ class ChatPageBrowserTest {
 
   private static final Duration SCRIPT_LIMIT = Duration.ofSeconds(300);
   private static final List<String> SCREENSHOTS =
-      List.of("start", "citation", "sources", "dark", "conversation", "new-conversation");
+      List.of(
+          "start",
+          "citation",
+          "sources",
+          "dark",
+          "conversation",
+          "new-conversation",
+          "several",
+          "abstained");
 
   @TestHTTPResource("/")
   URL url;

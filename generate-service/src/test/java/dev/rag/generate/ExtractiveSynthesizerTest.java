@@ -214,6 +214,7 @@ class ExtractiveSynthesizerTest {
     assertThat(several.sources().subList(0, 3))
         .extracting(r -> r.passage().documentId())
         .containsExactly("harbour", "chapel", "lighthouse");
+    assertThat(ClaimSupport.check(several.text(), several.sources())).isEmpty();
 
     // The same passages asked for one answer: the best sentences, not one per document.
     Answer one =
