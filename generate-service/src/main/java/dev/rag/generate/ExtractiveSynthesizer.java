@@ -69,7 +69,8 @@ public final class ExtractiveSynthesizer {
                   + " source publications publication reports report abstracts abstract files"
                   + " file say says mention mentions compare comparison contrast list name find"
                   + " show describe describes discuss discusses differences difference between"
-                  + " across any all other"));
+                  + " across any all other from about over under after before through during"
+                  + " within without than also very some each were been being has had"));
 
   /** Words of a follow-up that ask for more rather than name what it is about. */
   private static final Set<String> MORE_WORDS =

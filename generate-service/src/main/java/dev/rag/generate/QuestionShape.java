@@ -1,5 +1,6 @@
 package dev.rag.generate;
 
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +67,7 @@ public final class QuestionShape {
   /** The facts the question asks about, in {@link Fact} order; empty when none. */
   public static Set<Fact> factsAsked(String question) {
     Set<String> terms = Set.copyOf(TermAnalyzer.terms(question));
-    Set<Fact> asked = new LinkedHashSet<>();
+    Set<Fact> asked = EnumSet.noneOf(Fact.class);
     for (Fact f : Fact.values()) {
       for (String cue : f.cues) {
         if (terms.contains(cue)) {
@@ -74,6 +75,10 @@ public final class QuestionShape {
           break;
         }
       }
+    }
+    if (terms.stream().anyMatch(QuestionShape::isYear)) {
+      // "Which papers are from 2019?" asks for their dates.
+      asked.add(Fact.DATE);
     }
     if (aboutSeveralDocuments(question)) {
       // "What do the sources say about..." asks about their content, not where they come from.
@@ -151,6 +156,20 @@ public final class QuestionShape {
       }
     }
     return null;
+  }
+
+  /** A year of the last five centuries, as a question writes it: 1500 to 2099. */
+  private static boolean isYear(String term) {
+    if (term.length() != 4) {
+      return false;
+    }
+    for (int i = 0; i < 4; i++) {
+      if (!Character.isDigit(term.charAt(i))) {
+        return false;
+      }
+    }
+    int year = Integer.parseInt(term);
+    return year >= 1500 && year <= 2099;
   }
 
   private static boolean startsWithNumber(String value) {

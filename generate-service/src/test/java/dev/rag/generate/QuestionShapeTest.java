@@ -41,6 +41,8 @@ class QuestionShapeTest {
         .containsExactly(Fact.DATE, Fact.AUTHORS);
     assertThat(QuestionShape.factsAsked("How many pages is the report?"))
         .containsExactly(Fact.PAGES);
+    assertThat(QuestionShape.factsAsked("Which papers are from 2019?")).containsExactly(Fact.DATE);
+    assertThat(QuestionShape.factsAsked("Does it take 3000 steps?")).isEmpty();
     assertThat(QuestionShape.factsAsked("What do the sources say about tides?")).isEmpty();
     assertThat(QuestionShape.factsAsked("How does Kafka replicate partitions?")).isEmpty();
   }

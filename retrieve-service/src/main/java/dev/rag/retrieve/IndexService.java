@@ -1,7 +1,9 @@
 package dev.rag.retrieve;
 
+import dev.rag.retrieve.config.RetrieveConfig;
 import dev.rag.retrieve.lexical.LexicalEncoder;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -33,12 +35,17 @@ public class IndexService {
   private final PassageRepository repository;
   private final IndexedVersionRepository versions;
   private final LexicalEncoder lexical;
+  private final List<String> metadataFields;
 
   IndexService(
-      PassageRepository repository, IndexedVersionRepository versions, LexicalEncoder lexical) {
+      PassageRepository repository,
+      IndexedVersionRepository versions,
+      LexicalEncoder lexical,
+      RetrieveConfig config) {
     this.repository = repository;
     this.versions = versions;
     this.lexical = lexical;
+    this.metadataFields = config.lexical().metadataFields();
   }
 
   /** Whether the store answers at all: a failure while it does not is never the event's fault. */
@@ -98,9 +105,10 @@ public class IndexService {
   }
 
   private EmbeddingBatch withLexicalVectors(EmbeddingBatch batch) {
+    String facts = searchedMetadata(batch.document());
     var chunks =
         batch.chunks().stream()
-            .map(c -> c.withLexical(lexical.encodePassage(c.lexicalText())))
+            .map(c -> c.withLexical(lexical.encodePassage(c.lexicalText() + facts)))
             .toList();
     return new EmbeddingBatch(
         batch.document(),
@@ -110,5 +118,17 @@ public class IndexService {
         batch.part(),
         batch.partCount(),
         batch.deleted());
+  }
+
+  /** The values of the document's searched metadata fields, each on its own line. */
+  private String searchedMetadata(DocumentVersion doc) {
+    StringBuilder facts = new StringBuilder();
+    for (String field : metadataFields) {
+      String value = doc.metadata().get(field.strip());
+      if (value != null && !value.isBlank()) {
+        facts.append('\n').append(value);
+      }
+    }
+    return facts.toString();
   }
 }

@@ -163,6 +163,13 @@ public interface RetrieveConfig {
      */
     @WithDefault("30s")
     Duration statisticsTtl();
+
+    /**
+     * The document metadata whose values are searched with each passage's words (after its title
+     * and section), so that a question naming a paper's authors or year finds it; empty for none.
+     */
+    @WithDefault("authors,author,date,year")
+    List<String> metadataFields();
   }
 
   /** Hybrid search defaults; a request may override them. */
