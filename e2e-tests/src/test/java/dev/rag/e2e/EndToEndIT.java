@@ -164,6 +164,18 @@ class EndToEndIT {
         Map.of("model", "rag", "messages", List.of(Map.of("role", "user", "content", question))));
   }
 
+  private static JsonNode askIn(String source, String question) throws Exception {
+    return post(
+        generate.baseUrl() + "/v1/chat/completions",
+        Map.of(
+            "model",
+            "rag",
+            "sources",
+            List.of(source),
+            "messages",
+            List.of(Map.of("role", "user", "content", question))));
+  }
+
   /** The documents the answer's citations point at. */
   private static List<String> citedDocuments(JsonNode completion) {
     String answer = completion.path("choices").get(0).path("message").path("content").asText();
@@ -247,6 +259,61 @@ class EndToEndIT {
     assertThat(completion.path("choices").get(0).path("message").path("content").asText())
         .contains("gravitational pull of the Moon");
     assertThat(citedDocuments(completion)).containsOnly("tides");
+  }
+
+  @Test
+  @Order(13)
+  void answersAQuestionAboutSeveralDocumentsWithAPointFromEachAndAFactFromMetadata()
+      throws Exception {
+    for (String[] lamp :
+        List.of(
+            new String[] {
+              "harbour-lamps",
+              "Harbour lamps",
+              "Harbour lamps burn sunflower oil from the mill. The quay is paved with granite.",
+              "Mar 3, 1887"
+            },
+            new String[] {
+              "chapel-lamps",
+              "Chapel lamps",
+              "The chapel lamps burn olive oil with a steady flame. Its bell rings at noon.",
+              "May 1, 1901"
+            })) {
+      JsonNode receipt =
+          post(
+              ingest.baseUrl() + "/v1/documents",
+              Map.of(
+                  "id", lamp[0],
+                  "source", "lamps",
+                  "title", lamp[1],
+                  "text", lamp[2],
+                  "metadata", Map.of("date", lamp[3], "authors", "2 authors")));
+      assertThat(receipt.path("id").asText()).isEqualTo(lamp[0]);
+    }
+    String question = "Which documents say what oil the lamps burn?";
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(
+            () ->
+                citedDocuments(askIn("lamps", question))
+                    .containsAll(List.of("harbour-lamps", "chapel-lamps")));
+
+    JsonNode several = askIn("lamps", question);
+    String points = several.path("choices").get(0).path("message").path("content").asText();
+    assertThat(points.lines())
+        .as(points)
+        .hasSize(2)
+        .allSatisfy(line -> assertThat(line).startsWith("- ").contains("oil"));
+    assertThat(citedDocuments(several)).containsExactlyInAnyOrder("harbour-lamps", "chapel-lamps");
+    assertThat(several.path("unsupported_claims")).isEmpty();
+
+    JsonNode when = askIn("lamps", "When was Chapel lamps published?");
+    assertThat(when.path("choices").get(0).path("message").path("content").asText())
+        .startsWith("Chapel lamps is dated May 1, 1901 [1].");
+    assertThat(citedDocuments(when)).first().isEqualTo("chapel-lamps");
+    assertThat(when.path("unsupported_claims")).isEmpty();
   }
 
   @Test

@@ -60,7 +60,8 @@ public class ChatService {
             sentences,
             config.extractive().dense().candidates(),
             config.extractive().several().maxDocuments(),
-            config.extractive().several().minRelativeScore());
+            config.extractive().several().minRelativeScore(),
+            config.extractive().distantMinCoverage());
   }
 
   /** The model name clients see. */

@@ -29,8 +29,9 @@ import java.util.Set;
  * with one point per document, each that document's best sentence, for as many documents as score
  * near the best. A question about a document's recorded facts (its date, authors, pages...: {@link
  * QuestionShape#factsAsked}) also weighs, for each document, a sentence stating those facts from
- * its metadata. A follow-up weighs its own words above those taken from the conversation, and
- * nothing the previous answer already said is said again.
+ * its metadata. A follow-up weighs its own words above those taken from the conversation and is
+ * answered only by sentences holding one of them; one without words of its own ("tell me more") is
+ * answered with what the previous answer did not say.
  */
 public final class ExtractiveSynthesizer {
 
@@ -49,7 +50,7 @@ public final class ExtractiveSynthesizer {
    * The share of the question's weighted terms one sentence must hold to answer when no passage is
    * close to the question in meaning.
    */
-  static final double DISTANT_MIN_COVERAGE = 0.75;
+  static final double DISTANT_MIN_COVERAGE = 0.5;
 
   /** With meaning known: the weights of coverage, closeness in meaning and passage rank. */
   private static final double DENSE_COVERAGE_WEIGHT = 0.4;
@@ -79,9 +80,6 @@ public final class ExtractiveSynthesizer {
               "tell more else explain elaborate detail details continue expand further again"
                   + " please me i we you"));
 
-  /** Sentences shorter than this (in letters and spaces) are not taken for repeats. */
-  private static final int MIN_REPEAT_CHARS = 12;
-
   /** Documents an answer about several documents cites at most, unless told otherwise. */
   static final int DEFAULT_MAX_DOCUMENTS = 5;
 
@@ -99,6 +97,7 @@ public final class ExtractiveSynthesizer {
   private final int denseCandidates;
   private final int maxDocuments;
   private final double severalMinRelative;
+  private final double distantMinCoverage;
 
   /**
    * A question to answer.
@@ -155,16 +154,19 @@ public final class ExtractiveSynthesizer {
         scorer,
         denseCandidates,
         DEFAULT_MAX_DOCUMENTS,
-        DEFAULT_SEVERAL_MIN_RELATIVE);
+        DEFAULT_SEVERAL_MIN_RELATIVE,
+        DISTANT_MIN_COVERAGE);
   }
 
   /**
    * As {@link #ExtractiveSynthesizer(int, int, double, int, SentenceScorer, int)}, with how
-   * questions about several documents are answered.
+   * questions about several documents and distant questions are answered.
    *
    * @param maxDocuments most documents (one point each) in an answer about several documents
    * @param severalMinRelative the share of the best point's score another document's point must
    *     reach to join such an answer
+   * @param distantMinCoverage the share of a distant question's weighted content terms one sentence
+   *     must hold to answer it
    */
   public ExtractiveSynthesizer(
       int maxSentences,
@@ -174,7 +176,9 @@ public final class ExtractiveSynthesizer {
       SentenceScorer scorer,
       int denseCandidates,
       int maxDocuments,
-      double severalMinRelative) {
+      double severalMinRelative,
+      double distantMinCoverage) {
+    this.distantMinCoverage = distantMinCoverage;
     this.maxDocuments = Math.max(1, maxDocuments);
     this.severalMinRelative = severalMinRelative;
     this.maxSentences = maxSentences;
@@ -202,8 +206,8 @@ public final class ExtractiveSynthesizer {
 
   /**
    * As {@link #answer(String, List, int)}; when {@code distant} (no passage is close to the
-   * question in meaning), only a sentence covering at least {@value #DISTANT_MIN_COVERAGE} of the
-   * question's weighted terms answers it, else the answer abstains.
+   * question in meaning), only a sentence covering at least the distant share (by default {@value
+   * #DISTANT_MIN_COVERAGE}) of the question's weighted terms answers it, else the answer abstains.
    */
   public Answer answer(
       Question question, List<RetrievedPassage> passages, int maxTokens, boolean distant) {
@@ -234,15 +238,15 @@ public final class ExtractiveSynthesizer {
     Set<String> focusContent = new HashSet<>(focusTerms);
     focusContent.removeAll(QUESTION_WORDS);
     focusContent.removeAll(MORE_WORDS);
-    String said = words(CitationChecker.strip(question.previousAnswer()));
     if (!focusContent.isEmpty()) {
       candidates.removeIf(c -> focusContent.stream().noneMatch(c.terms::contains));
-    } else if (!said.isBlank()) {
-      candidates.removeIf(
-          c -> {
-            String w = words(c.text);
-            return w.length() >= MIN_REPEAT_CHARS && said.contains(w);
-          });
+    } else if (!question.previousAnswer().isBlank()) {
+      // Compared whole, sentence by sentence (a set, so a long hostile history costs one pass).
+      Set<String> said = new HashSet<>();
+      for (String sentence : ClaimSupport.sentences(question.previousAnswer())) {
+        said.add(words(CitationChecker.strip(sentence)));
+      }
+      candidates.removeIf(c -> said.contains(words(c.text)));
     }
     if (candidates.isEmpty()) {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
@@ -292,7 +296,7 @@ public final class ExtractiveSynthesizer {
                 minRelative,
                 maxChars);
     if (distant
-        && contentCoverage(chosen, questionTerms, idf, candidates.size()) < DISTANT_MIN_COVERAGE) {
+        && contentCoverage(chosen, questionTerms, idf, candidates.size()) < distantMinCoverage) {
       return finish(NOT_ANSWERED, uncited(passages), maxTokens, promptTokens);
     }
     if (chosen.isEmpty()) {

@@ -138,6 +138,14 @@ public interface GenerateConfig {
      * of a SciFact tenant (docs/decisions.md).
      */
     Map<String, Double> minSimilarity();
+
+    /**
+     * When the best passage is below its model's {@link #minSimilarity}, the share of the
+     * question's weighted content terms one chosen sentence must still hold for the answer not to
+     * abstain.
+     */
+    @WithDefault("0.5")
+    double distantMinCoverage();
   }
 
   /** The language model that writes answers. */
