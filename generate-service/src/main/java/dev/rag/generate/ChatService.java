@@ -155,8 +155,9 @@ public class ChatService {
             : new ExtractiveSynthesizer.Question(
                 query, question, previousAnswer(request.messages()));
     if (!supported(passages)) {
-      // Nothing found is close to the question in meaning: only a sentence holding nearly all of
-      // its terms still answers it; else the answer says so, and no model is handed unrelated text.
+      // Nothing found is close to the question in meaning: only a sentence holding a good share
+      // of its content terms (distant-min-coverage) still answers it; else the answer says so, and
+      // no model is handed unrelated text.
       Answer strict = synthesizer.answer(asked, passages, request.maxTokens(), true);
       if (strict.abstained()) {
         return Reply.of(config.modelName(), strict, request.stop(), citations);

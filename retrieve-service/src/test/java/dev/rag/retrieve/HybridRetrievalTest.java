@@ -143,6 +143,20 @@ class HybridRetrievalTest {
   }
 
   @Test
+  void aDocumentsYearInItsMetadataIsSearchedWithItsWords() {
+    // "2021" is in zebra's metadata only, never in a passage's text
+    // (retrieve.lexical.metadata-fields).
+    List<Passage> sparse =
+        retrieve(
+            RetrieveRequest.newBuilder()
+                .setQuery("2021")
+                .setTopK(3)
+                .setMode(RetrievalMode.RETRIEVAL_MODE_SPARSE));
+    assertThat(sparse).extracting(Passage::getDocumentId).containsExactly("zebra");
+    assertThat(sparse.get(0).getText()).doesNotContain("2021");
+  }
+
+  @Test
   void hybridModeReportsBothSignalsAndTheFusedScore() {
     List<Passage> hybrid =
         retrieve(
