@@ -81,7 +81,8 @@ public class ChatBench implements Callable<Integer> {
   @Option(
       names = "--chat-top-k",
       defaultValue = "5",
-      description = "passages given to the answerer (default: ${DEFAULT-VALUE})")
+      description =
+          "passages given to the answerer; 0 leaves it to the service (default: ${DEFAULT-VALUE})")
   int topK;
 
   @Inject CliConfig config;
@@ -359,7 +360,9 @@ public class ChatBench implements Callable<Integer> {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("model", "rag");
     body.put("stream", stream);
-    body.put("top_k", topK);
+    if (topK > 0) {
+      body.put("top_k", topK);
+    }
     body.put("messages", List.of(Map.of("role", "user", "content", question)));
     if (!sources.isEmpty()) {
       body.put("sources", sources);
