@@ -143,7 +143,7 @@ public final class ClaimSupport {
    * and are moved before it ("... records. [1]" is "... records [1].").
    */
   static List<String> sentences(String text) {
-    List<String> sentences = new ArrayList<>();
+    List<StringBuilder> sentences = new ArrayList<>();
     BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
     // A line ends a sentence (the points of a list), whatever punctuation it has.
     for (String line : text.split("\n")) {
@@ -154,16 +154,17 @@ public final class ClaimSupport {
         String sentence = body.substring(from, to);
         int lead = citationsEnd(sentence, 0);
         if (lead > 0 && !sentences.isEmpty()) {
-          int last = sentences.size() - 1;
-          sentences.set(last, sentences.get(last) + sentence.substring(0, lead));
+          // Citations opening a piece belong to the sentence before (appended in place: a run of
+          // citation-only lines stays linear).
+          sentences.get(sentences.size() - 1).append(sentence, 0, lead);
           sentence = sentence.substring(lead);
         }
         if (!sentence.isBlank()) {
-          sentences.add(sentence);
+          sentences.add(new StringBuilder(sentence));
         }
       }
     }
-    return sentences;
+    return sentences.stream().map(StringBuilder::toString).toList();
   }
 
   /** {@code text} with the citations that follow a closing mark put before it. */

@@ -73,12 +73,17 @@ public final class ExtractiveSynthesizer {
                   + " across any all other from about over under after before through during"
                   + " within without than also very some each were been being has had"));
 
-  /** Words of a follow-up that ask for more rather than name what it is about. */
+  /**
+   * Words of a follow-up that ask for more or point back at the conversation rather than name what
+   * it is about.
+   */
   private static final Set<String> MORE_WORDS =
       Set.copyOf(
           TermAnalyzer.terms(
               "tell more else explain elaborate detail details continue expand further again"
-                  + " please me i we you"));
+                  + " please me i we you about anything something go it its they them their"
+                  + " theirs this that these those he him his she her hers former latter there"
+                  + " same such"));
 
   /** Documents an answer about several documents cites at most, unless told otherwise. */
   static final int DEFAULT_MAX_DOCUMENTS = 5;
@@ -231,13 +236,17 @@ public final class ExtractiveSynthesizer {
       }
     }
     Set<String> focusTerms = new HashSet<>(TermAnalyzer.terms(question.focus()));
-    List<Candidate> candidates = candidates(passages, facts);
+    List<Candidate> candidates =
+        candidates(passages, facts, QuestionShape.yearsIn(question.text()));
     // A follow-up is answered about what is new in it: only sentences holding one of its own
     // words answer it ("and which port?"); one without words of its own ("tell me more") is
     // answered with what the previous answer did not already say.
     Set<String> focusContent = new HashSet<>(focusTerms);
     focusContent.removeAll(QUESTION_WORDS);
     focusContent.removeAll(MORE_WORDS);
+    if (several) {
+      focusContent.removeAll(SEVERAL_WORDS);
+    }
     if (!focusContent.isEmpty()) {
       candidates.removeIf(c -> focusContent.stream().noneMatch(c.terms::contains));
     } else if (!question.previousAnswer().isBlank()) {
@@ -284,7 +293,10 @@ public final class ExtractiveSynthesizer {
     List<Candidate> chosen =
         several
             ? select(
-                byMeaning(question.text(), candidates, true),
+                // Only documents whose point shares a term with the question may be listed.
+                byMeaning(question.text(), candidates, true).stream()
+                    .filter(c -> c.coverage > 0)
+                    .toList(),
                 maxDocuments,
                 1,
                 severalMinRelative,
@@ -497,7 +509,7 @@ public final class ExtractiveSynthesizer {
   }
 
   private static List<Candidate> candidates(
-      List<RetrievedPassage> passages, Set<QuestionShape.Fact> facts) {
+      List<RetrievedPassage> passages, Set<QuestionShape.Fact> facts, Set<String> years) {
     List<Candidate> result = new ArrayList<>();
     Map<String, Integer> documents = new HashMap<>();
     for (int p = 0; p < passages.size(); p++) {
@@ -507,7 +519,7 @@ public final class ExtractiveSynthesizer {
           documents.computeIfAbsent(
               passage.source() + "/" + passage.documentId(), d -> documents.size());
       if (!facts.isEmpty() && document == known) {
-        factCandidate(p, document, passage, facts).ifPresent(result::add);
+        factCandidate(p, document, passage, facts, years).ifPresent(result::add);
       }
       String body = passages.get(p).text().replace('\n', ' ');
       BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
@@ -542,15 +554,21 @@ public final class ExtractiveSynthesizer {
    * them.
    */
   private static Optional<Candidate> factCandidate(
-      int p, int document, RetrievedPassage passage, Set<QuestionShape.Fact> facts) {
+      int p,
+      int document,
+      RetrievedPassage passage,
+      Set<QuestionShape.Fact> facts,
+      Set<String> years) {
     Map<String, String> metadata = new HashMap<>(passage.metadata());
     metadata.putIfAbsent("source", passage.source());
+    Set<String> cues = QuestionShape.cuesAnswered(metadata, facts, years);
     String sentence = QuestionShape.factSentence(passage.title(), metadata, facts);
-    if (sentence.isEmpty()) {
+    if (sentence.isEmpty() || cues.isEmpty()) {
+      // It records none of what is asked (or not the year asked about): nothing to state.
       return Optional.empty();
     }
     Set<String> terms = new HashSet<>(TermAnalyzer.terms(sentence));
-    terms.addAll(QuestionShape.cuesAnswered(metadata, facts));
+    terms.addAll(cues);
     return Optional.of(
         new Candidate(p, document, -1, sentence, terms, sentence.split("\\s+").length));
   }

@@ -18,8 +18,8 @@ public final class QuestionShape {
 
   /** A document's facts as its metadata records them, and the words that ask for each. */
   public enum Fact {
-    DATE(List.of("date", "year"), "when date dated year published publication released appeared"),
-    AUTHORS(List.of("authors", "author"), "author authors wrote written writer who byline"),
+    DATE(List.of("date", "year"), "date dated year published publication released"),
+    AUTHORS(List.of("authors", "author"), "author authors wrote written writer byline"),
     PAGES(List.of("pages"), "pages page"),
     FILE(List.of("file"), "file filename"),
     SOURCE(List.of("source"), "source journal venue"),
@@ -38,7 +38,7 @@ public final class QuestionShape {
   }
 
   private static final String DOCUMENTS =
-      "(papers|documents|articles|studies|works|sources|publications|reports|abstracts|files)";
+      "(papers|documents|articles|studies|sources|publications|abstracts|files)";
 
   private static final Pattern SEVERAL =
       Pattern.compile(
@@ -115,8 +115,8 @@ public final class QuestionShape {
         case TITLE -> {}
       }
       s.append(value);
-      if (f == Fact.PAGES) {
-        s.append(" pages");
+      if (f == Fact.PAGES || (f == Fact.AUTHORS && allDigits(value))) {
+        s.append(f == Fact.PAGES ? " pages" : " authors");
       }
       stated++;
     }
@@ -132,11 +132,28 @@ public final class QuestionShape {
     return name + s + ".";
   }
 
-  /** Every cue term of the facts a document's metadata records. */
-  static Set<String> cuesAnswered(Map<String, String> metadata, Set<Fact> asked) {
+  /**
+   * The terms asking for facts that a document's metadata answers: each asked fact's cue words when
+   * the metadata records it, and for a date the years the question names that its date holds. A
+   * document dated 2018 does not answer "which papers are from 2019?".
+   */
+  static Set<String> cuesAnswered(
+      Map<String, String> metadata, Set<Fact> asked, Set<String> years) {
     Set<String> cues = new LinkedHashSet<>();
     for (Fact f : asked) {
-      if (f == Fact.TITLE || !value(metadata, f).isEmpty()) {
+      String value = value(metadata, f);
+      if (f == Fact.DATE && !years.isEmpty()) {
+        boolean matches = false;
+        for (String y : years) {
+          if (value.contains(y)) {
+            cues.add(y);
+            matches = true;
+          }
+        }
+        if (matches) {
+          cues.addAll(f.cues);
+        }
+      } else if (f == Fact.TITLE || !value.isEmpty()) {
         cues.addAll(f.cues);
       }
     }
@@ -158,6 +175,17 @@ public final class QuestionShape {
     return null;
   }
 
+  /** The years (1500 to 2099) a question names. */
+  static Set<String> yearsIn(String question) {
+    Set<String> years = new LinkedHashSet<>();
+    for (String t : TermAnalyzer.terms(question)) {
+      if (isYear(t)) {
+        years.add(t);
+      }
+    }
+    return years;
+  }
+
   /** A year of the last five centuries, as a question writes it: 1500 to 2099. */
   private static boolean isYear(String term) {
     if (term.length() != 4) {
@@ -170,6 +198,10 @@ public final class QuestionShape {
     }
     int year = Integer.parseInt(term);
     return year >= 1500 && year <= 2099;
+  }
+
+  private static boolean allDigits(String value) {
+    return !value.isEmpty() && value.chars().allMatch(Character::isDigit);
   }
 
   private static boolean startsWithNumber(String value) {

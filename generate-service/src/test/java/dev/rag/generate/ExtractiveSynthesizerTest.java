@@ -276,6 +276,12 @@ class ExtractiveSynthesizerTest {
         .doesNotContain("[2]");
     assertThat(authors.sources().get(0).passage().documentId()).isEqualTo("pointer");
 
+    // A year asked about is stated only by the documents dated so.
+    Answer year =
+        synthesizer.answer(
+            "Which papers are from 2015?", List.of(matryoshka, rescored(other, 0.9)), 0);
+    assertThat(year.text()).isEqualTo("Pointer Networks is dated Jun 9, 2015 [1].");
+
     // A question about what a paper says is not answered with its facts.
     Answer content = synthesizer.answer("What do Matryoshka representations serve?", passages, 0);
     assertThat(content.text()).contains("downstream tasks").doesNotContain("dated");
@@ -321,7 +327,9 @@ class ExtractiveSynthesizerTest {
     Answer more =
         synthesizer.answer(
             new ExtractiveSynthesizer.Question(
-                "What does the embed service do? Tell me more", "Tell me more", first),
+                "What does the embed service do? Tell me more about it",
+                "Tell me more about it",
+                first),
             passages,
             0,
             false);

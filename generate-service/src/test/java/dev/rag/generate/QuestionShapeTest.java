@@ -25,6 +25,7 @@ class QuestionShapeTest {
     assertThat(QuestionShape.aboutSeveralDocuments("Are there papers that measure tides?"))
         .isTrue();
     assertThat(QuestionShape.aboutSeveralDocuments("What does the embed service do?")).isFalse();
+    assertThat(QuestionShape.aboutSeveralDocuments("Which works better, HNSW or IVF?")).isFalse();
     assertThat(
             QuestionShape.aboutSeveralDocuments(
                 "0-dimensional biomaterials show inductive properties."))
@@ -35,6 +36,9 @@ class QuestionShapeTest {
   void readsWhichRecordedFactsAQuestionAsksFor() {
     assertThat(QuestionShape.factsAsked("When was Matryoshka Representation Learning published?"))
         .containsExactly(Fact.DATE);
+    // "who" and "when" alone ask about content: patients who..., when does it truncate...
+    assertThat(QuestionShape.factsAsked("Which patients who smoke develop asthma?")).isEmpty();
+    assertThat(QuestionShape.factsAsked("When does the model truncate its embeddings?")).isEmpty();
     assertThat(QuestionShape.factsAsked("How many authors does the paper have?"))
         .containsExactly(Fact.AUTHORS);
     assertThat(QuestionShape.factsAsked("Who wrote it, and in what year?"))
@@ -67,6 +71,8 @@ class QuestionShapeTest {
                     java.util.List.of(Fact.DATE, Fact.AUTHORS, Fact.PAGES))))
         .isEqualTo("A report is from 2019, by J. Smith, 12 pages.");
     assertThat(QuestionShape.factSentence("Notes", Map.of(), Set.of(Fact.AUTHORS))).isEmpty();
+    assertThat(QuestionShape.factSentence("Notes", Map.of("authors", "3"), Set.of(Fact.AUTHORS)))
+        .isEqualTo("Notes has 3 authors.");
   }
 
   @Test
@@ -75,6 +81,6 @@ class QuestionShapeTest {
     // even a long run of near-matches is read once.
     String hostile = "which of the ".repeat(50_000) + "papers";
     assertThat(QuestionShape.aboutSeveralDocuments(hostile)).isTrue();
-    assertThat(QuestionShape.factsAsked("when ".repeat(50_000))).containsExactly(Fact.DATE);
+    assertThat(QuestionShape.factsAsked("published ".repeat(50_000))).containsExactly(Fact.DATE);
   }
 }

@@ -104,6 +104,10 @@ public class ChatBench implements Callable<Integer> {
     String url = chatUrl != null ? chatUrl : config.chatUrl();
     endpoint = URI.create(url.replaceAll("/+$", "") + "/v1/chat/completions");
     sources = sourceOptions == null ? List.of() : sourceOptions;
+    if (topK < 0) {
+      System.err.println("--chat-top-k must be 0 (the service's default) or more");
+      return 2;
+    }
     run(dataset.dir, dataset.split, load.concurrency, load.requests);
     return 0;
   }

@@ -153,7 +153,9 @@ public interface RetrieveConfig {
     @WithDefault("0.75")
     double b();
 
-    /** Expected passage length in analysed terms (title and section included). */
+    /**
+     * Expected passage length in analysed terms (title, section and searched metadata included).
+     */
     @WithDefault("120")
     double averageLength();
 
@@ -166,7 +168,8 @@ public interface RetrieveConfig {
 
     /**
      * The document metadata whose values are searched with each passage's words (after its title
-     * and section), so that a question naming a paper's authors or year finds it; empty for none.
+     * and section), so that a question naming a paper's authors or year finds it; {@code none} (a
+     * key no document has) for none.
      */
     @WithDefault("authors,author,date,year")
     List<String> metadataFields();
