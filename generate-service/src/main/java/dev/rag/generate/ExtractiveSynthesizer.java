@@ -236,8 +236,7 @@ public final class ExtractiveSynthesizer {
       }
     }
     Set<String> focusTerms = new HashSet<>(TermAnalyzer.terms(question.focus()));
-    List<Candidate> candidates =
-        candidates(passages, facts, QuestionShape.yearsIn(question.text()));
+    List<Candidate> candidates = candidates(passages, facts, QuestionShape.yearsIn(questionTerms));
     // A follow-up is answered about what is new in it: only sentences holding one of its own
     // words answer it ("and which port?"); one without words of its own ("tell me more") is
     // answered with what the previous answer did not already say.

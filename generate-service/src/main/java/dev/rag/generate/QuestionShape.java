@@ -1,5 +1,6 @@
 package dev.rag.generate;
 
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class QuestionShape {
         }
       }
     }
-    if (terms.stream().anyMatch(QuestionShape::isYear)) {
+    if (!yearsIn(terms).isEmpty()) {
       // "Which papers are from 2019?" asks for their dates.
       asked.add(Fact.DATE);
     }
@@ -175,10 +176,10 @@ public final class QuestionShape {
     return null;
   }
 
-  /** The years (1500 to 2099) a question names. */
-  static Set<String> yearsIn(String question) {
+  /** The years (1500 to 2099) among a question's terms (as {@link TermAnalyzer} gives them). */
+  static Set<String> yearsIn(Collection<String> terms) {
     Set<String> years = new LinkedHashSet<>();
-    for (String t : TermAnalyzer.terms(question)) {
+    for (String t : terms) {
       if (isYear(t)) {
         years.add(t);
       }

@@ -36,34 +36,6 @@ public record RetrievedPassage(
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
-  /** A passage without metadata. */
-  public RetrievedPassage(
-      String source,
-      String documentId,
-      String title,
-      String section,
-      int chunkIndex,
-      String text,
-      double score,
-      int pageStart,
-      int pageEnd,
-      double similarity,
-      String model) {
-    this(
-        source,
-        documentId,
-        title,
-        section,
-        chunkIndex,
-        text,
-        score,
-        pageStart,
-        pageEnd,
-        similarity,
-        model,
-        Map.of());
-  }
-
   /** A passage whose similarity to the query is not known. */
   public RetrievedPassage(
       String source,
@@ -86,7 +58,8 @@ public record RetrievedPassage(
         pageStart,
         pageEnd,
         Double.NaN,
-        "");
+        "",
+        Map.of());
   }
 
   /** A passage of a document without pages. */

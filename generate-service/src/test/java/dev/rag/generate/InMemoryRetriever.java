@@ -3,6 +3,7 @@ package dev.rag.generate;
 import io.quarkus.test.Mock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,9 +119,21 @@ public class InMemoryRetriever implements PassageRetriever {
               0,
               0,
               0.41,
-              "bge-small-en-v1.5"),
+              "bge-small-en-v1.5",
+              Map.of()),
           new RetrievedPassage(
-              "docs", "unknown-model", "Unknown", "", 0, "Kafka.", 0.5, 0, 0, 0.99, "other"));
+              "docs",
+              "unknown-model",
+              "Unknown",
+              "",
+              0,
+              "Kafka.",
+              0.5,
+              0,
+              0,
+              0.99,
+              "other",
+              Map.of()));
     }
     return PASSAGES.subList(0, Math.min(topK, PASSAGES.size()));
   }
