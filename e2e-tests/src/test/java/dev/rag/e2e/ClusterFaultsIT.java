@@ -3,8 +3,6 @@ package dev.rag.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +35,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * duplicated, chat requests failed, time to recover; the table goes to {@code
  * target/cluster-report.md}.
  *
- * <p>Clients do what a load balancer in front of the replicas does: a connection refused by a
- * replica that is down goes to the other one (counted as redirected). A request that a replica took
- * and did not answer with 200 is a failure.
+ * <p>Chat clients are the official OpenAI Java SDK, as users run it (its default retries: twice, on
+ * a connection error or a 408/409/429/5xx), through a {@link ReplicaFront} over the two generate
+ * replicas, as a Kubernetes Service is: a connection refused by a replica that is down goes to the
+ * other one (counted as moved). A question the SDK gives up on is a failure. Uploaders send a
+ * document that a replica did not take to the other replica.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsIT {
@@ -66,7 +66,7 @@ class ClusterFaultsIT {
     Files.writeString(
         out,
         "| fault | documents | points | lost | duplicated | chats ok | chats failed |"
-            + " chats redirected | upload retries | recovered after |\n|---|---|---|---|---|---|---|---|---|---|\n"
+            + " connections moved | upload retries | recovered after |\n|---|---|---|---|---|---|---|---|---|---|\n"
             + String.join("\n", report)
             + "\n");
     if (cluster != null) {
@@ -149,11 +149,12 @@ class ClusterFaultsIT {
     AtomicBoolean asking = new AtomicBoolean(true);
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
-    AtomicInteger redirected = new AtomicInteger();
+    ReplicaFront front = cluster.front("generate");
+    SdkChat chat = new SdkChat(front.url(), cluster.key());
     ExecutorService chats = Executors.newFixedThreadPool(8);
     for (int c = 0; c < 8; c++) {
       int client = c;
-      chats.submit(() -> ask(client, asking, ok, failed, redirected));
+      chats.submit(() -> ask(client, chat, asking, ok, failed));
     }
     awaitTrue(() -> distinctQuietly(source) >= 50, "indexing to start in " + source);
     long injected = System.nanoTime();
@@ -163,7 +164,9 @@ class ClusterFaultsIT {
     double recovered = (System.nanoTime() - injected) / 1e9;
     asking.set(false);
     chats.shutdown();
-    assertThat(chats.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(chats.awaitTermination(3, TimeUnit.MINUTES)).isTrue();
+    chat.close();
+    front.close();
     List<String> points = cluster.pointDocuments(COLLECTION, source);
     Set<String> distinct = new HashSet<>(points);
     chatFailures.addAndGet(failed.get());
@@ -178,7 +181,7 @@ class ClusterFaultsIT {
             points.size() - distinct.size(),
             ok.get(),
             failed.get(),
-            redirected.get(),
+            front.moved(),
             uploadRetries.get(),
             recovered,
             (System.nanoTime() - start) / 1e9));
@@ -241,43 +244,21 @@ class ClusterFaultsIT {
     throw new IllegalStateException("doc-" + i + " of " + source + " was never accepted");
   }
 
+  /**
+   * One chat client: the OpenAI SDK (shared, with its default retries) through the front over the
+   * generate replicas, asking until told to stop; a question the SDK gives up on is a failure.
+   */
   private static void ask(
-      int client,
-      AtomicBoolean asking,
-      AtomicInteger ok,
-      AtomicInteger failed,
-      AtomicInteger redirected) {
-    int replica = 1 + client % 2;
+      int client, SdkChat chat, AtomicBoolean asking, AtomicInteger ok, AtomicInteger failed) {
     int n = 0;
-    while (asking.get()) {
+    while (asking.get() && !Thread.currentThread().isInterrupted()) {
       String question = "What did observation " + ((client * 37 + n++) % DOCUMENTS) + " read?";
       try {
-        HttpResponse<String> response =
-            JsonHttp.send(
-                cluster.key(),
-                "POST",
-                cluster.url("generate", replica) + "/v1/chat/completions",
-                Map.of(
-                    "model",
-                    "rag",
-                    "messages",
-                    List.of(Map.of("role", "user", "content", question))));
-        if (response.statusCode() == 200) {
-          ok.incrementAndGet();
-        } else {
-          failed.incrementAndGet();
-          sample(current + ": HTTP " + response.statusCode() + " " + response.body());
-        }
-      } catch (ConnectException | HttpConnectTimeoutException refused) {
-        // The replica is down: a load balancer sends the request to the other one.
-        redirected.incrementAndGet();
-        replica = 3 - replica;
-      } catch (IOException e) {
+        chat.ask(question);
+        ok.incrementAndGet();
+      } catch (RuntimeException e) {
         failed.incrementAndGet();
         sample(current + ": " + e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
     }
   }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * {@code ./rag up --cluster} as a user runs it, on free ports: three secured brokers, a three-node
  * Qdrant cluster and two replicas of each service answer through any replica, the collection has
  * its shards and copies on different nodes, and with one broker and one Qdrant node killed (-9)
- * answers and uploads go on, then they come back. The fault suite proper (under load, every layer)
- * is {@link ClusterFaultsIT}, behind {@code -Pcluster}.
+ * answers and uploads go on, then they come back; through a front over both generate replicas the
+ * OpenAI SDK's questions are answered with one replica killed. The fault suite proper (under load,
+ * every layer) is {@link ClusterFaultsIT}, behind {@code -Pcluster}.
  */
 class ClusterSmokeIT {
 
@@ -86,6 +87,21 @@ class ClusterSmokeIT {
     assertThat(cluster.rag(Duration.ofMinutes(1), "status").lines())
         .filteredOn(l -> l.contains("running (pid"))
         .hasSize(14);
+
+    // Users reach the chat door through one front over the replicas (a Kubernetes Service), with
+    // the OpenAI SDK: with generate-1 killed, every question is answered by generate-2. Each
+    // client opens its own connection, and the front deals connections to the replicas in turn.
+    try (ReplicaFront front = cluster.front("generate")) {
+      cluster.kill("generate-1");
+      for (int i = 0; i < 4; i++) {
+        try (SdkChat chat = new SdkChat(front.url(), cluster.key())) {
+          assertThat(SdkChat.cited(chat.ask("Which port does the chat page use?")))
+              .as("answer " + i + " with generate-1 killed")
+              .isNotEmpty();
+        }
+      }
+      assertThat(front.moved()).as("connections the front moved to generate-2").isPositive();
+    }
   }
 
   private static JsonNode ask(int replica) throws Exception {

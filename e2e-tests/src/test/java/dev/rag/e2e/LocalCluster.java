@@ -59,10 +59,19 @@ final class LocalCluster implements AutoCloseable {
 
   /** {@code ./rag up --cluster} (secured, its default); returns once it printed "Ready.". */
   static LocalCluster up() throws Exception {
+    return start(List.of("up", "--cluster"), "3 nodes in one cluster");
+  }
+
+  /** {@code ./rag up --secure}: the one-node topology, secured as the cluster is. */
+  static LocalCluster upOneNode() throws Exception {
+    return start(List.of("up", "--secure"), "secured");
+  }
+
+  private static LocalCluster start(List<String> up, String expected) throws Exception {
     Path root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
     LocalCluster cluster = new LocalCluster(root, Files.createTempDirectory("rag-cluster-"));
-    String output = cluster.rag(Duration.ofMinutes(12), "up", "--cluster");
-    assertThat(output).contains("Ready.", "3 nodes in one cluster", "secured");
+    String output = cluster.rag(Duration.ofMinutes(12), up.toArray(String[]::new));
+    assertThat(output).contains("Ready.", expected, "secured");
     cluster.key = Files.readString(cluster.home.resolve("auth/api-key")).strip();
     cluster.qdrantKey = Files.readString(cluster.home.resolve("auth/qdrant-api-key")).strip();
     cluster.qdrantClient =
@@ -80,6 +89,11 @@ final class LocalCluster implements AutoCloseable {
 
   /** Base URL of replica {@code n} (1 or 2) of a service's HTTP door. */
   String url(String service, int n) {
+    return "http://127.0.0.1:" + port(service, n);
+  }
+
+  /** HTTP port of replica {@code n} (1 or 2) of a service. */
+  int port(String service, int n) {
     int offset =
         switch (service) {
           case "generate" -> 0;
@@ -88,7 +102,12 @@ final class LocalCluster implements AutoCloseable {
           case "retrieve" -> 3;
           default -> throw new IllegalArgumentException(service);
         };
-    return "http://127.0.0.1:" + (chat + offset + 10 * (n - 1));
+    return chat + offset + 10 * (n - 1);
+  }
+
+  /** A front over both replicas of a service's HTTP door, as a Service in Kubernetes is. */
+  ReplicaFront front(String service) throws IOException {
+    return new ReplicaFront(List.of(port(service, 1), port(service, 2)));
   }
 
   /** Runs {@code ./rag ARGS...}, requires exit status 0, returns its output. */

@@ -266,8 +266,16 @@ public interface RetrieveConfig {
      * Tries of a search that failed for a passing reason (a node down or restarting, a shard copy
      * that could not be read, a node shedding load): each goes to the next node. 1: no retry.
      */
-    @WithDefault("3")
+    @WithDefault("4")
     int readAttempts();
+
+    /**
+     * Pause before the second try of such a search, doubled before each further one (100ms, 200ms,
+     * 400ms with the defaults): long enough to outlast a shard copy that a restarted node is still
+     * loading, short next to the call's deadline.
+     */
+    @WithDefault("100ms")
+    Duration readBackoff();
 
     /** Shards of each collection this service creates (a Qdrant cluster spreads them). */
     @WithDefault("1")

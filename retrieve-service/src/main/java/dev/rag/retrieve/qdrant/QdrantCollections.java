@@ -73,6 +73,7 @@ public class QdrantCollections {
   private final int replicationFactor;
   private final int writeConsistencyFactor;
   private final int readAttempts;
+  private final long readBackoffMillis;
   private final Duration timeout;
   private final Set<String> knownVectors = ConcurrentHashMap.newKeySet();
 
@@ -119,6 +120,7 @@ public class QdrantCollections {
     this.replicationFactor = q.replicationFactor();
     this.writeConsistencyFactor = q.writeConsistencyFactor();
     this.readAttempts = Math.max(1, q.readAttempts());
+    this.readBackoffMillis = Math.max(0, q.readBackoff().toMillis());
     this.migration = new LexicalStatisticsMigration(this);
     this.index = new VectorIndexSettings(q.index());
     this.payloadIndexes = new PayloadIndexes(this, index.payloadOnDisk());
@@ -384,7 +386,8 @@ public class QdrantCollections {
 
   /**
    * A read that is tried again, on the next node, when it failed for a passing reason ({@link
-   * #passing}): at most {@code retrieve.qdrant.read-attempts} tries, a short pause between them.
+   * #passing}): at most {@code retrieve.qdrant.read-attempts} tries, the pause between them
+   * doubling from {@code retrieve.qdrant.read-backoff}.
    */
   <T> CompletableFuture<T> read(Supplier<ListenableFuture<T>> call) {
     return read(call, 1);
@@ -399,9 +402,15 @@ public class QdrantCollections {
               }
               return CompletableFuture.supplyAsync(
                       () -> null,
-                      CompletableFuture.delayedExecutor(25L * attempt, TimeUnit.MILLISECONDS))
+                      CompletableFuture.delayedExecutor(
+                          pauseBefore(attempt + 1, readBackoffMillis), TimeUnit.MILLISECONDS))
                   .thenCompose(v -> read(call, attempt + 1));
             });
+  }
+
+  /** The pause before try {@code attempt} (2 or more): the backoff, doubled for each try after. */
+  static long pauseBefore(int attempt, long backoffMillis) {
+    return backoffMillis << Math.min(attempt - 2, 16);
   }
 
   /**

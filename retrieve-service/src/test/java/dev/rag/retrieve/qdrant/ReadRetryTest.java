@@ -34,4 +34,12 @@ class ReadRetryTest {
     assertThat(QdrantCollections.passing(Status.INVALID_ARGUMENT.asRuntimeException())).isFalse();
     assertThat(QdrantCollections.passing(new IllegalStateException("not a call"))).isFalse();
   }
+
+  @Test
+  void thePauseBetweenTriesDoubles() {
+    assertThat(QdrantCollections.pauseBefore(2, 100)).isEqualTo(100);
+    assertThat(QdrantCollections.pauseBefore(3, 100)).isEqualTo(200);
+    assertThat(QdrantCollections.pauseBefore(4, 100)).isEqualTo(400);
+    assertThat(QdrantCollections.pauseBefore(2, 0)).isZero();
+  }
 }
