@@ -63,6 +63,13 @@ public class EvalCommand implements Callable<Integer> {
       description = "spread the corpus over this many sources at random (seeded)")
   int splitSources;
 
+  @Option(
+      names = "--search-all",
+      description =
+          "ask the queries over every source of the tenant, not only the corpus's own (other"
+              + " collections indexed beside it compete for the top places)")
+  boolean searchAll;
+
   @Option(names = "--extra", description = "a text file ingested as an extra, unrelated source")
   Path extra;
 
@@ -147,13 +154,15 @@ public class EvalCommand implements Callable<Integer> {
         .ensureIndexed(data, sourceOf, extra, reingest);
 
     QueryRunner queries = new QueryRunner(retrieve, tenant, topK, maxQueries);
+    // The sources each query names: none searches all of the tenant's.
+    List<String> searched = searchAll ? List.of() : sources;
     List<Figures> results = new ArrayList<>();
     EvalReport.printHeader();
     for (String m : modes) {
       Figures f =
           queries.run(
               data,
-              sources,
+              searched,
               RetrievalOptions.mode(m),
               m,
               RetrievalOptions.hybridOptions(fusion, denseWeight),
@@ -165,7 +174,7 @@ public class EvalCommand implements Callable<Integer> {
       Figures off =
           queries.run(
               data,
-              sources,
+              searched,
               RetrievalMode.RETRIEVAL_MODE_FULL,
               "full, no rerank",
               null,
@@ -178,7 +187,7 @@ public class EvalCommand implements Callable<Integer> {
           Figures f =
               queries.run(
                   data,
-                  sources,
+                  searched,
                   RetrievalMode.RETRIEVAL_MODE_FULL,
                   label,
                   RetrievalOptions.hybridOptions(fusion, denseWeight),
@@ -195,7 +204,7 @@ public class EvalCommand implements Callable<Integer> {
           Figures f =
               queries.run(
                   data,
-                  sources,
+                  searched,
                   RetrievalMode.RETRIEVAL_MODE_HYBRID,
                   label,
                   hybridOptions(method, w),
@@ -209,7 +218,13 @@ public class EvalCommand implements Callable<Integer> {
         report != null
             ? report
             : Path.of(config.home(), "eval", data.name() + "-" + split + ".json");
-    EvalReport.write(file, data, split, sources, topK, results);
+    EvalReport.write(
+        file,
+        data,
+        split,
+        searchAll ? List.of("(every source of the tenant)") : sources,
+        topK,
+        results);
     return 0;
   }
 
