@@ -4,7 +4,6 @@ import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.SparseVector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -94,9 +93,6 @@ public interface PassageRepository {
 
   /** The candidates with their full payload (text, title, metadata...), in the same order. */
   List<Passage> load(String modelId, List<Passage> candidates);
-
-  /** The dense vectors of points of a model's index, by point id (points gone are left out). */
-  CompletableFuture<Map<String, float[]>> denseVectorsAsync(String modelId, List<String> pointIds);
 
   /** Starts listing the sources the tenant has passages in, in a model's index, sorted. */
   CompletableFuture<List<String>> sourcesAsync(String tenant, String modelId);

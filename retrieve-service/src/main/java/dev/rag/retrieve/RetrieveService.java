@@ -16,7 +16,6 @@ import dev.rag.retrieve.ranking.TermMemo;
 import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -108,9 +107,6 @@ public class RetrieveService {
     }
     CompletableFuture<List<List<Passage>>> denseHits =
         search(tenant, scopes, filter, modelId, dense, null, depth);
-    if (dense != null && config.feedback().passages() > 0) {
-      denseHits = withFeedback(tenant, scopes, filter, modelId, dense, denseHits, depth);
-    }
     List<SearchScope> searched = PassageRepository.join(scopes);
     List<ScopeHits> hits =
         ScopeHits.of(
@@ -193,75 +189,6 @@ public class RetrieveService {
                                 filter,
                                 new QueryVectors(modelId, dense, lexicalQuery),
                                 depth)))));
-  }
-
-  /**
-   * The dense signal searched a second time with the query moved towards its best candidates
-   * (Rocchio): {@code q' = w q + (1 - w) mean(v_1..v_k)}, k the best candidates over all scopes by
-   * dense score, w {@code feedback.query-weight}, normalised. The first results stand when none of
-   * their vectors can be read.
-   */
-  private CompletableFuture<List<List<Passage>>> withFeedback(
-      String tenant,
-      CompletableFuture<List<SearchScope>> scopes,
-      PassageFilter filter,
-      String modelId,
-      float[] dense,
-      CompletableFuture<List<List<Passage>>> first,
-      int depth) {
-    int k = config.feedback().passages();
-    double w = Math.min(1, Math.max(0, config.feedback().queryWeight()));
-    Context trace = Context.current();
-    return first.thenCompose(
-        trace.wrapFunction(
-            hits -> {
-              List<String> best =
-                  hits.stream()
-                      .flatMap(List::stream)
-                      .sorted(Comparator.comparingDouble((Passage p) -> -p.scores().dense()))
-                      .limit(k)
-                      .map(Passage::pointId)
-                      .toList();
-              return repository
-                  .denseVectorsAsync(modelId, best)
-                  .thenCompose(
-                      trace.wrapFunction(
-                          vectors ->
-                              vectors.isEmpty()
-                                  ? CompletableFuture.completedFuture(hits)
-                                  : search(
-                                      tenant,
-                                      scopes,
-                                      filter,
-                                      modelId,
-                                      rocchio(dense, vectors.values(), w),
-                                      null,
-                                      depth)));
-            }));
-  }
-
-  /** {@code w q + (1 - w) mean(vectors)}, scaled to unit length. */
-  static float[] rocchio(float[] query, Collection<float[]> vectors, double w) {
-    double[] sum = new double[query.length];
-    for (float[] v : vectors) {
-      for (int i = 0; i < sum.length && i < v.length; i++) {
-        sum[i] += v[i];
-      }
-    }
-    float[] moved = new float[query.length];
-    double norm = 0;
-    for (int i = 0; i < moved.length; i++) {
-      double x = w * query[i] + (1 - w) * sum[i] / vectors.size();
-      moved[i] = (float) x;
-      norm += x * x;
-    }
-    norm = Math.sqrt(norm);
-    if (norm > 0) {
-      for (int i = 0; i < moved.length; i++) {
-        moved[i] = (float) (moved[i] / norm);
-      }
-    }
-    return moved;
   }
 
   private List<Passage> full(

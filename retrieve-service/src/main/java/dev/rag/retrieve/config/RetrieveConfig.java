@@ -50,22 +50,6 @@ public interface RetrieveConfig {
     double proximityWeight();
   }
 
-  /** Pseudo-relevance feedback on the dense signal (Rocchio); off unless passages > 0. */
-  Feedback feedback();
-
-  interface Feedback {
-    /**
-     * Best dense candidates whose vectors move the query (their mean, blended with the query's
-     * vector), before the dense signal is searched a second time; 0: no feedback.
-     */
-    @WithDefault("0")
-    int passages();
-
-    /** The query vector's share of the blend, in (0, 1]; the candidates' mean has the rest. */
-    @WithDefault("0.7")
-    double queryWeight();
-  }
-
   /** The Qdrant server. */
   Qdrant qdrant();
 

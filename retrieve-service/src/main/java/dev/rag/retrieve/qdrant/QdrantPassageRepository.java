@@ -283,44 +283,6 @@ public class QdrantPassageRepository implements PassageRepository {
     return loaded;
   }
 
-  @Override
-  public CompletableFuture<Map<String, float[]>> denseVectorsAsync(
-      String modelId, List<String> pointIds) {
-    if (pointIds.isEmpty()) {
-      return CompletableFuture.completedFuture(Map.of());
-    }
-    List<Common.PointId> ids = new ArrayList<>(pointIds.size());
-    for (String p : pointIds) {
-      ids.add(id(UUID.fromString(p)));
-    }
-    return collections
-        .read(
-            () ->
-                client.retrieveAsync(
-                    collection(modelId),
-                    ids,
-                    enable(false),
-                    WithVectorsSelectorFactory.include(List.of(modelId)),
-                    null,
-                    timeout))
-        .thenApply(
-            points -> {
-              Map<String, float[]> vectors = new HashMap<>();
-              for (var point : points) {
-                var v = point.getVectors().getVectors().getVectorsMap().get(modelId);
-                if (v != null) {
-                  List<Float> data = v.hasDense() ? v.getDense().getDataList() : v.getDataList();
-                  float[] a = new float[data.size()];
-                  for (int i = 0; i < a.length; i++) {
-                    a[i] = data.get(i);
-                  }
-                  vectors.put(point.getId().getUuid(), a);
-                }
-              }
-              return vectors;
-            });
-  }
-
   private static Filter filter(String tenant, List<String> sources, PassageFilter extra) {
     Filter.Builder filter = Filter.newBuilder().addMust(matchKeyword(TENANT, tenant));
     if (sources != null && !sources.isEmpty()) {
