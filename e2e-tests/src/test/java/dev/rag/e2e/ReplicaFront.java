@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +28,7 @@ final class ReplicaFront implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger moved = new AtomicInteger();
   private final ExecutorService pumps = Executors.newCachedThreadPool();
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
   ReplicaFront(List<Integer> replicaPorts) throws IOException {
     this.replicas = List.copyOf(replicaPorts);
@@ -47,6 +50,7 @@ final class ReplicaFront implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        open.add(client);
         pumps.submit(() -> forward(client));
       } catch (IOException e) {
         // Closed.
@@ -65,6 +69,7 @@ final class ReplicaFront implements AutoCloseable {
                 InetAddress.getLoopbackAddress(), replicas.get((first + i) % replicas.size())),
             2000);
         replica = s;
+        open.add(s);
         if (i > 0) {
           moved.incrementAndGet();
         }
@@ -82,7 +87,7 @@ final class ReplicaFront implements AutoCloseable {
   }
 
   /** Copies one direction; at its end closes both, as a proxy ends a connection one side ended. */
-  private static void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream()) {
@@ -99,7 +104,8 @@ final class ReplicaFront implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Socket s) {
+  private void closeQuietly(Socket s) {
+    open.remove(s);
     try {
       s.close();
     } catch (IOException e) {
@@ -110,6 +116,8 @@ final class ReplicaFront implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
+    // Ends every connection still open, so that no pump is left blocked on a read.
+    List.copyOf(open).forEach(this::closeQuietly);
     pumps.shutdownNow();
   }
 }
