@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +30,23 @@ class TopologyBenchIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ROUNDS = 3;
+
+  /** A figure of a benchmark report: its label, the concurrency level's row and the field. */
+  private record Measure(String label, int level, String field) {}
+
+  private static final List<Measure> RETRIEVE_MEASURES =
+      List.of(
+          new Measure("retrieve p50 ms, 1 client", 0, "p50_ms"),
+          new Measure("retrieve p95 ms, 1 client", 0, "p95_ms"),
+          new Measure("retrieve p95 ms, 8 clients", 1, "p95_ms"),
+          new Measure("retrieve req/s, 8 clients", 1, "requests_per_second"));
+
+  private static final List<Measure> CHAT_MEASURES =
+      List.of(
+          new Measure("chat ttft p50 ms, 1 client", 0, "ttft_p50_ms"),
+          new Measure("chat total p95 ms, 1 client", 0, "total_p95_ms"),
+          new Measure("chat total p95 ms, 8 clients", 1, "total_p95_ms"),
+          new Measure("chat answers/s, 8 clients", 1, "requests_per_second"));
 
   @Test
   void theClusterIsMeasuredBesideOneNode() throws Exception {
@@ -52,27 +68,25 @@ class TopologyBenchIT {
       systems.put("cluster", cluster);
       Map<String, JsonNode> quality = new LinkedHashMap<>();
       for (var system : systems.entrySet()) {
-        Path report = out.resolve("eval-" + slug(system.getKey()) + ".json");
-        system
-            .getValue()
-            .rag(
+        quality.put(
+            system.getKey(),
+            report(
+                system.getValue(),
+                out.resolve("eval-" + slug(system.getKey()) + ".json"),
                 Duration.ofMinutes(20),
                 "eval",
                 dataset.toString(),
                 "--source",
-                name,
-                "--report",
-                report.toString());
-        quality.put(system.getKey(), JSON.readTree(report.toFile()));
+                name));
       }
 
       Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
       for (int round = 1; round <= ROUNDS; round++) {
         for (var system : systems.entrySet()) {
-          Path report = out.resolve("retrieve-" + slug(system.getKey()) + "-" + round + ".json");
-          system
-              .getValue()
-              .rag(
+          JsonNode retrieve =
+              report(
+                  system.getValue(),
+                  out.resolve("retrieve-" + slug(system.getKey()) + "-" + round + ".json"),
                   Duration.ofMinutes(10),
                   "bench",
                   "retrieve",
@@ -85,32 +99,16 @@ class TopologyBenchIT {
                   "--requests",
                   "300",
                   "--warmup",
-                  "100",
-                  "--report",
-                  report.toString());
-          JsonNode results = JSON.readTree(report.toFile()).path("results");
-          record(
-              figures, system.getKey(), "retrieve p50 ms, 1 client", results.get(0).path("p50_ms"));
-          record(
-              figures, system.getKey(), "retrieve p95 ms, 1 client", results.get(0).path("p95_ms"));
-          record(
-              figures,
-              system.getKey(),
-              "retrieve p95 ms, 8 clients",
-              results.get(1).path("p95_ms"));
-          record(
-              figures,
-              system.getKey(),
-              "retrieve req/s, 8 clients",
-              results.get(1).path("requests_per_second"));
+                  "100");
+          record(figures, system.getKey(), retrieve.path("results"), RETRIEVE_MEASURES);
         }
         for (var system : systems.entrySet()) {
           String chatUrl =
               system.getValue() == cluster ? front.url() : system.getValue().url("generate", 1);
-          Path report = out.resolve("chat-" + slug(system.getKey()) + "-" + round + ".json");
-          system
-              .getValue()
-              .rag(
+          JsonNode chat =
+              report(
+                  system.getValue(),
+                  out.resolve("chat-" + slug(system.getKey()) + "-" + round + ".json"),
                   Duration.ofMinutes(10),
                   "bench",
                   "chat",
@@ -123,34 +121,11 @@ class TopologyBenchIT {
                   "--concurrency",
                   "1,8",
                   "--requests",
-                  "100",
-                  "--report",
-                  report.toString());
-          JsonNode chat = JSON.readTree(report.toFile());
-          JsonNode latency = chat.path("latency");
+                  "100");
           assertThat(chat.path("quality").path("empty_answers").asInt())
               .as("empty answers on " + system.getKey())
               .isZero();
-          record(
-              figures,
-              system.getKey(),
-              "chat ttft p50 ms, 1 client",
-              latency.get(0).path("ttft_p50_ms"));
-          record(
-              figures,
-              system.getKey(),
-              "chat total p95 ms, 1 client",
-              latency.get(0).path("total_p95_ms"));
-          record(
-              figures,
-              system.getKey(),
-              "chat total p95 ms, 8 clients",
-              latency.get(1).path("total_p95_ms"));
-          record(
-              figures,
-              system.getKey(),
-              "chat answers/s, 8 clients",
-              latency.get(1).path("requests_per_second"));
+          record(figures, system.getKey(), chat.path("latency"), CHAT_MEASURES);
         }
       }
       Map<String, Map<String, Long>> memory = new LinkedHashMap<>();
@@ -158,20 +133,33 @@ class TopologyBenchIT {
         memory.put(system.getKey(), residentMemory(system.getValue().home.resolve("pids")));
       }
       Files.writeString(
-          Path.of("target/topology-report.md"), report(name, figures, quality, memory));
+          Path.of("target/topology-report.md"), markdown(name, figures, quality, memory));
     }
   }
 
+  /** Runs {@code ./rag ARGS... --report FILE} on a system and returns the report it wrote. */
+  private static JsonNode report(LocalCluster system, Path file, Duration timeout, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(args));
+    command.addAll(List.of("--report", file.toString()));
+    system.rag(timeout, command.toArray(String[]::new));
+    return JSON.readTree(file.toFile());
+  }
+
+  /** Each measure's value at its concurrency level (a row of {@code levels}), for one system. */
   private static void record(
       Map<String, Map<String, List<Double>>> figures,
       String system,
-      String measure,
-      JsonNode value) {
-    assertThat(value.isNumber()).as(measure + " on " + system).isTrue();
-    figures
-        .computeIfAbsent(measure, k -> new LinkedHashMap<>())
-        .computeIfAbsent(system, k -> new ArrayList<>())
-        .add(value.asDouble());
+      JsonNode levels,
+      List<Measure> measures) {
+    for (Measure m : measures) {
+      JsonNode value = levels.path(m.level()).path(m.field());
+      assertThat(value.isNumber()).as(m.label() + " on " + system).isTrue();
+      figures
+          .computeIfAbsent(m.label(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(system, k -> new ArrayList<>())
+          .add(value.asDouble());
+    }
   }
 
   /** Resident memory (VmRSS) of each running process of a system, in MiB, by part. */
@@ -193,7 +181,7 @@ class TopologyBenchIT {
     return parts;
   }
 
-  private static String report(
+  private static String markdown(
       String dataset,
       Map<String, Map<String, List<Double>>> figures,
       Map<String, JsonNode> quality,
@@ -229,23 +217,23 @@ class TopologyBenchIT {
               find(quality.get("cluster"), name).path("ndcg10").asDouble()));
     }
     md.append("\n| resident memory, MiB | one node | cluster |\n|---|---|---|\n");
-    List<String> parts = new ArrayList<>(memory.get("cluster").keySet());
-    Function<String, Map<String, Long>> of = memory::get;
-    for (String part : parts) {
+    Map<String, Long> oneNode = memory.get("one node");
+    Map<String, Long> clustered = memory.get("cluster");
+    for (String part : clustered.keySet()) {
       md.append(
           String.format(
               Locale.ROOT,
               "| %s | %d | %d |%n",
               part,
-              of.apply("one node").getOrDefault(part, 0L),
-              of.apply("cluster").get(part)));
+              oneNode.getOrDefault(part, 0L),
+              clustered.get(part)));
     }
     md.append(
         String.format(
             Locale.ROOT,
             "| all | %d | %d |%n",
-            of.apply("one node").values().stream().mapToLong(Long::longValue).sum(),
-            of.apply("cluster").values().stream().mapToLong(Long::longValue).sum()));
+            oneNode.values().stream().mapToLong(Long::longValue).sum(),
+            clustered.values().stream().mapToLong(Long::longValue).sum()));
     return md.toString();
   }
 
