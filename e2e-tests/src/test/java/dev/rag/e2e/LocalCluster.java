@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cluster topology as {@code ./rag up --cluster} runs it, in a temporary {@code RAG_HOME} on
- * free ports, driven through the script as a user drives it ({@code up}, {@code status}, {@code
- * stop --kill}, {@code start}, {@code down}).
+ * The cluster topology as {@code ./rag up --cluster} runs it (or another topology of {@code ./rag
+ * up}), in a temporary {@code RAG_HOME} on free ports, driven through the script as a user drives
+ * it ({@code up}, {@code status}, {@code stop --kill}, {@code start}, {@code down}).
  */
 final class LocalCluster implements AutoCloseable {
 
@@ -65,6 +65,18 @@ final class LocalCluster implements AutoCloseable {
   /** {@code ./rag up --secure}: the one-node topology, secured as the cluster is. */
   static LocalCluster upOneNode() throws Exception {
     return start(List.of("up", "--secure"), "secured");
+  }
+
+  /**
+   * {@code ./rag up --containers}: the one-node topology as containers of the project's images, run
+   * as the chart runs them (API keys on; Kafka and Qdrant open on 127.0.0.1).
+   */
+  static LocalCluster upContainers() throws Exception {
+    Path root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
+    LocalCluster system = new LocalCluster(root, Files.createTempDirectory("rag-containers-"));
+    assertThat(system.rag(Duration.ofMinutes(15), "up", "--containers")).contains("Ready.");
+    system.key = Files.readString(system.home.resolve("auth/api-key")).strip();
+    return system;
   }
 
   private static LocalCluster start(List<String> up, String expected) throws Exception {

@@ -35,10 +35,14 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
+import org.testcontainers.containers.GenericContainer;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one) running inside the test
  * JVM, open ({@link #start}) or secured as production clusters are ({@link #startSecured}).
+ *
+ * <p>With {@link TestInfra#containers()} the shared broker is a container of the local Kafka image
+ * instead ({@link #startContainer}), reached the same way.
  *
  * <p>It uses Kafka's own server classes at the version the Quarkus BOM pins for the clients, so
  * what the tests talk to is the broker users run. It listens on 127.0.0.1 only, on free ports, and
@@ -63,6 +67,10 @@ public final class KafkaBroker implements AutoCloseable {
   public static final String SCRAM = "SCRAM-SHA-512";
 
   private KafkaRaftServer server;
+
+  /** The broker's container, when tests take theirs from containers ({@link TestInfra}). */
+  private GenericContainer<?> container;
+
   private final String bootstrapServers;
   private final Path dataDir;
   private final Security security;
@@ -87,6 +95,13 @@ public final class KafkaBroker implements AutoCloseable {
    * fault tests: clients see a broker outage and must resume on their own).
    */
   public synchronized void restart(Duration down) {
+    if (container != null) {
+      container.stop();
+      sleep(down.toMillis());
+      TestInfra.start(container);
+      awaitReady(Duration.ofSeconds(60));
+      return;
+    }
     server.shutdown();
     server.awaitShutdown();
     sleep(down.toMillis());
@@ -96,12 +111,12 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Returns the broker shared by every test in this JVM, starting it on first use. It stops when
-   * the JVM exits.
+   * Returns the broker shared by every test in this JVM, starting it on first use: in this JVM, or
+   * as a container when {@link TestInfra#containers()}. It stops when the JVM exits.
    */
   public static synchronized KafkaBroker shared() {
     if (shared == null) {
-      shared = start(2);
+      shared = TestInfra.containers() ? startContainer(2) : start(2);
       KafkaBroker broker = shared;
       Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
     }
@@ -125,6 +140,26 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public static KafkaBroker startSecured(int defaultPartitions) {
     return start(defaultPartitions, true);
+  }
+
+  /**
+   * Starts a broker in a container of the local Kafka image ({@link TestInfra#kafka}), open, on
+   * free ports, its log in a temporary directory.
+   */
+  public static KafkaBroker startContainer(int defaultPartitions) {
+    try {
+      Path dir = Files.createTempDirectory("rag-kafka-");
+      int brokerPort = FreePorts.find();
+      GenericContainer<?> container =
+          TestInfra.kafka(brokerPort, FreePorts.find(), defaultPartitions, dir.resolve("log"));
+      TestInfra.start(container);
+      KafkaBroker broker = new KafkaBroker(null, "127.0.0.1:" + brokerPort, dir, null);
+      broker.container = container;
+      broker.awaitReady(Duration.ofSeconds(120));
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not prepare the Kafka broker's directory", e);
+    }
   }
 
   private static KafkaBroker start(int defaultPartitions, boolean secured) {
@@ -385,15 +420,19 @@ public final class KafkaBroker implements AutoCloseable {
       }
       sleep(200);
     }
-    throw new IllegalStateException("The in-JVM Kafka broker did not become ready", last);
+    throw new IllegalStateException("The Kafka broker did not become ready", last);
   }
 
   /** Stops the broker and deletes its data. */
   @Override
   public synchronized void close() {
     try {
-      server.shutdown();
-      server.awaitShutdown();
+      if (container != null) {
+        container.stop();
+      } else {
+        server.shutdown();
+        server.awaitShutdown();
+      }
     } catch (RuntimeException e) {
       // Shutting down on JVM exit: nothing more can be done.
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.testcontainers.containers.GenericContainer;
 
 /**
  * A real Qdrant server for tests: the pinned release binary started as a child process on free
@@ -47,6 +48,10 @@ public final class QdrantServer implements AutoCloseable {
   private final int httpPort;
   private final int grpcPort;
   private Process process;
+
+  /** The server's container, when tests take theirs from containers ({@link TestInfra}). */
+  private GenericContainer<?> container;
+
   private final Path dataDir;
   private final LocalTls.Material tls;
   private final String apiKey;
@@ -78,7 +83,8 @@ public final class QdrantServer implements AutoCloseable {
   /**
    * The server shared by every test in this JVM: the one at {@code QDRANT_URL} when that is set
    * (gRPC port from {@code QDRANT_GRPC_PORT}, else the HTTP port + 1), otherwise a child process
-   * started on first use and stopped when the JVM exits.
+   * (or a container, when {@link TestInfra#containers()}) started on first use and stopped when the
+   * JVM exits.
    */
   public static synchronized QdrantServer shared() {
     if (shared == null) {
@@ -95,7 +101,7 @@ public final class QdrantServer implements AutoCloseable {
                 null,
                 null);
       } else {
-        shared = start();
+        shared = TestInfra.containers() ? startContainer() : start();
         QdrantServer server = shared;
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "qdrant-stop"));
       }
@@ -113,6 +119,26 @@ public final class QdrantServer implements AutoCloseable {
           new QdrantServer(
               "127.0.0.1", http, grpc, launch(dir, http, grpc, null, null, 0, null), dir);
       server.awaitReady(Duration.ofSeconds(30));
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not create Qdrant's directory", e);
+    }
+  }
+
+  /**
+   * Starts a new server in a container of the local Qdrant image ({@link TestInfra#qdrant}), open,
+   * on free ports, with its own empty storage.
+   */
+  public static QdrantServer startContainer() {
+    try {
+      Path dir = Files.createTempDirectory("rag-qdrant-");
+      int http = FreePorts.find();
+      int grpc = FreePorts.find();
+      GenericContainer<?> container = TestInfra.qdrant(http, grpc, dir);
+      TestInfra.start(container);
+      QdrantServer server = new QdrantServer("127.0.0.1", http, grpc, null, dir);
+      server.container = container;
+      server.awaitReady(Duration.ofSeconds(60));
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create Qdrant's directory", e);
@@ -157,6 +183,11 @@ public final class QdrantServer implements AutoCloseable {
 
   /** Kills the process with SIGKILL, as a crash would; its storage and ports are kept. */
   public synchronized void kill() {
+    if (container != null) {
+      container.getDockerClient().killContainerCmd(container.getContainerId()).exec();
+      container.stop();
+      return;
+    }
     if (process == null) {
       throw new IllegalStateException("this Qdrant was not started by the test");
     }
@@ -173,6 +204,11 @@ public final class QdrantServer implements AutoCloseable {
    * from its own state) and waits until it is ready.
    */
   public synchronized void relaunch() {
+    if (container != null) {
+      TestInfra.start(container);
+      awaitReady(Duration.ofSeconds(120));
+      return;
+    }
     process = launch(dataDir, httpPort, grpcPort, tls, apiKey, p2pPort, null);
     awaitReady(Duration.ofSeconds(120));
   }
@@ -380,12 +416,18 @@ public final class QdrantServer implements AutoCloseable {
 
   /** The server's process id; empty for a server this class did not start (QDRANT_URL). */
   public synchronized OptionalLong pid() {
+    if (container != null) {
+      Long pid = container.getContainerInfo().getState().getPidLong();
+      return pid == null || pid == 0 ? OptionalLong.empty() : OptionalLong.of(pid);
+    }
     return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
   }
 
   /** Where the server keeps its collections; empty for a server this class did not start. */
   public synchronized Optional<Path> storageDir() {
-    return process == null ? Optional.empty() : Optional.of(dataDir.resolve("storage"));
+    return process == null && container == null
+        ? Optional.empty()
+        : Optional.of(dataDir.resolve("storage"));
   }
 
   /** Base URL of the REST API, e.g. {@code http://127.0.0.1:6333} ({@code https} when secured). */
@@ -406,6 +448,11 @@ public final class QdrantServer implements AutoCloseable {
   /** Stops the process (when this object started one) and deletes its storage. */
   @Override
   public synchronized void close() {
+    if (container != null) {
+      container.stop();
+      Dirs.deleteQuietly(dataDir);
+      return;
+    }
     if (process == null) {
       return;
     }
