@@ -82,8 +82,13 @@ public final class ContainerPlan {
     TemplateCommand template =
         new Helm(chart).template().withName("rag").withNamespace("rag").withKubeVersion("1.31.0");
     sets.forEach(template::set);
+    return documents(template.call());
+  }
+
+  /** The non-empty YAML documents of a rendered chart. */
+  public static List<JsonNode> documents(String rendered) {
     List<JsonNode> docs = new ArrayList<>();
-    try (var parser = new YAMLFactory().createParser(template.call())) {
+    try (var parser = new YAMLFactory().createParser(rendered)) {
       var values = YAML.readValues(parser, JsonNode.class);
       while (values.hasNext()) {
         JsonNode doc = values.next();

@@ -3,7 +3,6 @@ package dev.rag.k8s;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
@@ -147,19 +146,7 @@ final class Chart {
 
   /** The non-empty YAML documents of a rendered chart. */
   static List<JsonNode> documents(String rendered) {
-    List<JsonNode> docs = new ArrayList<>();
-    try (var parser = new YAMLFactory().createParser(rendered)) {
-      var values = YAML.readValues(parser, JsonNode.class);
-      while (values.hasNext()) {
-        JsonNode doc = values.next();
-        if (doc != null && !doc.isNull() && !doc.isEmpty()) {
-          docs.add(doc);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return docs;
+    return ContainerPlan.documents(rendered);
   }
 
   static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
