@@ -19,29 +19,33 @@ import org.testcontainers.utility.DockerImageName;
  * binary as a child process ({@code processes}, the default), or containers of the project's local
  * images started through Testcontainers ({@code containers}). Chosen with the system property
  * {@value #PROPERTY} or the environment variable {@code RAG_TEST_INFRA}: {@code ./mvnw verify
- * -Drag.test.infra=containers}.
+ * -Dtest-infra=containers}.
  *
  * <p>The images are {@code rag/kafka:local} and {@code rag/qdrant:local} ({@code
- * k8s/images/build.sh local}, or {@code ./mvnw -Pimages package}); {@code rag.test.kafka-image} and
- * {@code rag.test.qdrant-image} name others. Containers share the host's network and listen on
- * 127.0.0.1 on free ports, as the processes do, and run as the test's own user so that their data
- * folders are the test's to delete. No registry is needed: nothing is pulled, and what of
+ * k8s/images/build.sh local}, or {@code ./mvnw -Pimages package}); {@code test-infra.kafka-image}
+ * and {@code test-infra.qdrant-image} name others. Containers share the host's network and listen
+ * on 127.0.0.1 on free ports, as the processes do, and run as the test's own user so that their
+ * data folders are the test's to delete. No registry is needed: nothing is pulled, and what of
  * Testcontainers would pull an image of its own is off ({@code TESTCONTAINERS_RYUK_DISABLED} and
  * {@code TESTCONTAINERS_CHECKS_DISABLE}, set by the build), so each container is stopped by the
  * test that started it, or when the JVM exits.
  */
 public final class TestInfra {
 
-  /** The system property that chooses: {@code processes} or {@code containers}. */
-  public static final String PROPERTY = "rag.test.infra";
+  /**
+   * The system property that chooses: {@code processes} or {@code containers}. (Not under {@code
+   * rag.}: the applications refuse names there that they do not know, and Maven hands {@code -D}
+   * properties to the test JVMs.)
+   */
+  public static final String PROPERTY = "test-infra";
 
   /** Kafka's local image. */
   public static final String KAFKA_IMAGE =
-      System.getProperty("rag.test.kafka-image", "rag/kafka:local");
+      System.getProperty("test-infra.kafka-image", "rag/kafka:local");
 
   /** Qdrant's local image. */
   public static final String QDRANT_IMAGE =
-      System.getProperty("rag.test.qdrant-image", "rag/qdrant:local");
+      System.getProperty("test-infra.qdrant-image", "rag/qdrant:local");
 
   private TestInfra() {}
 
