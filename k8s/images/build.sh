@@ -76,11 +76,18 @@ build() {
     return 0
   fi
   echo "Building $image"
+  local previous
+  previous=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
   # (the classic builder's notice that BuildKit exists is left out; errors are not)
   docker build --network host -q -f "$dockerfile" --build-arg BASE="$from" \
     --label dev.rag.built-from="$sum" -t "$image" "$context" 2>&1 >/dev/null \
     | { grep -v -e 'legacy builder is deprecated' -e 'buildx component' -e 'docs.docker.com/go/buildx' -e '^ *$' || true; } >&2
   [ "${PIPESTATUS[0]}" = 0 ] || { echo "could not build $image" >&2; exit 1; }
+  # The image this one replaces, now nameless, is removed (unless a container still uses it), so
+  # that rebuilding does not fill the engine's disk.
+  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$image")" ]; then
+    docker image rm "$previous" >/dev/null 2>&1 || true
+  fi
   [ "$push" = 0 ] || docker push -q "$image"
 }
 
