@@ -78,11 +78,17 @@ build() {
   echo "Building $image"
   local previous
   previous=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
-  # (the classic builder's notice that BuildKit exists is left out; errors are not)
-  docker build --network host -q -f "$dockerfile" --build-arg BASE="$from" \
-    --label dev.rag.built-from="$sum" -t "$image" "$context" 2>&1 >/dev/null \
-    | { grep -v -e 'legacy builder is deprecated' -e 'buildx component' -e 'docs.docker.com/go/buildx' -e '^ *$' || true; } >&2
-  [ "${PIPESTATUS[0]}" = 0 ] || { echo "could not build $image" >&2; exit 1; }
+  # (the classic builder's notice that BuildKit exists is left out of its output; errors are not)
+  local log
+  log=$(mktemp)
+  if ! docker build --network host -q -f "$dockerfile" --build-arg BASE="$from" \
+    --label dev.rag.built-from="$sum" -t "$image" "$context" >/dev/null 2>"$log"; then
+    grep -v -e 'legacy builder is deprecated' -e 'buildx component' -e 'docs.docker.com/go/buildx' -e '^ *$' "$log" >&2 || true
+    rm -f "$log"
+    echo "could not build $image" >&2
+    exit 1
+  fi
+  rm -f "$log"
   # The image this one replaces, now nameless, is removed (unless a container still uses it), so
   # that rebuilding does not fill the engine's disk.
   if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect -f '{{.Id}}' "$image")" ]; then
@@ -91,6 +97,8 @@ build() {
   [ "$push" = 0 ] || docker push -q "$image"
 }
 
+ctx=""
+trap '[ -z "$ctx" ] || rm -rf "$ctx"' EXIT
 for t in "${expanded[@]}"; do
   case "$t" in
     base) "$HERE/base/build.sh" ;;

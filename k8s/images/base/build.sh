@@ -10,7 +10,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DEBIAN_IMAGE="${RAG_DEBIAN_IMAGE:-rag/debian:bookworm}"
 JRE_IMAGE="${RAG_JRE_IMAGE:-rag/jre:17}"
 MIRROR="${RAG_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-LOCK="${TMPDIR:-/tmp}/rag-base-image.lock"
+LOCK="${TMPDIR:-/tmp}/rag-base-image-$(id -u).lock"
 
 has_image() { docker image inspect "$1" >/dev/null 2>&1; }
 
@@ -18,6 +18,8 @@ docker info >/dev/null 2>&1 || {
   echo "no Docker engine answers: install one (apt-get install docker.io) and start it as the README says" >&2
   exit 1
 }
+# Nothing to do (and no lock to take) when both are there.
+has_image "$DEBIAN_IMAGE" && has_image "$JRE_IMAGE" && exit 0
 exec 9>"$LOCK"
 flock 9
 if ! has_image "$DEBIAN_IMAGE"; then
@@ -35,7 +37,12 @@ if ! has_image "$DEBIAN_IMAGE"; then
 fi
 if ! has_image "$JRE_IMAGE"; then
   echo "Making $JRE_IMAGE (a Java 17 runtime from Debian's packages)..."
-  docker build --network host -q -t "$JRE_IMAGE" --build-arg BASE="$DEBIAN_IMAGE" "$HERE/jre" 2>&1 >/dev/null \
-    | { grep -v -e 'legacy builder is deprecated' -e 'buildx component' -e 'docs.docker.com/go/buildx' -e '^ *$' || true; } >&2
-  [ "${PIPESTATUS[0]}" = 0 ] || { echo "could not build $JRE_IMAGE" >&2; exit 1; }
+  log=$(mktemp)
+  if ! docker build --network host -q -t "$JRE_IMAGE" --build-arg BASE="$DEBIAN_IMAGE" "$HERE/jre" >/dev/null 2>"$log"; then
+    grep -v -e 'legacy builder is deprecated' -e 'buildx component' -e 'docs.docker.com/go/buildx' -e '^ *$' "$log" >&2 || true
+    rm -f "$log"
+    echo "could not build $JRE_IMAGE" >&2
+    exit 1
+  fi
+  rm -f "$log"
 fi

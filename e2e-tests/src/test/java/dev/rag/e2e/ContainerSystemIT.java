@@ -9,6 +9,8 @@ import dev.rag.k8s.ContainerPlan;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +53,9 @@ class ContainerSystemIT {
     if (system != null) {
       String prefix = containerPrefix();
       system.close();
-      assertThat(docker("ps", "-a", "--format", "{{.Names}}").out().lines())
+      Result left = docker("ps", "-a", "--format", "{{.Names}}");
+      assertThat(left.exit()).as(left.out()).isZero();
+      assertThat(left.out().lines())
           .as("containers left after ./rag down")
           .noneMatch(name -> name.startsWith(prefix));
     }
@@ -241,12 +245,15 @@ class ContainerSystemIT {
   private static Result docker(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("docker"));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+    Path log = Files.createTempFile("rag-docker-", ".log");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean done = process.waitFor(2, TimeUnit.MINUTES);
+    if (!done) {
       process.destroyForcibly();
-      return new Result(-1, out);
     }
-    return new Result(process.exitValue(), out);
+    String out = Files.readString(log);
+    Files.delete(log);
+    return new Result(done ? process.exitValue() : -1, out);
   }
 }

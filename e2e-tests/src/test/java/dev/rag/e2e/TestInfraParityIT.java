@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.QdrantServer;
 import dev.rag.testsupport.TestInfra;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,13 +46,19 @@ class TestInfraParityIT {
   @BeforeAll
   static void images() throws Exception {
     Path root = Path.of(System.getProperty("rag.root", "..")).toAbsolutePath().normalize();
+    Path log = Files.createTempFile("rag-images-", ".log");
     Process build =
         new ProcessBuilder(root.resolve("k8s/images/build.sh").toString(), "--if-stale", "local")
             .directory(root.toFile())
             .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
             .start();
-    String out = new String(build.getInputStream().readAllBytes());
-    assertThat(build.waitFor(10, TimeUnit.MINUTES)).as(out).isTrue();
+    boolean done = build.waitFor(10, TimeUnit.MINUTES);
+    if (!done) {
+      build.destroyForcibly();
+    }
+    String out = Files.readString(log);
+    assertThat(done).as(out).isTrue();
     assertThat(build.exitValue()).as("k8s/images/build.sh local:\n" + out).isZero();
   }
 

@@ -96,6 +96,12 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public synchronized void restart(Duration down) {
     if (container != null) {
+      // A clean shutdown, as in this JVM (Testcontainers' own stop is a kill).
+      container
+          .getDockerClient()
+          .stopContainerCmd(container.getContainerId())
+          .withTimeout(60)
+          .exec();
       container.stop();
       sleep(down.toMillis());
       TestInfra.start(container);
@@ -155,7 +161,12 @@ public final class KafkaBroker implements AutoCloseable {
       TestInfra.start(container);
       KafkaBroker broker = new KafkaBroker(null, "127.0.0.1:" + brokerPort, dir, null);
       broker.container = container;
-      broker.awaitReady(Duration.ofSeconds(120));
+      try {
+        broker.awaitReady(Duration.ofSeconds(120));
+      } catch (RuntimeException e) {
+        broker.close();
+        throw e;
+      }
       return broker;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not prepare the Kafka broker's directory", e);

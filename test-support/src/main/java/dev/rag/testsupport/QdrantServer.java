@@ -138,7 +138,7 @@ public final class QdrantServer implements AutoCloseable {
       TestInfra.start(container);
       QdrantServer server = new QdrantServer("127.0.0.1", http, grpc, null, dir);
       server.container = container;
-      server.awaitReady(Duration.ofSeconds(60));
+      server.awaitReady(Duration.ofSeconds(60)); // (closes the server when it does not come up)
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create Qdrant's directory", e);
