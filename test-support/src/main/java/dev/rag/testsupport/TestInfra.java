@@ -47,6 +47,8 @@ public final class TestInfra {
   public static final String QDRANT_IMAGE =
       System.getProperty("test-infra.qdrant-image", "rag/qdrant:local");
 
+  private static final String IMAGE_LABEL = "dev.rag.test-image";
+
   private TestInfra() {}
 
   /** Whether the shared Kafka and Qdrant of tests are containers. */
@@ -97,7 +99,8 @@ public final class TestInfra {
    * either is missing.
    */
   public static void start(GenericContainer<?> container) {
-    String image = container.getDockerImageName();
+    // (the name as given: asking Testcontainers would resolve it, pulling what is missing)
+    String image = container.getLabels().get(IMAGE_LABEL);
     if (!DockerClientFactory.instance().isDockerAvailable()) {
       throw new IllegalStateException(
           PROPERTY
@@ -137,6 +140,7 @@ public final class TestInfra {
     @SuppressWarnings("resource")
     GenericContainer<?> container =
         new GenericContainer<>(DockerImageName.parse(image))
+            .withLabel(IMAGE_LABEL, image)
             .withNetworkMode("host")
             .withFileSystemBind(dataDir.toString(), mountPath, BindMode.READ_WRITE)
             .withTmpFs(Map.of("/tmp", "rw,exec,nosuid,nodev,mode=1777"))
