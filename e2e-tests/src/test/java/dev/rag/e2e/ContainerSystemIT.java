@@ -81,7 +81,9 @@ class ContainerSystemIT {
       assertThat(config.path("NetworkMode").asText()).isEqualTo("host");
       assertThat(config.path("Memory").asLong())
           .as(service + " memory limit, as the chart's")
-          .isEqualTo(bytes(container.path("resources").path("limits").path("memory").asText()));
+          .isEqualTo(
+              ContainerPlan.bytes(
+                  container.path("resources").path("limits").path("memory").asText()));
       assertThat(
               JsonHttp.send(null, "GET", system.url(service, 1) + "/q/health/ready", null)
                   .statusCode())
@@ -121,7 +123,8 @@ class ContainerSystemIT {
     List<JsonNode> deployments = chartDeployments();
     for (String service : SERVICES) {
       JsonNode container = deployment(deployments, service);
-      long limit = bytes(container.path("resources").path("limits").path("memory").asText());
+      long limit =
+          ContainerPlan.bytes(container.path("resources").path("limits").path("memory").asText());
       double percent = maxRamPercentage(container);
       long expected = (long) (limit * percent / 100);
       // A JVM in the service's container, with its environment (JAVA_TOOL_OPTIONS): what the
@@ -138,7 +141,8 @@ class ContainerSystemIT {
     // The running generate-service's own figure (its metrics): the heap pools add up to the same
     // share of its limit, less a survivor space.
     JsonNode generate = deployment(deployments, "generate");
-    long limit = bytes(generate.path("resources").path("limits").path("memory").asText());
+    long limit =
+        ContainerPlan.bytes(generate.path("resources").path("limits").path("memory").asText());
     long expected = (long) (limit * maxRamPercentage(generate) / 100);
     String metrics =
         JsonHttp.send(system.key(), "GET", system.url("generate", 1) + "/q/metrics", null).body();
@@ -217,12 +221,6 @@ class ContainerSystemIT {
       }
     }
     throw new AssertionError("the chart sets no MaxRAMPercentage: " + container);
-  }
-
-  private static long bytes(String quantity) {
-    Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(quantity);
-    assertThat(m.matches()).as(quantity).isTrue();
-    return Long.parseLong(m.group(1)) << (m.group(2).equals("Gi") ? 30 : 20);
   }
 
   private static JsonNode inspect(String service) throws Exception {

@@ -214,7 +214,7 @@ public final class ContainerPlan {
   }
 
   /** A Kubernetes quantity of bytes ("1Gi", "1536Mi", "512M", "1000") as a number. */
-  static long bytes(String quantity) {
+  public static long bytes(String quantity) {
     String q = quantity.trim();
     Map<String, Long> units = new LinkedHashMap<>();
     units.put("Ki", 1L << 10);
