@@ -4,6 +4,7 @@ import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.SparseVector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -29,9 +30,31 @@ public interface PassageRepository {
 
   /**
    * The query's vectors, for the index of {@code model}; either vector may be null to skip that
-   * signal.
+   * signal. {@code scopedSparse}, when set, gives each scope a lexical vector of its own (in scope
+   * order; its terms weighed by that scope's statistics) in place of {@code sparse}.
    */
-  record QueryVectors(String model, float[] dense, SparseVector sparse) {}
+  record QueryVectors(
+      String model, float[] dense, SparseVector sparse, List<SparseVector> scopedSparse) {
+
+    public QueryVectors(String model, float[] dense, SparseVector sparse) {
+      this(model, dense, sparse, null);
+    }
+
+    /** A lexical search with one vector per scope. */
+    public static QueryVectors lexical(String model, List<SparseVector> perScope) {
+      return new QueryVectors(model, null, null, perScope);
+    }
+
+    /** Whether this is the lexical signal's search. */
+    public boolean isLexical() {
+      return dense == null && (sparse != null || scopedSparse != null);
+    }
+
+    /** The lexical vector scope {@code i} is searched with. */
+    public SparseVector sparseFor(int i) {
+      return scopedSparse != null ? scopedSparse.get(i) : sparse;
+    }
+  }
 
   /**
    * A scope's candidates per signal, best first, with the signal's score set. Candidates carry
@@ -93,6 +116,13 @@ public interface PassageRepository {
 
   /** The candidates with their full payload (text, title, metadata...), in the same order. */
   List<Passage> load(String modelId, List<Passage> candidates);
+
+  /**
+   * Starts reading the lexical vectors of some points of a model's index, by point id; points gone
+   * are left out.
+   */
+  CompletableFuture<Map<String, SparseVector>> lexicalVectorsAsync(
+      String modelId, List<String> pointIds);
 
   /** Starts listing the sources the tenant has passages in, in a model's index, sorted. */
   CompletableFuture<List<String>> sourcesAsync(String tenant, String modelId);

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param filter conditions every passage meets
  * @param hybrid overrides of the hybrid settings; null for the defaults
  * @param rerank overrides of the reranking stage; null for the defaults
+ * @param lexical overrides of the lexical signal's settings; null for the defaults
  */
 public record RetrievalQuery(
     String tenant,
@@ -25,11 +26,12 @@ public record RetrievalQuery(
     Map<String, Double> sourceWeights,
     PassageFilter filter,
     HybridSettings hybrid,
-    RerankSettings rerank) {
+    RerankSettings rerank,
+    LexicalSettings lexical) {
 
   /** A query with every option at its default. */
   public static RetrievalQuery of(String tenant, String text, int topK, List<String> sources) {
     return new RetrievalQuery(
-        tenant, text, topK, sources, null, Map.of(), PassageFilter.NONE, null, null);
+        tenant, text, topK, sources, null, Map.of(), PassageFilter.NONE, null, null, null);
   }
 }

@@ -5,8 +5,10 @@ import dev.rag.retrieve.PassageRepository.ScopeHits;
 import dev.rag.retrieve.PassageRepository.SearchScope;
 import dev.rag.retrieve.config.RetrieveConfig;
 import dev.rag.retrieve.lexical.LexicalEncoder;
+import dev.rag.retrieve.lexical.QueryExpansion;
 import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.SparseVector;
+import dev.rag.retrieve.model.StatisticsScope;
 import dev.rag.retrieve.ranking.Diversifier;
 import dev.rag.retrieve.ranking.EvidenceReranker;
 import dev.rag.retrieve.ranking.HybridFusion;
@@ -80,6 +82,7 @@ public class RetrieveService {
 
     String tenant = query.tenant();
     PassageFilter filter = query.filter() == null ? PassageFilter.NONE : query.filter();
+    LexicalSettings lexicalSettings = lexical(query.lexical());
     SparseVector sparse = mode == RetrievalMode.DENSE ? null : lexical.encodeQuery(text);
     if (sparse != null && sparse.isEmpty()) {
       sparse = null;
@@ -88,8 +91,12 @@ public class RetrieveService {
     // in Qdrant while the query is embedded here.
     String modelId = embedder.currentModel();
     CompletableFuture<List<SearchScope>> scopes = scopes(query, mode, modelId);
+    // Term statistics among the sources the query names (all of the tenant's when it names none):
+    // the same for every scope, so that the scopes' lexical scores stay comparable.
+    List<String> counted =
+        lexicalSettings.statistics() == StatisticsScope.TENANT ? List.of() : query.sources();
     CompletableFuture<List<List<Passage>>> sparseHits =
-        search(tenant, scopes, filter, modelId, null, sparse, depth);
+        lexicalSearch(tenant, scopes, filter, modelId, sparse, counted, lexicalSettings, depth);
     float[] dense = null;
     if (mode != RetrievalMode.SPARSE) {
       QueryEmbedder.QueryVector v = embedder.embedQuery(text);
@@ -98,7 +105,8 @@ public class RetrieveService {
         // embed-service switched models under this query: search the new model's index only.
         modelId = v.modelId();
         scopes = scopes(query, mode, modelId);
-        sparseHits = search(tenant, scopes, filter, modelId, null, sparse, depth);
+        sparseHits =
+            lexicalSearch(tenant, scopes, filter, modelId, sparse, counted, lexicalSettings, depth);
       }
     }
     if (abandoned.getAsBoolean()) {
@@ -106,7 +114,7 @@ public class RetrieveService {
       throw new QueryAbandonedException();
     }
     CompletableFuture<List<List<Passage>>> denseHits =
-        search(tenant, scopes, filter, modelId, dense, null, depth);
+        denseSearch(tenant, scopes, filter, modelId, dense, depth);
     List<SearchScope> searched = PassageRepository.join(scopes);
     List<ScopeHits> hits =
         ScopeHits.of(
@@ -154,41 +162,143 @@ public class RetrieveService {
     return sources.stream().map(s -> new SearchScope(s, List.of(s))).toList();
   }
 
-  /**
-   * One signal's search once the scopes are known; null when the signal is not used. The lexical
-   * query's terms are first weighted by their IDF among the tenant's own passages.
-   */
-  private CompletableFuture<List<List<Passage>>> search(
+  /** The dense signal's search once the scopes are known; null when the signal is not used. */
+  private CompletableFuture<List<List<Passage>>> denseSearch(
       String tenant,
       CompletableFuture<List<SearchScope>> scopes,
       PassageFilter filter,
       String modelId,
       float[] dense,
-      SparseVector sparse,
       int depth) {
-    if (dense == null && sparse == null) {
+    if (dense == null) {
       return null;
     }
-    CompletableFuture<SparseVector> weighed =
-        sparse == null
-            ? CompletableFuture.completedFuture(null)
-            : statistics
-                .count(tenant, modelId, sparse.indices())
-                .thenApply(counts -> LexicalEncoder.weighQuery(sparse, counts));
     // The continuations may run on a Qdrant client thread: they carry this request's trace there.
     Context trace = Context.current();
-    return weighed.thenCompose(
+    return scopes.thenCompose(
         trace.wrapFunction(
-            lexicalQuery ->
+            list ->
+                repository.searchAsync(
+                    tenant, list, filter, new QueryVectors(modelId, dense, null), depth)));
+  }
+
+  /**
+   * The lexical signal's search once the scopes are known; null when the signal is not used. The
+   * query's terms are weighed by their IDF among the passages of the sources {@code counted}
+   * (empty: the whole tenant's); with feedback, each scope is searched a second time with its query
+   * expanded from its first search's best hits.
+   */
+  private CompletableFuture<List<List<Passage>>> lexicalSearch(
+      String tenant,
+      CompletableFuture<List<SearchScope>> scopes,
+      PassageFilter filter,
+      String modelId,
+      SparseVector terms,
+      List<String> counted,
+      LexicalSettings settings,
+      int depth) {
+    if (terms == null) {
+      return null;
+    }
+    Context trace = Context.current();
+    // The counts need no scopes: they run while the sources are listed.
+    CompletableFuture<SparseVector> weighed =
+        weigh(tenant, counted, modelId, List.of(terms)).thenApply(list -> list.get(0));
+    CompletableFuture<List<List<Passage>>> first =
+        weighed.thenCompose(
+            trace.wrapFunction(
+                query ->
+                    scopes.thenCompose(
+                        trace.wrapFunction(
+                            list ->
+                                repository.searchAsync(
+                                    tenant,
+                                    list,
+                                    filter,
+                                    new QueryVectors(modelId, null, query),
+                                    depth)))));
+    if (!settings.feedback()) {
+      return first;
+    }
+    return first.thenCompose(
+        trace.wrapFunction(
+            hits ->
                 scopes.thenCompose(
                     trace.wrapFunction(
                         list ->
-                            repository.searchAsync(
-                                tenant,
-                                list,
-                                filter,
-                                new QueryVectors(modelId, dense, lexicalQuery),
+                            expanded(
+                                tenant, list, filter, modelId, terms, counted, settings, hits,
                                 depth)))));
+  }
+
+  /** Each scope's query vector weighed by the document frequencies among the sources counted. */
+  private CompletableFuture<List<SparseVector>> weigh(
+      String tenant, List<String> counted, String modelId, List<SparseVector> queries) {
+    List<CompletableFuture<SparseVector>> weighed = new ArrayList<>(queries.size());
+    for (SparseVector q : queries) {
+      weighed.add(
+          statistics
+              .count(tenant, counted, modelId, q.indices())
+              .thenApply(counts -> LexicalEncoder.weighQuery(q, counts)));
+    }
+    return CompletableFuture.allOf(weighed.toArray(CompletableFuture[]::new))
+        .thenApply(done -> weighed.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** The second lexical search: each scope's query expanded from its first search's best hits. */
+  private CompletableFuture<List<List<Passage>>> expanded(
+      String tenant,
+      List<SearchScope> scopes,
+      PassageFilter filter,
+      String modelId,
+      SparseVector terms,
+      List<String> counted,
+      LexicalSettings settings,
+      List<List<Passage>> first,
+      int depth) {
+    List<String> ids = new ArrayList<>();
+    for (List<Passage> hits : first) {
+      for (Passage p : hits.subList(0, Math.min(settings.feedbackPassages(), hits.size()))) {
+        ids.add(p.pointId());
+      }
+    }
+    if (ids.isEmpty()) {
+      return CompletableFuture.completedFuture(first);
+    }
+    Context trace = Context.current();
+    return repository
+        .lexicalVectorsAsync(modelId, ids)
+        .thenCompose(
+            trace.wrapFunction(
+                vectors -> {
+                  List<SparseVector> queries = new ArrayList<>(scopes.size());
+                  for (List<Passage> hits : first) {
+                    List<QueryExpansion.Feedback> feedback = new ArrayList<>();
+                    for (Passage p :
+                        hits.subList(0, Math.min(settings.feedbackPassages(), hits.size()))) {
+                      SparseVector v = vectors.get(p.pointId());
+                      if (v != null) {
+                        feedback.add(new QueryExpansion.Feedback(v, p.scores().sparse()));
+                      }
+                    }
+                    queries.add(
+                        QueryExpansion.expand(
+                            terms,
+                            feedback,
+                            settings.feedbackTerms(),
+                            settings.feedbackQueryWeight()));
+                  }
+                  return weigh(tenant, counted, modelId, queries)
+                      .thenCompose(
+                          trace.wrapFunction(
+                              weighed ->
+                                  repository.searchAsync(
+                                      tenant,
+                                      scopes,
+                                      filter,
+                                      QueryVectors.lexical(modelId, weighed),
+                                      depth)));
+                }));
   }
 
   private List<Passage> full(
@@ -257,6 +367,42 @@ public class RetrieveService {
     }
     return new HybridSettings(
         override.fusion() == null ? d.fusion() : override.fusion(), weight, depth);
+  }
+
+  private LexicalSettings lexical(LexicalSettings override) {
+    RetrieveConfig.Lexical d = config.lexical();
+    RetrieveConfig.Lexical.Feedback f = d.feedback();
+    if (override == null) {
+      return new LexicalSettings(d.statistics(), f.passages(), f.terms(), f.queryWeight());
+    }
+    int most = config.limits().maxFeedback();
+    int passages =
+        override.feedbackPassages() == LexicalSettings.UNSET
+            ? f.passages()
+            : override.feedbackPassages();
+    if (passages < 0 || passages > most) {
+      throw new InvalidQueryException(
+          "lexical.feedback_passages", "feedback_passages must be between 0 and " + most);
+    }
+    int terms =
+        override.feedbackTerms() == LexicalSettings.UNSET ? f.terms() : override.feedbackTerms();
+    if (terms < 0 || terms > most) {
+      throw new InvalidQueryException(
+          "lexical.feedback_terms", "feedback_terms must be between 0 and " + most);
+    }
+    double weight =
+        Double.isNaN(override.feedbackQueryWeight())
+            ? f.queryWeight()
+            : override.feedbackQueryWeight();
+    if (!(weight >= 0 && weight <= 1)) {
+      throw new InvalidQueryException(
+          "lexical.feedback_query_weight", "feedback_query_weight must be in [0, 1]");
+    }
+    return new LexicalSettings(
+        override.statistics() == null ? d.statistics() : override.statistics(),
+        passages,
+        terms,
+        weight);
   }
 
   private String validate(RetrievalQuery query) {

@@ -14,6 +14,7 @@ import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.proto.v1.GetDocumentRequest;
 import dev.rag.proto.v1.GetDocumentResponse;
+import dev.rag.proto.v1.LexicalOptions;
 import dev.rag.proto.v1.RetrievalMode;
 import dev.rag.proto.v1.Retrieve;
 import dev.rag.proto.v1.RetrieveRequest;
@@ -558,5 +559,30 @@ class IndexAndRetrieveTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getDescription()).startsWith("top_k:"));
+    for (var lexical :
+        List.of(
+            LexicalOptions.newBuilder().setFeedbackPassages(-1),
+            LexicalOptions.newBuilder().setFeedbackTerms(101),
+            LexicalOptions.newBuilder().setFeedbackQueryWeight(1.5))) {
+      String field =
+          lexical.hasFeedbackPassages()
+              ? "lexical.feedback_passages:"
+              : lexical.hasFeedbackTerms()
+                  ? "lexical.feedback_terms:"
+                  : "lexical.feedback_query_weight:";
+      assertThatThrownBy(
+              () ->
+                  grpc.retrieve(
+                          RetrieveRequest.newBuilder()
+                              .setTenant("t")
+                              .setQuery("q")
+                              .setLexical(lexical)
+                              .build())
+                      .await()
+                      .atMost(Duration.ofSeconds(30)))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getDescription()).startsWith(field));
+    }
   }
 }

@@ -94,6 +94,26 @@ public class EvalCommand implements Callable<Integer> {
   @Option(names = "--rerank-grid", description = "also compare reranker weights (full mode)")
   boolean rerankGrid;
 
+  @Option(
+      names = "--statistics",
+      description =
+          "whose passages weigh lexical terms: tenant (all of the tenant's) or searched (the"
+              + " sources searched)")
+  String statistics;
+
+  @Option(
+      names = "--feedback",
+      description =
+          "lexical pseudo-relevance feedback: off, or passages,terms,query-weight (e.g. 10,10,0.5)")
+  String feedback;
+
+  @Option(
+      names = "--lexical-grid",
+      description =
+          "also compare lexical statistics (tenant, searched) and feedback settings (sparse,"
+              + " hybrid and full modes)")
+  boolean lexicalGrid;
+
   @Option(names = "--context-weight", description = "reranker document-context weight override")
   Double contextWeight;
 
@@ -166,9 +186,34 @@ public class EvalCommand implements Callable<Integer> {
               RetrievalOptions.mode(m),
               m,
               RetrievalOptions.hybridOptions(fusion, denseWeight),
-              rerankOptions(contextWeight, proximityWeight));
+              rerankOptions(contextWeight, proximityWeight),
+              RetrievalOptions.lexicalOptions(statistics, feedback));
       results.add(f);
       EvalReport.print(f);
+    }
+    if (lexicalGrid) {
+      List<String[]> settings = new ArrayList<>();
+      settings.add(new String[] {"tenant", "off"});
+      settings.add(new String[] {"searched", "off"});
+      for (String fb : List.of("3,10,0.5", "5,10,0.5", "10,10,0.5", "10,20,0.5", "10,10,0.7")) {
+        settings.add(new String[] {"searched", fb});
+      }
+      for (String[] setting : settings) {
+        for (String m : List.of("sparse", "hybrid", "full")) {
+          String label = String.format(Locale.ROOT, "%s stats=%s fb=%s", m, setting[0], setting[1]);
+          Figures f =
+              queries.run(
+                  data,
+                  searched,
+                  RetrievalOptions.mode(m),
+                  label,
+                  RetrievalOptions.hybridOptions(fusion, denseWeight),
+                  rerankOptions(contextWeight, proximityWeight),
+                  RetrievalOptions.lexicalOptions(setting[0], setting[1]));
+          results.add(f);
+          EvalReport.print(f);
+        }
+      }
     }
     if (rerankGrid) {
       Figures off =
@@ -191,7 +236,8 @@ public class EvalCommand implements Callable<Integer> {
                   RetrievalMode.RETRIEVAL_MODE_FULL,
                   label,
                   RetrievalOptions.hybridOptions(fusion, denseWeight),
-                  rerankOptions(c, p));
+                  rerankOptions(c, p),
+                  RetrievalOptions.lexicalOptions(statistics, feedback));
           results.add(f);
           EvalReport.print(f);
         }
@@ -208,7 +254,8 @@ public class EvalCommand implements Callable<Integer> {
                   RetrievalMode.RETRIEVAL_MODE_HYBRID,
                   label,
                   hybridOptions(method, w),
-                  null);
+                  null,
+                  RetrievalOptions.lexicalOptions(statistics, feedback));
           results.add(f);
           EvalReport.print(f);
         }

@@ -2,6 +2,7 @@ package dev.rag.cli.eval;
 
 import dev.rag.cli.eval.EvalReport.Figures;
 import dev.rag.proto.v1.HybridOptions;
+import dev.rag.proto.v1.LexicalOptions;
 import dev.rag.proto.v1.Passage;
 import dev.rag.proto.v1.RerankOptions;
 import dev.rag.proto.v1.RetrievalMode;
@@ -34,7 +35,7 @@ final class QueryRunner {
     this.maxQueries = maxQueries;
   }
 
-  /** The figures of one mode; {@code hybrid} and {@code rerank} may be null (the service's). */
+  /** The figures of one mode with the service's lexical settings. */
   Figures run(
       BeirDataset data,
       List<String> sources,
@@ -42,6 +43,21 @@ final class QueryRunner {
       String label,
       HybridOptions hybrid,
       RerankOptions rerank) {
+    return run(data, sources, mode, label, hybrid, rerank, null);
+  }
+
+  /**
+   * The figures of one mode; {@code hybrid}, {@code rerank} and {@code lexical} may be null (the
+   * service's).
+   */
+  Figures run(
+      BeirDataset data,
+      List<String> sources,
+      RetrievalMode mode,
+      String label,
+      HybridOptions hybrid,
+      RerankOptions rerank,
+      LexicalOptions lexical) {
     double ndcg = 0;
     double recall = 0;
     double mrr = 0;
@@ -63,6 +79,9 @@ final class QueryRunner {
       }
       if (rerank != null) {
         request.setRerank(rerank);
+      }
+      if (lexical != null) {
+        request.setLexical(lexical);
       }
       long start = System.nanoTime();
       List<Passage> passages =

@@ -2,6 +2,8 @@ package dev.rag.cli.eval;
 
 import dev.rag.proto.v1.FusionMethod;
 import dev.rag.proto.v1.HybridOptions;
+import dev.rag.proto.v1.LexicalOptions;
+import dev.rag.proto.v1.LexicalStatistics;
 import dev.rag.proto.v1.RetrievalMode;
 import java.util.Locale;
 
@@ -40,6 +42,46 @@ public final class RetrievalOptions {
     }
     if (weight != null) {
       b.setDenseWeight(weight);
+    }
+    return b.build();
+  }
+
+  /**
+   * Lexical overrides, or null for none.
+   *
+   * @param statistics tenant or searched (null: the service's)
+   * @param feedback {@code off}, or {@code passages,terms,query-weight} (null: the service's)
+   */
+  public static LexicalOptions lexicalOptions(String statistics, String feedback) {
+    if (statistics == null && feedback == null) {
+      return null;
+    }
+    LexicalOptions.Builder b = LexicalOptions.newBuilder();
+    if (statistics != null) {
+      b.setStatistics(
+          switch (statistics.toLowerCase(Locale.ROOT)) {
+            case "tenant" -> LexicalStatistics.LEXICAL_STATISTICS_TENANT;
+            case "searched" -> LexicalStatistics.LEXICAL_STATISTICS_SEARCHED;
+            default ->
+                throw new IllegalArgumentException(
+                    "unknown statistics '" + statistics + "': use tenant or searched");
+          });
+    }
+    if (feedback != null) {
+      if (feedback.equalsIgnoreCase("off")) {
+        b.setFeedbackPassages(0);
+      } else {
+        String[] parts = feedback.split(",");
+        if (parts.length != 3) {
+          throw new IllegalArgumentException(
+              "feedback is off or passages,terms,query-weight (e.g. 10,10,0.5), not '"
+                  + feedback
+                  + "'");
+        }
+        b.setFeedbackPassages(Integer.parseInt(parts[0].strip()))
+            .setFeedbackTerms(Integer.parseInt(parts[1].strip()))
+            .setFeedbackQueryWeight(Double.parseDouble(parts[2].strip()));
+      }
     }
     return b.build();
   }

@@ -1,6 +1,7 @@
 package dev.rag.retrieve.config;
 
 import dev.rag.retrieve.model.FusionMethod;
+import dev.rag.retrieve.model.StatisticsScope;
 import dev.rag.retrieve.ranking.SourceFusion;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -138,6 +139,13 @@ public interface RetrieveConfig {
      */
     @WithDefault("16")
     int maxSources();
+
+    /**
+     * Most feedback passages, and most terms feedback adds, a request may ask for (each added term
+     * is one more document-frequency count and one more term in the second lexical search).
+     */
+    @WithDefault("100")
+    int maxFeedback();
   }
 
   /**
@@ -165,6 +173,38 @@ public interface RetrieveConfig {
      */
     @WithDefault("30s")
     Duration statisticsTtl();
+
+    /**
+     * Whose passages a query term's document frequency is counted among: {@code searched}, those of
+     * the sources the query names (all of the tenant's when it names none), so that a query of one
+     * collection weighs its terms as that collection alone would; or {@code tenant}, all of the
+     * tenant's. Either way no other tenant's documents count, and every source a query searches is
+     * scored with the same statistics (their scores stay comparable).
+     */
+    @WithDefault("searched")
+    StatisticsScope statistics();
+
+    /** Pseudo-relevance feedback (RM3-style) on the lexical signal. */
+    Feedback feedback();
+
+    /**
+     * Pseudo-relevance feedback: the best passages of a first lexical search expand the query with
+     * their most weighty terms, and the lexical signal is searched again with it (a read of those
+     * passages' vectors, counts of the new terms and a second lexical search per query).
+     */
+    interface Feedback {
+      /** The best lexical hits of each searched scope the expansion is drawn from; 0: off. */
+      @WithDefault("0")
+      int passages();
+
+      /** Terms added to the query. */
+      @WithDefault("10")
+      int terms();
+
+      /** Weight of the original query against the added terms, in [0, 1]. */
+      @WithDefault("0.5")
+      double queryWeight();
+    }
 
     /**
      * The document metadata whose values are searched with each passage's words (after its title

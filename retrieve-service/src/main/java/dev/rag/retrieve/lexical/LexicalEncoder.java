@@ -103,15 +103,17 @@ public final class LexicalEncoder {
 
   /**
    * The query's terms weighted by their IDF among the passages counted, {@code ln(1 + (n - df +
-   * 0.5) / (df + 0.5))}: the formula of Qdrant's IDF modifier and of Lucene's BM25.
+   * 0.5) / (df + 0.5))}: the formula of Qdrant's IDF modifier and of Lucene's BM25. Each term's
+   * weight in the query (1 from {@link #encodeQuery}; less for terms feedback added) multiplies it.
    *
-   * @param query a vector from {@link #encodeQuery}
+   * @param query a vector from {@link #encodeQuery} or {@link QueryExpansion#expand}
    * @param counts document frequencies of the query's terms, in the vector's order
    */
   public static SparseVector weighQuery(SparseVector query, TermCounts counts) {
     float[] weights = new float[query.indices().length];
     for (int i = 0; i < weights.length; i++) {
-      weights[i] = (float) idf(counts.passages(), counts.documentFrequencies()[i]);
+      weights[i] =
+          (float) (query.values()[i] * idf(counts.passages(), counts.documentFrequencies()[i]));
     }
     return new SparseVector(query.indices(), weights);
   }

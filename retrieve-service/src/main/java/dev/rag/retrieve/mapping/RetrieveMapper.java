@@ -2,12 +2,14 @@ package dev.rag.retrieve.mapping;
 
 import dev.rag.proto.v1.GetDocumentResponse;
 import dev.rag.proto.v1.HybridOptions;
+import dev.rag.proto.v1.LexicalOptions;
 import dev.rag.proto.v1.RerankOptions;
 import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
 import dev.rag.proto.v1.SourceStats;
 import dev.rag.proto.v1.StatsResponse;
 import dev.rag.retrieve.HybridSettings;
+import dev.rag.retrieve.LexicalSettings;
 import dev.rag.retrieve.PassageFilter;
 import dev.rag.retrieve.PassageRepository.SourceCount;
 import dev.rag.retrieve.RerankSettings;
@@ -17,6 +19,7 @@ import dev.rag.retrieve.RetrieveService;
 import dev.rag.retrieve.model.FusionMethod;
 import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.Scores;
+import dev.rag.retrieve.model.StatisticsScope;
 import java.util.List;
 
 /**
@@ -38,7 +41,8 @@ public final class RetrieveMapper {
         r.getSourceWeightsMap(),
         new PassageFilter(r.getFilter().getDocumentIdsList(), r.getFilter().getMetadataMap()),
         r.hasHybrid() ? hybrid(r.getHybrid()) : null,
-        r.hasRerank() ? rerank(r.getRerank()) : null);
+        r.hasRerank() ? rerank(r.getRerank()) : null,
+        r.hasLexical() ? lexical(r.getLexical()) : null);
   }
 
   static RetrievalMode mode(dev.rag.proto.v1.RetrievalMode mode) {
@@ -60,6 +64,18 @@ public final class RetrieveMapper {
         },
         h.hasDenseWeight() ? h.getDenseWeight() : Double.NaN,
         h.getDepth());
+  }
+
+  private static LexicalSettings lexical(LexicalOptions l) {
+    return new LexicalSettings(
+        switch (l.getStatistics()) {
+          case LEXICAL_STATISTICS_TENANT -> StatisticsScope.TENANT;
+          case LEXICAL_STATISTICS_SEARCHED -> StatisticsScope.SEARCHED;
+          default -> null;
+        },
+        l.hasFeedbackPassages() ? l.getFeedbackPassages() : LexicalSettings.UNSET,
+        l.hasFeedbackTerms() ? l.getFeedbackTerms() : LexicalSettings.UNSET,
+        l.hasFeedbackQueryWeight() ? l.getFeedbackQueryWeight() : Double.NaN);
   }
 
   private static RerankSettings rerank(RerankOptions r) {

@@ -108,6 +108,20 @@ final class PassagePoints {
     return list;
   }
 
+  /** A lexical vector as Qdrant returns it, in either of its encodings. */
+  static SparseVector sparse(Points.VectorOutput v) {
+    List<Integer> indices =
+        v.hasSparse() ? v.getSparse().getIndicesList() : v.getIndices().getDataList();
+    List<Float> values = v.hasSparse() ? v.getSparse().getValuesList() : v.getDataList();
+    int[] ids = new int[indices.size()];
+    float[] weights = new float[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = indices.get(i);
+      weights[i] = values.get(i);
+    }
+    return new SparseVector(ids, weights);
+  }
+
   static List<Integer> ints(int[] values) {
     List<Integer> list = new ArrayList<>(values.length);
     for (int v : values) {

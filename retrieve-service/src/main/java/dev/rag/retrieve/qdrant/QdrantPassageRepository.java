@@ -16,6 +16,7 @@ import dev.rag.retrieve.PassageFilter;
 import dev.rag.retrieve.PassageRepository;
 import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.Scores;
+import dev.rag.retrieve.model.SparseVector;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.qdrant.client.QdrantClient;
@@ -189,7 +190,7 @@ public class QdrantPassageRepository implements PassageRepository {
       PassageFilter passageFilter,
       QueryVectors query,
       int depth) {
-    boolean dense = query.dense() != null;
+    boolean dense = !query.isLexical();
     List<List<Passage>> nothing = scopes.stream().map(sc -> List.<Passage>of()).toList();
     String collection = collection(query.model());
     if (scopes.isEmpty() || !collections.exists(collection)) {
@@ -197,7 +198,8 @@ public class QdrantPassageRepository implements PassageRepository {
       return CompletableFuture.completedFuture(nothing);
     }
     List<QueryPoints> queries = new ArrayList<>();
-    for (SearchScope scope : scopes) {
+    for (int i = 0; i < scopes.size(); i++) {
+      SearchScope scope = scopes.get(i);
       QueryPoints.Builder q =
           QueryPoints.newBuilder()
               .setCollectionName(collection)
@@ -209,10 +211,10 @@ public class QdrantPassageRepository implements PassageRepository {
             .setUsing(query.model())
             .setParams(collections.denseSearch());
       } else {
+        SparseVector sparse = query.sparseFor(i);
         q.setQuery(
                 nearest(
-                    PassagePoints.floats(query.sparse().values()),
-                    PassagePoints.ints(query.sparse().indices())))
+                    PassagePoints.floats(sparse.values()), PassagePoints.ints(sparse.indices())))
             .setUsing(LEXICAL);
       }
       queries.add(q.build());
@@ -297,6 +299,40 @@ public class QdrantPassageRepository implements PassageRepository {
           .forEach((k, v) -> filter.addMust(matchKeyword(PassagePoints.METADATA + "." + k, v)));
     }
     return filter.build();
+  }
+
+  @Override
+  public CompletableFuture<Map<String, SparseVector>> lexicalVectorsAsync(
+      String modelId, List<String> pointIds) {
+    String collection = collection(modelId);
+    if (pointIds.isEmpty() || !collections.exists(collection)) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    List<Common.PointId> ids = new ArrayList<>(pointIds.size());
+    for (String id : pointIds) {
+      ids.add(id(UUID.fromString(id)));
+    }
+    return collections
+        .read(
+            () ->
+                client.retrieveAsync(
+                    collection,
+                    ids,
+                    enable(false),
+                    WithVectorsSelectorFactory.include(List.of(LEXICAL)),
+                    null,
+                    timeout))
+        .thenApply(
+            points -> {
+              Map<String, SparseVector> vectors = new HashMap<>();
+              for (var point : points) {
+                var v = point.getVectors().getVectors().getVectorsMap().get(LEXICAL);
+                if (v != null) {
+                  vectors.put(point.getId().getUuid(), PassagePoints.sparse(v));
+                }
+              }
+              return vectors;
+            });
   }
 
   @Override

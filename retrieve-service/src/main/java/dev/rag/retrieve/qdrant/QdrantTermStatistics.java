@@ -3,6 +3,7 @@ package dev.rag.retrieve.qdrant;
 import static io.qdrant.client.ConditionFactory.isEmpty;
 import static io.qdrant.client.ConditionFactory.match;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
+import static io.qdrant.client.ConditionFactory.matchKeywords;
 
 import dev.rag.retrieve.TermStatistics;
 import dev.rag.retrieve.config.RetrieveConfig;
@@ -24,7 +25,8 @@ import java.util.concurrent.CompletionException;
  * redeliveries and other replicas' writes with no state to rebuild. A count is reused for {@code
  * retrieve.lexical.statistics-ttl} (a common term's count costs milliseconds in a large tenant;
  * statistics that lag the tenant's own writes by seconds do not change its rankings noticeably).
- * Counting with a source filter as well would give per-source statistics.
+ * Counted among some of the tenant's sources, the source filter is part of each count (and of the
+ * key it is reused under).
  */
 @ApplicationScoped
 public class QdrantTermStatistics implements TermStatistics {
@@ -32,7 +34,10 @@ public class QdrantTermStatistics implements TermStatistics {
   /** The term id under which a tenant's passage count is kept. */
   private static final long PASSAGES = -1;
 
-  private record Key(String collection, String tenant, long term) {}
+  /**
+   * A count: of a term (or of the passages) in a collection, among a tenant's (sources') points.
+   */
+  private record Key(String collection, String tenant, List<String> sources, long term) {}
 
   private record Count(long value, long countedAt) {}
 
@@ -56,27 +61,24 @@ public class QdrantTermStatistics implements TermStatistics {
   }
 
   @Override
-  public CompletableFuture<TermCounts> count(String tenant, String modelId, int[] termIds) {
+  public CompletableFuture<TermCounts> count(
+      String tenant, List<String> sources, String modelId, int[] termIds) {
     String collection = collections.name(modelId);
     if (!collections.exists(collection)) {
       return CompletableFuture.completedFuture(new TermCounts(0, new long[termIds.length]));
     }
+    List<String> among = sources.stream().sorted().distinct().toList();
     CompletableFuture<Long> passages =
         count(
-            new Key(collection, tenant, PASSAGES),
-            Filter.newBuilder()
-                .addMust(matchKeyword(QdrantCollections.TENANT, tenant))
-                .addMustNot(isEmpty(QdrantCollections.TERMS))
-                .build());
+            new Key(collection, tenant, among, PASSAGES),
+            scope(tenant, among).addMustNot(isEmpty(QdrantCollections.TERMS)).build());
     List<CompletableFuture<Long>> frequencies = new ArrayList<>(termIds.length);
     for (int id : termIds) {
+      long term = Integer.toUnsignedLong(id);
       frequencies.add(
           count(
-              new Key(collection, tenant, Integer.toUnsignedLong(id)),
-              Filter.newBuilder()
-                  .addMust(matchKeyword(QdrantCollections.TENANT, tenant))
-                  .addMust(match(QdrantCollections.TERMS, Integer.toUnsignedLong(id)))
-                  .build()));
+              new Key(collection, tenant, among, term),
+              scope(tenant, among).addMust(match(QdrantCollections.TERMS, term)).build()));
     }
     return CompletableFuture.allOf(frequencies.toArray(CompletableFuture[]::new))
         .thenCombine(
@@ -88,6 +90,15 @@ public class QdrantTermStatistics implements TermStatistics {
               }
               return new TermCounts(n, df);
             });
+  }
+
+  private static Filter.Builder scope(String tenant, List<String> sources) {
+    Filter.Builder filter =
+        Filter.newBuilder().addMust(matchKeyword(QdrantCollections.TENANT, tenant));
+    if (!sources.isEmpty()) {
+      filter.addMust(matchKeywords(QdrantCollections.SOURCE, sources));
+    }
+    return filter;
   }
 
   private CompletableFuture<Long> count(Key key, Filter filter) {
