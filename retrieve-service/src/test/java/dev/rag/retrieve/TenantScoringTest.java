@@ -32,9 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * One tenant's scores do not depend on what other tenants index, nor, with the default lexical
- * statistics, one source's on what the tenant's other sources hold; feedback widens the lexical
- * signal to passages that share the best hits' terms.
+ * One tenant's scores do not depend on what other tenants index, nor, with the lexical statistics
+ * of the searched sources, one source's on what the tenant's other sources hold; feedback widens
+ * the lexical signal to passages that share the best hits' terms.
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)

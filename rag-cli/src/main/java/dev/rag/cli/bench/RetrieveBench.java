@@ -5,6 +5,7 @@ import dev.rag.cli.eval.BeirDataset;
 import dev.rag.cli.eval.Metrics;
 import dev.rag.cli.eval.RetrievalOptions;
 import dev.rag.cli.report.HtmlReport;
+import dev.rag.proto.v1.LexicalOptions;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
 import io.quarkus.grpc.GrpcClient;
@@ -61,6 +62,14 @@ public class RetrieveBench implements Callable<Integer> {
   @Option(names = "--source", description = "sources to search (default: all)")
   List<String> sources;
 
+  @Option(
+      names = "--feedback",
+      description =
+          "lexical feedback: off, or passages,terms,query-weight; given more than once, each"
+              + " setting is measured at each concurrency in turn, side by side (default: the"
+              + " service's)")
+  List<String> feedback;
+
   @GrpcClient("retrieve")
   RetrieveGrpc.RetrieveBlockingStub retrieve;
 
@@ -77,41 +86,54 @@ public class RetrieveBench implements Callable<Integer> {
       warmupQueries = new ArrayList<>(BeirDataset.load(dataset.dir, other).queries().values());
     }
     for (int i = 0; i < warmup; i++) {
-      call(warmupQueries.get(i % warmupQueries.size()));
+      call(warmupQueries.get(i % warmupQueries.size()), null);
     }
+    List<String> variants = feedback == null || feedback.isEmpty() ? List.of("") : feedback;
     System.out.printf(
-        "%-12s %8s %8s %8s %10s%n", "concurrency", "p50 ms", "p95 ms", "p99 ms", "req/s");
+        "%-12s %-14s %8s %8s %8s %10s%n",
+        "concurrency", "feedback", "p50 ms", "p95 ms", "p99 ms", "req/s");
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int c : load.concurrency) {
-      ClosedLoop.Run<Double> run =
-          ClosedLoop.run(
-              c,
-              load.requests,
-              i -> {
-                long t = System.nanoTime();
-                call(queries.get(i % queries.size()));
-                return (System.nanoTime() - t) / 1e6;
-              });
-      List<Double> latencies = run.results();
-      double seconds = run.seconds();
-      System.out.printf(
-          Locale.ROOT,
-          "%-12d %8.1f %8.1f %8.1f %10.1f%n",
-          c,
-          Metrics.percentile(latencies, 50),
-          Metrics.percentile(latencies, 95),
-          Metrics.percentile(latencies, 99),
-          load.requests / seconds);
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("concurrency", c);
-      row.put("p50_ms", Metrics.percentile(latencies, 50));
-      row.put("p95_ms", Metrics.percentile(latencies, 95));
-      row.put("p99_ms", Metrics.percentile(latencies, 99));
-      row.put("requests_per_second", load.requests / seconds);
-      rows.add(row);
+      for (String variant : variants) {
+        LexicalOptions lexical =
+            variant.isEmpty() ? null : RetrievalOptions.lexicalOptions(null, variant);
+        rows.add(measure(queries, c, variant.isEmpty() ? "default" : variant, lexical));
+      }
     }
     writeReport(queries.size(), rows);
     return 0;
+  }
+
+  private Map<String, Object> measure(
+      List<String> queries, int c, String variant, LexicalOptions lexical) throws Exception {
+    ClosedLoop.Run<Double> run =
+        ClosedLoop.run(
+            c,
+            load.requests,
+            i -> {
+              long t = System.nanoTime();
+              call(queries.get(i % queries.size()), lexical);
+              return (System.nanoTime() - t) / 1e6;
+            });
+    List<Double> latencies = run.results();
+    double seconds = run.seconds();
+    System.out.printf(
+        Locale.ROOT,
+        "%-12d %-14s %8.1f %8.1f %8.1f %10.1f%n",
+        c,
+        variant,
+        Metrics.percentile(latencies, 50),
+        Metrics.percentile(latencies, 95),
+        Metrics.percentile(latencies, 99),
+        load.requests / seconds);
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("concurrency", c);
+    row.put("feedback", variant);
+    row.put("p50_ms", Metrics.percentile(latencies, 50));
+    row.put("p95_ms", Metrics.percentile(latencies, 95));
+    row.put("p99_ms", Metrics.percentile(latencies, 99));
+    row.put("requests_per_second", load.requests / seconds);
+    return row;
   }
 
   private void writeReport(int queryCount, List<Map<String, Object>> rows) throws IOException {
@@ -124,7 +146,14 @@ public class RetrieveBench implements Callable<Integer> {
     json.put("queries", queryCount);
     json.put("requests", load.requests);
     json.put("results", rows);
-    List<String> levels = rows.stream().map(r -> "concurrency " + r.get("concurrency")).toList();
+    List<String> levels =
+        rows.stream()
+            .map(
+                r ->
+                    "concurrency "
+                        + r.get("concurrency")
+                        + ("default".equals(r.get("feedback")) ? "" : ", " + r.get("feedback")))
+            .toList();
     HtmlReport html =
         new HtmlReport(
             "Retrieval latency on " + name + " (" + dataset.split + ")",
@@ -154,16 +183,17 @@ public class RetrieveBench implements Callable<Integer> {
         "Report: " + file.toAbsolutePath() + " (charts: " + html.write(file, json) + ")");
   }
 
-  private void call(String query) {
-    retrieve
-        .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .retrieve(
-            RetrieveRequest.newBuilder()
-                .setTenant(tenant)
-                .setQuery(query)
-                .setTopK(topK)
-                .setMode(RetrievalOptions.mode(mode))
-                .addAllSources(sources == null ? List.of() : sources)
-                .build());
+  private void call(String query, LexicalOptions lexical) {
+    RetrieveRequest.Builder request =
+        RetrieveRequest.newBuilder()
+            .setTenant(tenant)
+            .setQuery(query)
+            .setTopK(topK)
+            .setMode(RetrievalOptions.mode(mode))
+            .addAllSources(sources == null ? List.of() : sources);
+    if (lexical != null) {
+      request.setLexical(lexical);
+    }
+    retrieve.withDeadlineAfter(30, TimeUnit.SECONDS).retrieve(request.build());
   }
 }

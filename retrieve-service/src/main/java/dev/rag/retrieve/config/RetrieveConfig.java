@@ -175,13 +175,13 @@ public interface RetrieveConfig {
     Duration statisticsTtl();
 
     /**
-     * Whose passages a query term's document frequency is counted among: {@code searched}, those of
-     * the sources the query names (all of the tenant's when it names none), so that a query of one
-     * collection weighs its terms as that collection alone would; or {@code tenant}, all of the
-     * tenant's. Either way no other tenant's documents count, and every source a query searches is
-     * scored with the same statistics (their scores stay comparable).
+     * Whose passages a query term's document frequency is counted among: {@code tenant}, all of the
+     * tenant's; or {@code searched}, those of the sources the query names (all of the tenant's when
+     * it names none). Either way no other tenant's documents count, and every source one query
+     * searches is scored with the same statistics. The tenant's were better on CACM and equal
+     * elsewhere (docs/decisions.md).
      */
-    @WithDefault("searched")
+    @WithDefault("tenant")
     StatisticsScope statistics();
 
     /** Pseudo-relevance feedback (RM3-style) on the lexical signal. */
