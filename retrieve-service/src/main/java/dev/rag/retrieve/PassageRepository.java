@@ -31,7 +31,7 @@ public interface PassageRepository {
   /**
    * The query's vectors, for the index of {@code model}; either vector may be null to skip that
    * signal. {@code scopedSparse}, when set, gives each scope a lexical vector of its own (in scope
-   * order; its terms weighed by that scope's statistics) in place of {@code sparse}.
+   * order: each scope's query as its own feedback expanded it) in place of {@code sparse}.
    */
   record QueryVectors(
       String model, float[] dense, SparseVector sparse, List<SparseVector> scopedSparse) {
