@@ -256,12 +256,11 @@ public class RetrieveService {
       LexicalSettings settings,
       List<List<Passage>> first,
       int depth) {
-    List<String> ids = new ArrayList<>();
-    for (List<Passage> hits : first) {
-      for (Passage p : hits.subList(0, Math.min(settings.feedbackPassages(), hits.size()))) {
-        ids.add(p.pointId());
-      }
-    }
+    List<List<Passage>> best =
+        first.stream()
+            .map(hits -> hits.subList(0, Math.min(settings.feedbackPassages(), hits.size())))
+            .toList();
+    List<String> ids = best.stream().flatMap(List::stream).map(Passage::pointId).toList();
     if (ids.isEmpty()) {
       return CompletableFuture.completedFuture(first);
     }
@@ -272,10 +271,9 @@ public class RetrieveService {
             trace.wrapFunction(
                 vectors -> {
                   List<SparseVector> queries = new ArrayList<>(scopes.size());
-                  for (List<Passage> hits : first) {
+                  for (List<Passage> hits : best) {
                     List<QueryExpansion.Feedback> feedback = new ArrayList<>();
-                    for (Passage p :
-                        hits.subList(0, Math.min(settings.feedbackPassages(), hits.size()))) {
+                    for (Passage p : hits) {
                       SparseVector v = vectors.get(p.pointId());
                       if (v != null) {
                         feedback.add(new QueryExpansion.Feedback(v, p.scores().sparse()));

@@ -126,13 +126,8 @@ final class LexicalStatisticsMigration {
   private static Value terms(RetrievedPoint point) {
     VectorOutput lexical =
         point.getVectors().getVectors().getVectorsMap().get(QdrantCollections.LEXICAL);
-    List<Integer> indices =
-        lexical == null
-            ? List.of()
-            : lexical.hasSparse()
-                ? lexical.getSparse().getIndicesList()
-                : lexical.getIndices().getDataList();
-    List<Value> ids = new ArrayList<>(indices.size());
+    int[] indices = lexical == null ? new int[0] : PassagePoints.sparse(lexical).indices();
+    List<Value> ids = new ArrayList<>(indices.length);
     for (int id : indices) {
       ids.add(value(Integer.toUnsignedLong(id)));
     }
