@@ -31,6 +31,7 @@ public final class Chunker {
   private final int overlapTokens;
   private final TokenCounter tokens;
   private final boolean withContext;
+  private final int neighbourTokens;
 
   /**
    * @param maxTokens budget per chunk (tokens of the chunk text, excluding its context)
@@ -46,7 +47,25 @@ public final class Chunker {
    *     (context-aware chunk embeddings; on by default, off only to measure what it is worth)
    */
   public Chunker(int maxTokens, int overlapTokens, TokenCounter tokens, boolean withContext) {
+    this(maxTokens, overlapTokens, tokens, withContext, 0);
+  }
+
+  /**
+   * @param neighbourTokens most tokens of each neighbouring chunk's own text (the end of the one
+   *     before, the start of the one after, beyond what overlap already repeats) added around a
+   *     chunk in its embedding text only; 0 adds none. The shown text never changes.
+   */
+  public Chunker(
+      int maxTokens,
+      int overlapTokens,
+      TokenCounter tokens,
+      boolean withContext,
+      int neighbourTokens) {
     this.withContext = withContext;
+    if (neighbourTokens < 0 || neighbourTokens > maxTokens) {
+      throw new IllegalArgumentException("neighbourTokens must be in [0, maxTokens]");
+    }
+    this.neighbourTokens = neighbourTokens;
     if (maxTokens < 8) {
       throw new IllegalArgumentException("maxTokens must be at least 8");
     }
@@ -115,7 +134,95 @@ public final class Chunker {
       }
     }
     flush(chunks, current, text, title, currentSection, pages);
-    return chunks;
+    return neighbourTokens == 0 || chunks.size() < 2 ? chunks : withNeighbours(chunks, text);
+  }
+
+  /**
+   * Each chunk's embedding text with the end of the chunk before it and the start of the chunk
+   * after it, so that the vector of a chunk cut from a longer text still reflects what surrounds
+   * it. Only the part of a neighbour the chunk does not share is taken: the span between the
+   * previous chunk's start and this one's, and between this one's end and the next one's end. The
+   * context comes first and the following text last, so a model that truncates cuts the following
+   * text.
+   */
+  private List<TextChunk> withNeighbours(List<TextChunk> chunks, String text) {
+    List<TextChunk> out = new ArrayList<>(chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      TextChunk c = chunks.get(i);
+      String before =
+          i == 0
+              ? ""
+              : words(
+                  text.substring(
+                      chunks.get(i - 1).startOffset(),
+                      Math.max(chunks.get(i - 1).startOffset(), c.startOffset())),
+                  false);
+      String after =
+          i == chunks.size() - 1
+              ? ""
+              : words(
+                  text.substring(
+                      Math.min(c.endOffset(), chunks.get(i + 1).endOffset()),
+                      chunks.get(i + 1).endOffset()),
+                  true);
+      if (before.isEmpty() && after.isEmpty()) {
+        out.add(c);
+        continue;
+      }
+      String embedded = c.embeddingText();
+      int bodyAt = embedded.length() - c.text().length();
+      StringBuilder b = new StringBuilder(embedded.length() + before.length() + after.length() + 2);
+      b.append(embedded, 0, bodyAt);
+      if (!before.isEmpty()) {
+        b.append(before).append(' ');
+      }
+      b.append(c.text());
+      if (!after.isEmpty()) {
+        b.append(' ').append(after);
+      }
+      out.add(
+          new TextChunk(
+              c.index(),
+              c.text(),
+              b.toString(),
+              c.section(),
+              c.startOffset(),
+              c.endOffset(),
+              c.tokens(),
+              c.pageStart(),
+              c.pageEnd()));
+    }
+    return out;
+  }
+
+  /**
+   * The first ({@code fromStart}) or last words of a span, as many as fit {@link #neighbourTokens};
+   * page breaks and line ends become spaces.
+   */
+  private String words(String span, boolean fromStart) {
+    String[] words = span.strip().split("\\s+");
+    int used = 0;
+    int n = 0;
+    for (int k = 0; k < words.length; k++) {
+      String w = words[fromStart ? k : words.length - 1 - k];
+      if (w.isEmpty()) {
+        continue;
+      }
+      int t = cost(w);
+      if (used + t > neighbourTokens) {
+        break;
+      }
+      used += t;
+      n++;
+    }
+    if (n == 0) {
+      return "";
+    }
+    return String.join(
+        " ",
+        fromStart
+            ? Arrays.asList(words).subList(0, n)
+            : Arrays.asList(words).subList(words.length - n, words.length));
   }
 
   /** The trailing units of a full chunk to repeat in the next one. */

@@ -28,6 +28,30 @@ class ChunkerTest {
   }
 
   @Test
+  void neighbourTokensEmbedTheTextAroundAChunkButShowOnlyItsOwn() {
+    String text =
+        IntStream.range(0, 12).mapToObj(ChunkerTest::sentence).collect(Collectors.joining(" "));
+    List<TextChunk> plain = new Chunker(40, 0, tokens).chunk("T", text, "text/plain");
+    List<TextChunk> chunks = new Chunker(40, 0, tokens, true, 5).chunk("T", text, "text/plain");
+
+    assertThat(chunks).hasSize(plain.size()).hasSizeGreaterThan(2);
+    for (int i = 0; i < chunks.size(); i++) {
+      TextChunk c = chunks.get(i);
+      assertThat(c.text()).isEqualTo(plain.get(i).text());
+      assertThat(c.embeddingText()).startsWith("T\n\n").contains(c.text());
+    }
+    // The first chunk has no chunk before it: its own text then the next chunk's first words.
+    assertThat(chunks.get(0).embeddingText())
+        .isEqualTo("T\n\n" + chunks.get(0).text() + " Sentence number 3 talks about");
+    // A middle chunk: the previous chunk's last words, its text, the next chunk's first words.
+    assertThat(chunks.get(1).embeddingText())
+        .isEqualTo(
+            "T\n\n2 in some detail. " + chunks.get(1).text() + " Sentence number 6 talks about");
+    TextChunk last = chunks.get(chunks.size() - 1);
+    assertThat(last.embeddingText()).endsWith(last.text()).doesNotStartWith("T\n\n" + last.text());
+  }
+
+  @Test
   void neverExceedsTheBudgetAndNeverCutsASentence() {
     String text =
         IntStream.range(0, 60).mapToObj(ChunkerTest::sentence).collect(Collectors.joining(" "));

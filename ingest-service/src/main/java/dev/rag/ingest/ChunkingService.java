@@ -44,7 +44,8 @@ public class ChunkingService {
             config.chunking().maxTokens(),
             config.chunking().overlapTokens(),
             tokens,
-            config.chunking().context());
+            config.chunking().context(),
+            config.chunking().neighbourTokens());
     this.publisher = publisher;
     this.status = status;
     this.maxHtmlElements = config.limits().maxHtmlElements();

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param hybrid overrides of the hybrid settings; null for the defaults
  * @param rerank overrides of the reranking stage; null for the defaults
  * @param lexical overrides of the lexical signal's settings; null for the defaults
+ * @param ensemble overrides of the dense ensemble; null for the defaults
  */
 public record RetrievalQuery(
     String tenant,
@@ -27,11 +28,12 @@ public record RetrievalQuery(
     PassageFilter filter,
     HybridSettings hybrid,
     RerankSettings rerank,
-    LexicalSettings lexical) {
+    LexicalSettings lexical,
+    EnsembleSettings ensemble) {
 
   /** A query with every option at its default. */
   public static RetrievalQuery of(String tenant, String text, int topK, List<String> sources) {
     return new RetrievalQuery(
-        tenant, text, topK, sources, null, Map.of(), PassageFilter.NONE, null, null, null);
+        tenant, text, topK, sources, null, Map.of(), PassageFilter.NONE, null, null, null, null);
   }
 }

@@ -9,6 +9,7 @@ import dev.rag.retrieve.lexical.QueryExpansion;
 import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.SparseVector;
 import dev.rag.retrieve.model.StatisticsScope;
+import dev.rag.retrieve.ranking.DenseEnsemble;
 import dev.rag.retrieve.ranking.Diversifier;
 import dev.rag.retrieve.ranking.EvidenceReranker;
 import dev.rag.retrieve.ranking.HybridFusion;
@@ -38,14 +39,17 @@ public class RetrieveService {
   private final TermStatistics statistics;
   private final RetrieveConfig config;
   private final Diversifier diversifier;
+  private final EnsembleModel ensemble;
 
   RetrieveService(
       QueryEmbedder embedder,
+      EnsembleModel ensemble,
       PassageRepository repository,
       TermStatistics statistics,
       LexicalEncoder lexical,
       RetrieveConfig config) {
     this.embedder = embedder;
+    this.ensemble = ensemble;
     this.repository = repository;
     this.statistics = statistics;
     this.lexical = lexical;
@@ -98,6 +102,13 @@ public class RetrieveService {
     CompletableFuture<List<List<Passage>>> sparseHits =
         lexicalSearch(tenant, scopes, filter, modelId, sparse, counted, lexicalSettings, depth);
     float[] dense = null;
+    double ensembleWeight = ensembleWeight(query.ensemble());
+    String second =
+        mode == RetrievalMode.SPARSE || (query.ensemble() != null && query.ensemble().disabled())
+            ? null
+            : ensemble.modelId().orElse(null);
+    // The second model embeds the query on its own thread while the live one does here.
+    CompletableFuture<float[]> secondVector = second == null ? null : ensemble.embedAsync(text);
     if (mode != RetrievalMode.SPARSE) {
       QueryEmbedder.QueryVector v = embedder.embedQuery(text);
       dense = v.vector();
@@ -115,6 +126,15 @@ public class RetrieveService {
     }
     CompletableFuture<List<List<Passage>>> denseHits =
         denseSearch(tenant, scopes, filter, modelId, dense, depth);
+    if (second != null && !second.equals(modelId)) {
+      denseHits =
+          ensembleHits(
+              denseHits,
+              denseSearch(
+                  tenant, scopes, filter, second, PassageRepository.join(secondVector), depth),
+              modelId,
+              ensembleWeight);
+    }
     List<SearchScope> searched = PassageRepository.join(scopes);
     List<ScopeHits> hits =
         ScopeHits.of(
@@ -160,6 +180,49 @@ public class RetrieveService {
 
   private static List<SearchScope> perSource(List<String> sources) {
     return sources.stream().map(s -> new SearchScope(s, List.of(s))).toList();
+  }
+
+  /**
+   * The dense ensemble's signal: per scope, the live model's hits and the second model's merged by
+   * the weighted mean of their similarities, under the live index's point ids.
+   */
+  private static CompletableFuture<List<List<Passage>>> ensembleHits(
+      CompletableFuture<List<List<Passage>>> live,
+      CompletableFuture<List<List<Passage>>> second,
+      String liveModel,
+      double weight) {
+    return live.thenCombine(
+        second,
+        (a, b) -> {
+          List<List<Passage>> merged = new ArrayList<>(a.size());
+          for (int i = 0; i < a.size(); i++) {
+            merged.add(
+                DenseEnsemble.merge(
+                    a.get(i),
+                    b.get(i),
+                    weight,
+                    p ->
+                        PointIds.of(
+                                p.tenant(),
+                                p.source(),
+                                p.documentId(),
+                                p.version(),
+                                p.chunkIndex(),
+                                liveModel)
+                            .toString()));
+          }
+          return merged;
+        });
+  }
+
+  private double ensembleWeight(EnsembleSettings override) {
+    if (override == null || Double.isNaN(override.weight())) {
+      return config.ensemble().weight();
+    }
+    if (override.weight() < 0 || override.weight() > 1) {
+      throw new InvalidQueryException("ensemble.weight", "weight must be in [0, 1]");
+    }
+    return override.weight();
   }
 
   /** The dense signal's search once the scopes are known; null when the signal is not used. */

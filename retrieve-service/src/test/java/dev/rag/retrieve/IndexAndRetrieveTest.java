@@ -12,6 +12,7 @@ import dev.rag.proto.v1.DocumentState;
 import dev.rag.proto.v1.DocumentStatus;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
+import dev.rag.proto.v1.EnsembleOptions;
 import dev.rag.proto.v1.GetDocumentRequest;
 import dev.rag.proto.v1.GetDocumentResponse;
 import dev.rag.proto.v1.LexicalOptions;
@@ -584,5 +585,18 @@ class IndexAndRetrieveTest {
               StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getDescription()).startsWith(field));
     }
+    assertThatThrownBy(
+            () ->
+                grpc.retrieve(
+                        RetrieveRequest.newBuilder()
+                            .setTenant("t")
+                            .setQuery("q")
+                            .setEnsemble(EnsembleOptions.newBuilder().setWeight(-0.1))
+                            .build())
+                    .await()
+                    .atMost(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).startsWith("ensemble.weight:"));
   }
 }

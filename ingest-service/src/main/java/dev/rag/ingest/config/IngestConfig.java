@@ -195,5 +195,13 @@ public interface IngestConfig {
      */
     @WithDefault("true")
     boolean context();
+
+    /**
+     * Most tokens of each neighbouring chunk's own text (the end of the one before, the start of
+     * the one after) added around a chunk in its embedding text, not in its shown text; 0 adds
+     * none. Measured on SciFact, CISI and CACM: see docs/decisions.md.
+     */
+    @WithDefault("0")
+    int neighbourTokens();
   }
 }

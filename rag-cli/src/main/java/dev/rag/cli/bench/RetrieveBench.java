@@ -5,6 +5,7 @@ import dev.rag.cli.eval.BeirDataset;
 import dev.rag.cli.eval.Metrics;
 import dev.rag.cli.eval.RetrievalOptions;
 import dev.rag.cli.report.HtmlReport;
+import dev.rag.proto.v1.EnsembleOptions;
 import dev.rag.proto.v1.LexicalOptions;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,6 +72,17 @@ public class RetrieveBench implements Callable<Integer> {
               + " service's)")
   List<String> feedback;
 
+  @Option(
+      names = "--ensemble",
+      description =
+          "dense ensemble: off, or the second model's weight; given more than once, each setting"
+              + " is measured in turn, side by side (with --feedback: every pair; default: the"
+              + " service's)")
+  List<String> ensemble;
+
+  /** One setting measured: its label and the overrides it sends. */
+  private record Variant(String label, LexicalOptions lexical, EnsembleOptions ensemble) {}
+
   @GrpcClient("retrieve")
   RetrieveGrpc.RetrieveBlockingStub retrieve;
 
@@ -85,50 +98,65 @@ public class RetrieveBench implements Callable<Integer> {
     if (Files.isRegularFile(dataset.dir.resolve("qrels").resolve(other + ".tsv"))) {
       warmupQueries = new ArrayList<>(BeirDataset.load(dataset.dir, other).queries().values());
     }
+    Variant none = new Variant("default", null, null);
     for (int i = 0; i < warmup; i++) {
-      call(warmupQueries.get(i % warmupQueries.size()), null);
+      call(warmupQueries.get(i % warmupQueries.size()), none);
     }
-    List<String> variants = feedback == null || feedback.isEmpty() ? List.of("") : feedback;
+    List<Variant> variants = new ArrayList<>();
+    for (String fb : feedback == null || feedback.isEmpty() ? List.of("") : feedback) {
+      for (String en : ensemble == null || ensemble.isEmpty() ? List.of("") : ensemble) {
+        String label =
+            String.join(
+                ", ",
+                Stream.of(
+                        fb.isEmpty() ? "" : "feedback " + fb, en.isEmpty() ? "" : "ensemble " + en)
+                    .filter(x -> !x.isEmpty())
+                    .toList());
+        variants.add(
+            new Variant(
+                label.isEmpty() ? "default" : label,
+                fb.isEmpty() ? null : RetrievalOptions.lexicalOptions(null, fb),
+                en.isEmpty() ? null : RetrievalOptions.ensembleOptions(en)));
+      }
+    }
     System.out.printf(
-        "%-12s %-14s %8s %8s %8s %10s%n",
-        "concurrency", "feedback", "p50 ms", "p95 ms", "p99 ms", "req/s");
+        "%-12s %-24s %8s %8s %8s %10s%n",
+        "concurrency", "setting", "p50 ms", "p95 ms", "p99 ms", "req/s");
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int c : load.concurrency) {
-      for (String variant : variants) {
-        LexicalOptions lexical =
-            variant.isEmpty() ? null : RetrievalOptions.lexicalOptions(null, variant);
-        rows.add(measure(queries, c, variant.isEmpty() ? "default" : variant, lexical));
+      for (Variant variant : variants) {
+        rows.add(measure(queries, c, variant));
       }
     }
     writeReport(queries.size(), rows);
     return 0;
   }
 
-  private Map<String, Object> measure(
-      List<String> queries, int c, String variant, LexicalOptions lexical) throws Exception {
+  private Map<String, Object> measure(List<String> queries, int c, Variant variant)
+      throws Exception {
     ClosedLoop.Run<Double> run =
         ClosedLoop.run(
             c,
             load.requests,
             i -> {
               long t = System.nanoTime();
-              call(queries.get(i % queries.size()), lexical);
+              call(queries.get(i % queries.size()), variant);
               return (System.nanoTime() - t) / 1e6;
             });
     List<Double> latencies = run.results();
     double seconds = run.seconds();
     System.out.printf(
         Locale.ROOT,
-        "%-12d %-14s %8.1f %8.1f %8.1f %10.1f%n",
+        "%-12d %-24s %8.1f %8.1f %8.1f %10.1f%n",
         c,
-        variant,
+        variant.label(),
         Metrics.percentile(latencies, 50),
         Metrics.percentile(latencies, 95),
         Metrics.percentile(latencies, 99),
         load.requests / seconds);
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("concurrency", c);
-    row.put("feedback", variant);
+    row.put("setting", variant.label());
     row.put("p50_ms", Metrics.percentile(latencies, 50));
     row.put("p95_ms", Metrics.percentile(latencies, 95));
     row.put("p99_ms", Metrics.percentile(latencies, 99));
@@ -152,7 +180,7 @@ public class RetrieveBench implements Callable<Integer> {
                 r ->
                     "concurrency "
                         + r.get("concurrency")
-                        + ("default".equals(r.get("feedback")) ? "" : ", " + r.get("feedback")))
+                        + ("default".equals(r.get("setting")) ? "" : ", " + r.get("setting")))
             .toList();
     HtmlReport html =
         new HtmlReport(
@@ -183,7 +211,7 @@ public class RetrieveBench implements Callable<Integer> {
         "Report: " + file.toAbsolutePath() + " (charts: " + html.write(file, json) + ")");
   }
 
-  private void call(String query, LexicalOptions lexical) {
+  private void call(String query, Variant variant) {
     RetrieveRequest.Builder request =
         RetrieveRequest.newBuilder()
             .setTenant(tenant)
@@ -191,8 +219,11 @@ public class RetrieveBench implements Callable<Integer> {
             .setTopK(topK)
             .setMode(RetrievalOptions.mode(mode))
             .addAllSources(sources == null ? List.of() : sources);
-    if (lexical != null) {
-      request.setLexical(lexical);
+    if (variant.lexical() != null) {
+      request.setLexical(variant.lexical());
+    }
+    if (variant.ensemble() != null) {
+      request.setEnsemble(variant.ensemble());
     }
     retrieve.withDeadlineAfter(30, TimeUnit.SECONDS).retrieve(request.build());
   }

@@ -114,6 +114,19 @@ public class EvalCommand implements Callable<Integer> {
               + " hybrid and full modes)")
   boolean lexicalGrid;
 
+  @Option(
+      names = "--ensemble",
+      description =
+          "dense ensemble (when retrieve-service has a second model): off, or the second model's"
+              + " weight in [0, 1]")
+  String ensemble;
+
+  @Option(
+      names = "--ensemble-grid",
+      description =
+          "also compare the dense ensemble off and at weights 0.3, 0.5, 0.7 (dense, hybrid, full)")
+  boolean ensembleGrid;
+
   @Option(names = "--context-weight", description = "reranker document-context weight override")
   Double contextWeight;
 
@@ -173,7 +186,9 @@ public class EvalCommand implements Callable<Integer> {
     new CorpusIndex(retrieve, tenant, ingestUrl != null ? ingestUrl : config.ingestUrl(), apiKey)
         .ensureIndexed(data, sourceOf, extra, reingest);
 
-    QueryRunner queries = new QueryRunner(retrieve, tenant, topK, maxQueries);
+    QueryRunner queries =
+        new QueryRunner(retrieve, tenant, topK, maxQueries)
+            .withEnsemble(RetrievalOptions.ensembleOptions(ensemble));
     // The sources each query names: none searches all of the tenant's.
     List<String> searched = searchAll ? List.of() : sources;
     List<Figures> results = new ArrayList<>();
@@ -210,6 +225,24 @@ public class EvalCommand implements Callable<Integer> {
                   RetrievalOptions.hybridOptions(fusion, denseWeight),
                   rerankOptions(contextWeight, proximityWeight),
                   RetrievalOptions.lexicalOptions(setting[0], setting[1]));
+          results.add(f);
+          EvalReport.print(f);
+        }
+      }
+    }
+    if (ensembleGrid) {
+      for (String setting : List.of("off", "0.3", "0.5", "0.7")) {
+        QueryRunner runner = queries.withEnsemble(RetrievalOptions.ensembleOptions(setting));
+        for (String m : List.of("dense", "hybrid", "full")) {
+          Figures f =
+              runner.run(
+                  data,
+                  searched,
+                  RetrievalOptions.mode(m),
+                  m + " ensemble=" + setting,
+                  RetrievalOptions.hybridOptions(fusion, denseWeight),
+                  rerankOptions(contextWeight, proximityWeight),
+                  RetrievalOptions.lexicalOptions(statistics, feedback));
           results.add(f);
           EvalReport.print(f);
         }

@@ -1,6 +1,7 @@
 package dev.rag.cli.eval;
 
 import dev.rag.cli.eval.EvalReport.Figures;
+import dev.rag.proto.v1.EnsembleOptions;
 import dev.rag.proto.v1.HybridOptions;
 import dev.rag.proto.v1.LexicalOptions;
 import dev.rag.proto.v1.Passage;
@@ -23,16 +24,32 @@ final class QueryRunner {
   private final String tenant;
   private final int topK;
   private final int maxQueries;
+  private final EnsembleOptions ensemble;
 
   /**
    * @param topK passages asked per query
    * @param maxQueries evaluate only the first this many queries (0: all)
    */
   QueryRunner(RetrieveGrpc.RetrieveBlockingStub retrieve, String tenant, int topK, int maxQueries) {
+    this(retrieve, tenant, topK, maxQueries, null);
+  }
+
+  private QueryRunner(
+      RetrieveGrpc.RetrieveBlockingStub retrieve,
+      String tenant,
+      int topK,
+      int maxQueries,
+      EnsembleOptions ensemble) {
     this.retrieve = retrieve;
     this.tenant = tenant;
     this.topK = topK;
     this.maxQueries = maxQueries;
+    this.ensemble = ensemble;
+  }
+
+  /** This runner with every request asking these dense-ensemble settings (null: the service's). */
+  QueryRunner withEnsemble(EnsembleOptions settings) {
+    return new QueryRunner(retrieve, tenant, topK, maxQueries, settings);
   }
 
   /** The figures of one mode with the service's lexical settings. */
@@ -82,6 +99,9 @@ final class QueryRunner {
       }
       if (lexical != null) {
         request.setLexical(lexical);
+      }
+      if (ensemble != null) {
+        request.setEnsemble(ensemble);
       }
       long start = System.nanoTime();
       List<Passage> passages =

@@ -1,5 +1,6 @@
 package dev.rag.cli.eval;
 
+import dev.rag.proto.v1.EnsembleOptions;
 import dev.rag.proto.v1.FusionMethod;
 import dev.rag.proto.v1.HybridOptions;
 import dev.rag.proto.v1.LexicalOptions;
@@ -84,5 +85,21 @@ public final class RetrievalOptions {
       }
     }
     return b.build();
+  }
+
+  /** Dense-ensemble overrides: {@code off}, or the second model's weight in [0, 1]; null: none. */
+  public static EnsembleOptions ensembleOptions(String setting) {
+    if (setting == null) {
+      return null;
+    }
+    if (setting.equalsIgnoreCase("off")) {
+      return EnsembleOptions.newBuilder().setDisabled(true).build();
+    }
+    try {
+      return EnsembleOptions.newBuilder().setWeight(Double.parseDouble(setting.strip())).build();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "ensemble is off or the second model's weight (e.g. 0.5), not '" + setting + "'");
+    }
   }
 }

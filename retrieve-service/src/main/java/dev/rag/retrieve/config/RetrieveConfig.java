@@ -32,6 +32,23 @@ public interface RetrieveConfig {
   /** The reranking stage of the FULL mode. */
   Rerank rerank();
 
+  /** A second embedding model's index searched beside the live model's: the dense ensemble. */
+  Ensemble ensemble();
+
+  /**
+   * The dense ensemble. Its index is kept by a second embed-service running that model on its own
+   * consumer group (`./rag up` starts one when {@code RAG_ENSEMBLE_MODEL} names the model), which
+   * doubles the embedding work of ingest; queries are embedded with it in this process.
+   */
+  interface Ensemble {
+    /** The second model's id (one of this build's models); unset: no ensemble. */
+    Optional<String> model();
+
+    /** Share of the second model's cosine similarity in the dense signal, in [0, 1]. */
+    @WithDefault("0.5")
+    double weight();
+  }
+
   /** The offline evidence reranker: document context and term proximity. */
   interface Rerank {
     /** Whether FULL mode reranks. */

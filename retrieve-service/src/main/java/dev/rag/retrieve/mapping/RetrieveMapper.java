@@ -1,5 +1,6 @@
 package dev.rag.retrieve.mapping;
 
+import dev.rag.proto.v1.EnsembleOptions;
 import dev.rag.proto.v1.GetDocumentResponse;
 import dev.rag.proto.v1.HybridOptions;
 import dev.rag.proto.v1.LexicalOptions;
@@ -8,6 +9,7 @@ import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
 import dev.rag.proto.v1.SourceStats;
 import dev.rag.proto.v1.StatsResponse;
+import dev.rag.retrieve.EnsembleSettings;
 import dev.rag.retrieve.HybridSettings;
 import dev.rag.retrieve.LexicalSettings;
 import dev.rag.retrieve.PassageFilter;
@@ -42,7 +44,12 @@ public final class RetrieveMapper {
         new PassageFilter(r.getFilter().getDocumentIdsList(), r.getFilter().getMetadataMap()),
         r.hasHybrid() ? hybrid(r.getHybrid()) : null,
         r.hasRerank() ? rerank(r.getRerank()) : null,
-        r.hasLexical() ? lexical(r.getLexical()) : null);
+        r.hasLexical() ? lexical(r.getLexical()) : null,
+        r.hasEnsemble() ? ensemble(r.getEnsemble()) : null);
+  }
+
+  private static EnsembleSettings ensemble(EnsembleOptions e) {
+    return new EnsembleSettings(e.getDisabled(), e.hasWeight() ? e.getWeight() : Double.NaN);
   }
 
   static RetrievalMode mode(dev.rag.proto.v1.RetrievalMode mode) {

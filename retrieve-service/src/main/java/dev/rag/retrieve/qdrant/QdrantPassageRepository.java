@@ -64,9 +64,13 @@ public class QdrantPassageRepository implements PassageRepository {
   static final String CHUNK_INDEX = QdrantCollections.CHUNK_INDEX;
   static final String TERMS = QdrantCollections.TERMS;
 
-  /** The payload a search candidate carries: enough to fuse and weigh sources. */
+  /**
+   * The payload a search candidate carries: enough to fuse and weigh sources, and to name the same
+   * chunk in another model's index (the dense ensemble).
+   */
   private static final Points.WithPayloadSelector CANDIDATE_FIELDS =
-      WithPayloadSelectorFactory.include(List.of("source", "document_id", "tenant"));
+      WithPayloadSelectorFactory.include(
+          List.of(SOURCE, DOCUMENT_ID, TENANT, VERSION, CHUNK_INDEX));
 
   /** Name of the lexical sparse vector. */
   public static final String LEXICAL = QdrantCollections.LEXICAL;
