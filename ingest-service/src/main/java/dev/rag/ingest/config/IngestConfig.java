@@ -199,7 +199,7 @@ public interface IngestConfig {
     /**
      * Most tokens of each neighbouring chunk's own text (the end of the one before, the start of
      * the one after) added around a chunk in its embedding text, not in its shown text; 0 adds
-     * none. Measured on SciFact, CISI and CACM: see docs/decisions.md.
+     * none. Measured on SciFact (docs/decisions.md): no gain on its tuning split, so off.
      */
     @WithDefault("0")
     int neighbourTokens();
