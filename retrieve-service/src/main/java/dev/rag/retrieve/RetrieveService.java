@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
+import org.jboss.logging.Logger;
 
 /**
  * Answering a query with the tenant's most relevant passages, in one of four modes: dense, sparse,
@@ -32,6 +33,8 @@ import java.util.function.ToDoubleFunction;
  */
 @ApplicationScoped
 public class RetrieveService {
+
+  private static final Logger LOG = Logger.getLogger(RetrieveService.class);
 
   private final QueryEmbedder embedder;
   private final PassageRepository repository;
@@ -126,12 +129,13 @@ public class RetrieveService {
     }
     CompletableFuture<List<List<Passage>>> denseHits =
         denseSearch(tenant, scopes, filter, modelId, dense, depth);
-    if (second != null && !second.equals(modelId)) {
+    float[] secondDense =
+        second == null || second.equals(modelId) ? null : secondVector(second, secondVector);
+    if (secondDense != null) {
       denseHits =
           ensembleHits(
               denseHits,
-              denseSearch(
-                  tenant, scopes, filter, second, PassageRepository.join(secondVector), depth),
+              denseSearch(tenant, scopes, filter, second, secondDense, depth),
               modelId,
               ensembleWeight);
     }
@@ -213,6 +217,21 @@ public class RetrieveService {
           }
           return merged;
         });
+  }
+
+  /**
+   * The second model's query vector; null when it failed, so that the query is answered from the
+   * live model's index alone rather than not at all.
+   */
+  private static float[] secondVector(String model, CompletableFuture<float[]> vector) {
+    try {
+      return PassageRepository.join(vector);
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "The ensemble model %s failed; this query searched the live index alone: %s",
+          model, e.getMessage());
+      return null;
+    }
   }
 
   private double ensembleWeight(EnsembleSettings override) {

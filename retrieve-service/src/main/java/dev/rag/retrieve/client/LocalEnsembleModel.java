@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The ensemble's second model ({@code retrieve.ensemble.model}), run in this process from the
- * build's catalogue: loaded in the background at startup, queries wait for it once. It runs on a
- * thread of its own, so a query is embedded by both models at once.
+ * build's catalogue: loaded in the background at startup, queries wait for it once. It runs on
+ * threads of its own (one per core; the ONNX session takes concurrent calls), so a query is
+ * embedded by both models at once and concurrent queries do not queue behind one thread.
  */
 @ApplicationScoped
 public class LocalEnsembleModel implements EnsembleModel {
@@ -34,7 +35,8 @@ public class LocalEnsembleModel implements EnsembleModel {
 
   private final Optional<String> modelId;
   private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
+      Executors.newFixedThreadPool(
+          Runtime.getRuntime().availableProcessors(),
           r -> {
             Thread t = new Thread(r, "ensemble-model");
             t.setDaemon(true);
