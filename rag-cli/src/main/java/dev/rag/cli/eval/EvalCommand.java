@@ -187,7 +187,7 @@ public class EvalCommand implements Callable<Integer> {
         .ensureIndexed(data, sourceOf, extra, reingest);
 
     QueryRunner queries =
-        new QueryRunner(retrieve, tenant, topK, maxQueries)
+        new QueryRunner(retrieve, tenant, new TreeSet<>(sourceOf.values()), topK, maxQueries)
             .withEnsemble(RetrievalOptions.ensembleOptions(ensemble));
     // The sources each query names: none searches all of the tenant's.
     List<String> searched = searchAll ? List.of() : sources;

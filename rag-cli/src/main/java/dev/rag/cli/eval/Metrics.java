@@ -10,6 +10,10 @@ import java.util.Set;
 /** Ranking metrics as BEIR computes them (trec_eval definitions, linear gains). */
 public final class Metrics {
 
+  // Marks another collection's document in a ranking: no document id of a BEIR collection holds a
+  // NUL character.
+  private static final String FOREIGN = "\u0000";
+
   private Metrics() {}
 
   /** nDCG at {@code k} of a ranking of document ids against graded judgements. */
@@ -67,6 +71,52 @@ public final class Metrics {
       }
     }
     return out;
+  }
+
+  /** A retrieved passage's document: its source and its id there. */
+  public record Hit(String source, String documentId) {}
+
+  /**
+   * The document ranking of a passage ranking, as judged against one collection: a document of one
+   * of {@code own} (the collection's sources) is named by its id, as its judgements are; a document
+   * of any other source is kept in its place under a name no judgement can carry, so that another
+   * collection's document "12" is neither taken for this one's "12" nor merged with it.
+   */
+  public static List<String> documents(List<Hit> hits, Set<String> own) {
+    List<String> ids = new ArrayList<>(hits.size());
+    for (Hit h : hits) {
+      ids.add(
+          own.contains(h.source())
+              ? h.documentId()
+              : FOREIGN + h.source() + FOREIGN + h.documentId());
+    }
+    return distinct(ids);
+  }
+
+  /** Whether a name of {@link #documents} is another collection's document. */
+  public static boolean foreign(String document) {
+    return document.startsWith(FOREIGN);
+  }
+
+  /** The source of a name {@link #foreign} says is another collection's document. */
+  public static String foreignSource(String document) {
+    return document.substring(FOREIGN.length(), document.indexOf(FOREIGN, FOREIGN.length()));
+  }
+
+  /**
+   * Share of the first {@code k} documents that are other collections' (0 for an empty ranking).
+   */
+  public static double foreignShare(List<String> ranking, int k) {
+    int n = Math.min(k, ranking.size());
+    if (n == 0) {
+      return 0;
+    }
+    return (double) ranking.stream().limit(n).filter(Metrics::foreign).count() / n;
+  }
+
+  /** The ranking with other collections' documents taken out (a condensed ranking). */
+  public static List<String> own(List<String> ranking) {
+    return ranking.stream().filter(d -> !foreign(d)).toList();
   }
 
   private static double log2(double x) {

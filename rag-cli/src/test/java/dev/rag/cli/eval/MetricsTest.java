@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
@@ -29,6 +30,32 @@ class MetricsTest {
     double log3 = Math.log(3) / Math.log(2);
     assertThat(Metrics.ndcg(List.of("b", "a"), relevant, 10))
         .isCloseTo((1 + 2 / log3) / (2 + 1 / log3), within(1e-12));
+  }
+
+  @Test
+  void anotherCollectionsDocumentIsNeverTakenForOneOfTheCollectionsOwn() {
+    // "12" is judged relevant in the collection (source cisi); cacm has a document "12" too.
+    Map<String, Integer> relevant = Map.of("12", 1);
+    List<Metrics.Hit> hits =
+        List.of(
+            new Metrics.Hit("cacm", "12"),
+            new Metrics.Hit("cacm", "12"),
+            new Metrics.Hit("cisi", "7"),
+            new Metrics.Hit("cisi", "12"),
+            new Metrics.Hit("cisi", "12"));
+    List<String> ranking = Metrics.documents(hits, Set.of("cisi"));
+    // cacm's 12 keeps its place and counts once; cisi's 12 is third, not merged into the first.
+    assertThat(ranking).hasSize(3);
+    assertThat(Metrics.foreign(ranking.get(0))).isTrue();
+    assertThat(Metrics.foreignSource(ranking.get(0))).isEqualTo("cacm");
+    assertThat(ranking.subList(1, 3)).containsExactly("7", "12");
+    assertThat(Metrics.mrr(ranking, relevant, 10)).isEqualTo(1.0 / 3);
+    assertThat(Metrics.foreignShare(ranking, 10)).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(Metrics.foreignShare(ranking, 1)).isEqualTo(1.0);
+    assertThat(Metrics.foreignShare(List.of(), 10)).isZero();
+    // Without other collections' documents, cisi's own order: 7, 12.
+    assertThat(Metrics.own(ranking)).containsExactly("7", "12");
+    assertThat(Metrics.mrr(Metrics.own(ranking), relevant, 10)).isEqualTo(0.5);
   }
 
   @Test
