@@ -86,6 +86,15 @@ public interface PassageRepository {
   CompletableFuture<List<List<Passage>>> searchAsync(
       String tenant, List<SearchScope> scopes, PassageFilter filter, QueryVectors query, int depth);
 
+  /**
+   * Starts scoring given points against one signal's query, in one round trip: for each scope, its
+   * points (by id) with the score that signal's search gives them (the lexical query of scope
+   * {@code i} is {@code query.sparseFor(i)}). A point the signal does not match (no query term, for
+   * the lexical one) or that is gone is left out.
+   */
+  CompletableFuture<List<Map<String, Double>>> scoreAsync(
+      String tenant, QueryVectors query, List<List<String>> pointIds);
+
   /** Runs both signals' searches of every scope, at the same time. */
   default List<ScopeHits> search(
       String tenant,

@@ -64,6 +64,9 @@ public class RetrieveService {
   /** The result of a query. */
   public record Result(String modelId, RetrievalMode mode, List<Passage> passages) {}
 
+  /** The lexical signal's candidates per scope, and the query vectors they were searched with. */
+  private record LexicalHits(List<List<Passage>> hits, QueryVectors query) {}
+
   /**
    * @throws InvalidQueryException when the query breaks the contract
    * @throws DependencyUnavailableException when embed-service or Qdrant cannot answer
@@ -102,7 +105,7 @@ public class RetrieveService {
     // the same for every scope, so that the scopes' lexical scores stay comparable.
     List<String> counted =
         lexicalSettings.statistics() == StatisticsScope.TENANT ? List.of() : query.sources();
-    CompletableFuture<List<List<Passage>>> sparseHits =
+    CompletableFuture<LexicalHits> sparseHits =
         lexicalSearch(tenant, scopes, filter, modelId, sparse, counted, lexicalSettings, depth);
     float[] dense = null;
     double ensembleWeight = ensembleWeight(query.ensemble());
@@ -140,11 +143,35 @@ public class RetrieveService {
               ensembleWeight);
     }
     List<SearchScope> searched = PassageRepository.join(scopes);
+    LexicalHits lexicalHits = PassageRepository.join(sparseHits);
     List<ScopeHits> hits =
         ScopeHits.of(
-            searched, PassageRepository.join(denseHits), PassageRepository.join(sparseHits));
+            searched,
+            PassageRepository.join(denseHits),
+            lexicalHits == null ? null : lexicalHits.hits());
     if (searched.isEmpty() || (dense == null && sparse == null)) {
       return new Result(modelId, mode, List.of());
+    }
+    // Both signals' scores for every candidate, where both come from this one query's vectors.
+    boolean complete =
+        hybrid.completeScores()
+            && (mode == RetrievalMode.HYBRID || mode == RetrievalMode.FULL)
+            && dense != null
+            && lexicalHits != null
+            && secondDense == null
+            && !lexicalSettings.feedback();
+    if (complete) {
+      hits =
+          ScoreCompletion.complete(
+              hits,
+              PassageRepository.join(
+                  repository.scoreAsync(
+                      tenant,
+                      new QueryVectors(modelId, dense, null),
+                      ScoreCompletion.missingFromDense(hits))),
+              PassageRepository.join(
+                  repository.scoreAsync(
+                      tenant, lexicalHits.query(), ScoreCompletion.missingFromSparse(hits))));
     }
 
     List<Passage> ranked =
@@ -154,7 +181,7 @@ public class RetrieveService {
           case HYBRID ->
               HybridFusion.fuse(
                   hits.get(0).dense(), hits.get(0).sparse(), hybrid.fusion(), hybrid.denseWeight());
-          case FULL -> full(hits, query, hybrid, topK, depth, modelId);
+          case FULL -> full(hits, query, hybrid, topK, depth, complete, modelId);
         };
     if (mode != RetrievalMode.FULL) {
       ranked = repository.load(modelId, ranked.subList(0, Math.min(topK, ranked.size())));
@@ -270,7 +297,7 @@ public class RetrieveService {
    * (empty: the whole tenant's); with feedback, each scope is searched a second time with its query
    * expanded from its first search's best hits.
    */
-  private CompletableFuture<List<List<Passage>>> lexicalSearch(
+  private CompletableFuture<LexicalHits> lexicalSearch(
       String tenant,
       CompletableFuture<List<SearchScope>> scopes,
       PassageFilter filter,
@@ -286,19 +313,18 @@ public class RetrieveService {
     // The counts need no scopes: they run while the sources are listed.
     CompletableFuture<SparseVector> weighed =
         weigh(tenant, counted, modelId, List.of(terms)).thenApply(list -> list.get(0));
-    CompletableFuture<List<List<Passage>>> first =
+    CompletableFuture<LexicalHits> first =
         weighed.thenCompose(
             trace.wrapFunction(
                 query ->
                     scopes.thenCompose(
                         trace.wrapFunction(
-                            list ->
-                                repository.searchAsync(
-                                    tenant,
-                                    list,
-                                    filter,
-                                    new QueryVectors(modelId, null, query),
-                                    depth)))));
+                            list -> {
+                              QueryVectors vectors = new QueryVectors(modelId, null, query);
+                              return repository
+                                  .searchAsync(tenant, list, filter, vectors, depth)
+                                  .thenApply(h -> new LexicalHits(h, vectors));
+                            }))));
     if (!settings.feedback()) {
       return first;
     }
@@ -328,7 +354,7 @@ public class RetrieveService {
   }
 
   /** The second lexical search: each scope's query expanded from its first search's best hits. */
-  private CompletableFuture<List<List<Passage>>> expanded(
+  private CompletableFuture<LexicalHits> expanded(
       String tenant,
       List<SearchScope> scopes,
       PassageFilter filter,
@@ -336,10 +362,10 @@ public class RetrieveService {
       SparseVector terms,
       List<String> counted,
       LexicalSettings settings,
-      List<List<Passage>> first,
+      LexicalHits first,
       int depth) {
     List<List<Passage>> best =
-        first.stream()
+        first.hits().stream()
             .map(hits -> hits.subList(0, Math.min(settings.feedbackPassages(), hits.size())))
             .toList();
     List<String> ids = best.stream().flatMap(List::stream).map(Passage::pointId).toList();
@@ -371,13 +397,12 @@ public class RetrieveService {
                   return weigh(tenant, counted, modelId, queries)
                       .thenCompose(
                           trace.wrapFunction(
-                              weighed ->
-                                  repository.searchAsync(
-                                      tenant,
-                                      scopes,
-                                      filter,
-                                      QueryVectors.lexical(modelId, weighed),
-                                      depth)));
+                              weighed -> {
+                                QueryVectors expandedQuery = QueryVectors.lexical(modelId, weighed);
+                                return repository
+                                    .searchAsync(tenant, scopes, filter, expandedQuery, depth)
+                                    .thenApply(h -> new LexicalHits(h, expandedQuery));
+                              }));
                 }));
   }
 
@@ -387,6 +412,7 @@ public class RetrieveService {
       HybridSettings hybrid,
       int topK,
       int depth,
+      boolean completed,
       String modelId) {
     List<SourceFusion.SourceHits> sources = new ArrayList<>();
     for (ScopeHits h : hits) {
@@ -399,7 +425,8 @@ public class RetrieveService {
             hybrid.fusion(),
             hybrid.denseWeight(),
             config.full().normalization(),
-            depth);
+            depth,
+            completed);
     RetrieveConfig.Rerank r = config.rerank();
     RerankSettings o = query.rerank();
     boolean rerank = r.enabled() && (o == null || !o.disabled());
@@ -435,7 +462,7 @@ public class RetrieveService {
   private HybridSettings hybrid(HybridSettings override) {
     RetrieveConfig.Hybrid d = config.hybrid();
     if (override == null) {
-      return new HybridSettings(d.fusion(), d.denseWeight(), d.depth());
+      return new HybridSettings(d.fusion(), d.denseWeight(), d.depth(), d.completeScores());
     }
     double weight = Double.isNaN(override.denseWeight()) ? d.denseWeight() : override.denseWeight();
     if (weight < 0 || weight > 1) {
@@ -446,7 +473,10 @@ public class RetrieveService {
       throw new InvalidQueryException("hybrid.depth", "depth must be between 1 and 1000");
     }
     return new HybridSettings(
-        override.fusion() == null ? d.fusion() : override.fusion(), weight, depth);
+        override.fusion() == null ? d.fusion() : override.fusion(),
+        weight,
+        depth,
+        override.completeScores() == null ? d.completeScores() : override.completeScores());
   }
 
   private LexicalSettings lexical(LexicalSettings override) {

@@ -1,6 +1,7 @@
 package dev.rag.retrieve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.rag.common.Topics;
@@ -9,6 +10,7 @@ import dev.rag.proto.v1.DocumentHeader;
 import dev.rag.proto.v1.EmbeddedChunk;
 import dev.rag.proto.v1.EmbeddingsEvent;
 import dev.rag.proto.v1.Filter;
+import dev.rag.proto.v1.HybridOptions;
 import dev.rag.proto.v1.Passage;
 import dev.rag.proto.v1.RetrievalMode;
 import dev.rag.proto.v1.Retrieve;
@@ -25,8 +27,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,5 +267,59 @@ class HybridRetrievalTest {
     assertThat(stats)
         .extracting(s -> s.getSource() + ":" + s.getDocuments() + "/" + s.getPassages())
         .containsExactly("notes:1/1", "papers:3/6", "web:1/1");
+  }
+
+  @Test
+  void withScoreCompletionEveryCandidateCarriesWhatBothSignalsGiveIt() {
+    // Dense (word counts, common words too) favours the passage with "the"; lexical, "part two".
+    String query = "the the the the the stripes part two";
+    // Each signal's own ranking and scores of the source's passages, searched deep.
+    Map<String, Double> denseOf = new LinkedHashMap<>();
+    for (Passage p : signal(query, RetrievalMode.RETRIEVAL_MODE_DENSE)) {
+      denseOf.put(p.getPointId(), p.getScores().getDense());
+    }
+    Map<String, Double> sparseOf = new LinkedHashMap<>();
+    for (Passage p : signal(query, RetrievalMode.RETRIEVAL_MODE_SPARSE)) {
+      sparseOf.put(p.getPointId(), p.getScores().getSparse());
+    }
+    // HYBRID fetches top_k candidates per signal, FULL twice as many: with top_k 1, the signals'
+    // best one and best two differ, so each signal fetches a passage the other does not.
+    List<String> denseRanking = List.copyOf(denseOf.keySet());
+    List<String> sparseRanking = List.copyOf(sparseOf.keySet());
+    assertThat(denseRanking.get(0)).isNotEqualTo(sparseRanking.get(0));
+    assertThat(Set.copyOf(denseRanking.subList(0, 2)))
+        .isNotEqualTo(Set.copyOf(sparseRanking.subList(0, 2)));
+    for (RetrievalMode mode :
+        List.of(RetrievalMode.RETRIEVAL_MODE_HYBRID, RetrievalMode.RETRIEVAL_MODE_FULL)) {
+      RetrieveRequest.Builder request =
+          RetrieveRequest.newBuilder()
+              .setQuery(query)
+              .setTopK(1)
+              .setMode(mode)
+              .addSources("papers");
+      HybridOptions.Builder shallow = HybridOptions.newBuilder().setDepth(1);
+      Passage without = retrieve(request.clone().setHybrid(shallow)).get(0);
+      Passage with =
+          retrieve(request.clone().setHybrid(shallow.clone().setCompleteScores(true))).get(0);
+      // Without completion, the best passage lacks the score of the signal that did not fetch it.
+      assertThat(without.getScores().getDense() * without.getScores().getSparse())
+          .as(mode.name())
+          .isZero();
+      assertThat(with.getScores().getDense())
+          .as(mode + " dense of " + with.getDocumentId())
+          .isCloseTo(denseOf.get(with.getPointId()), within(1e-5));
+      assertThat(with.getScores().getSparse())
+          .as(mode + " sparse of " + with.getDocumentId())
+          .isCloseTo(sparseOf.getOrDefault(with.getPointId(), 0.0), within(1e-4));
+    }
+  }
+
+  private List<Passage> signal(String query, RetrievalMode mode) {
+    return retrieve(
+        RetrieveRequest.newBuilder()
+            .setQuery(query)
+            .setTopK(20)
+            .setMode(mode)
+            .addSources("papers"));
   }
 }

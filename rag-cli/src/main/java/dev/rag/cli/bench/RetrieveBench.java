@@ -6,6 +6,7 @@ import dev.rag.cli.eval.Metrics;
 import dev.rag.cli.eval.RetrievalOptions;
 import dev.rag.cli.report.HtmlReport;
 import dev.rag.proto.v1.EnsembleOptions;
+import dev.rag.proto.v1.HybridOptions;
 import dev.rag.proto.v1.LexicalOptions;
 import dev.rag.proto.v1.RetrieveGrpc;
 import dev.rag.proto.v1.RetrieveRequest;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,8 +82,25 @@ public class RetrieveBench implements Callable<Integer> {
               + " service's)")
   List<String> ensemble;
 
+  @Option(
+      names = "--depth",
+      description =
+          "candidates fetched per signal and source; given more than once, each setting is"
+              + " measured in turn, side by side (with --feedback or --ensemble: every"
+              + " combination; default: the service's)")
+  List<Integer> depth;
+
+  @Option(
+      names = "--complete-scores",
+      arity = "1",
+      description =
+          "score completion (true or false); given more than once, each setting is measured in"
+              + " turn, side by side (default: the service's)")
+  List<Boolean> completeScores;
+
   /** One setting measured: its label and the overrides it sends. */
-  private record Variant(String label, LexicalOptions lexical, EnsembleOptions ensemble) {}
+  private record Variant(
+      String label, LexicalOptions lexical, EnsembleOptions ensemble, HybridOptions hybrid) {}
 
   @GrpcClient("retrieve")
   RetrieveGrpc.RetrieveBlockingStub retrieve;
@@ -98,25 +117,42 @@ public class RetrieveBench implements Callable<Integer> {
     if (Files.isRegularFile(dataset.dir.resolve("qrels").resolve(other + ".tsv"))) {
       warmupQueries = new ArrayList<>(BeirDataset.load(dataset.dir, other).queries().values());
     }
-    Variant none = new Variant("default", null, null);
+    Variant none = new Variant("default", null, null, null);
     for (int i = 0; i < warmup; i++) {
       call(warmupQueries.get(i % warmupQueries.size()), none);
     }
     List<Variant> variants = new ArrayList<>();
+    List<Integer> depths = depth == null || depth.isEmpty() ? List.of(0) : depth;
+    List<Boolean> completions =
+        completeScores == null || completeScores.isEmpty()
+            ? Collections.singletonList(null)
+            : completeScores;
     for (String fb : feedback == null || feedback.isEmpty() ? List.of("") : feedback) {
       for (String en : ensemble == null || ensemble.isEmpty() ? List.of("") : ensemble) {
-        String label =
-            String.join(
-                ", ",
-                Stream.of(
-                        fb.isEmpty() ? "" : "feedback " + fb, en.isEmpty() ? "" : "ensemble " + en)
-                    .filter(x -> !x.isEmpty())
-                    .toList());
-        variants.add(
-            new Variant(
-                label.isEmpty() ? "default" : label,
-                fb.isEmpty() ? null : RetrievalOptions.lexicalOptions(null, fb),
-                en.isEmpty() ? null : RetrievalOptions.ensembleOptions(en)));
+        for (int d : depths) {
+          for (Boolean cs : completions) {
+            String label =
+                String.join(
+                    ", ",
+                    Stream.of(
+                            fb.isEmpty() ? "" : "feedback " + fb,
+                            en.isEmpty() ? "" : "ensemble " + en,
+                            d == 0 ? "" : "depth " + d,
+                            cs == null ? "" : "completion " + (cs ? "on" : "off"))
+                        .filter(x -> !x.isEmpty())
+                        .toList());
+            HybridOptions.Builder hybrid = HybridOptions.newBuilder().setDepth(d);
+            if (cs != null) {
+              hybrid.setCompleteScores(cs);
+            }
+            variants.add(
+                new Variant(
+                    label.isEmpty() ? "default" : label,
+                    fb.isEmpty() ? null : RetrievalOptions.lexicalOptions(null, fb),
+                    en.isEmpty() ? null : RetrievalOptions.ensembleOptions(en),
+                    d == 0 && cs == null ? null : hybrid.build()));
+          }
+        }
       }
     }
     System.out.printf(
@@ -224,6 +260,9 @@ public class RetrieveBench implements Callable<Integer> {
     }
     if (variant.ensemble() != null) {
       request.setEnsemble(variant.ensemble());
+    }
+    if (variant.hybrid() != null) {
+      request.setHybrid(variant.hybrid());
     }
     retrieve.withDeadlineAfter(30, TimeUnit.SECONDS).retrieve(request.build());
   }

@@ -127,6 +127,14 @@ public class EvalCommand implements Callable<Integer> {
           "also compare the dense ensemble off and at weights 0.3, 0.5, 0.7 (dense, hybrid, full)")
   boolean ensembleGrid;
 
+  @Option(
+      names = "--complete-scores",
+      arity = "1",
+      description =
+          "score completion override (true or false): a candidate one signal found is scored by"
+              + " the other too")
+  Boolean completeScores;
+
   @Option(names = "--context-weight", description = "reranker document-context weight override")
   Double contextWeight;
 
@@ -200,7 +208,7 @@ public class EvalCommand implements Callable<Integer> {
               searched,
               RetrievalOptions.mode(m),
               m,
-              RetrievalOptions.hybridOptions(fusion, denseWeight),
+              hybridOptions(fusion, denseWeight),
               rerankOptions(contextWeight, proximityWeight),
               RetrievalOptions.lexicalOptions(statistics, feedback));
       results.add(f);
@@ -222,7 +230,7 @@ public class EvalCommand implements Callable<Integer> {
                   searched,
                   RetrievalOptions.mode(m),
                   label,
-                  RetrievalOptions.hybridOptions(fusion, denseWeight),
+                  hybridOptions(fusion, denseWeight),
                   rerankOptions(contextWeight, proximityWeight),
                   RetrievalOptions.lexicalOptions(setting[0], setting[1]));
           results.add(f);
@@ -240,7 +248,7 @@ public class EvalCommand implements Callable<Integer> {
                   searched,
                   RetrievalOptions.mode(m),
                   m + " ensemble=" + setting,
-                  RetrievalOptions.hybridOptions(fusion, denseWeight),
+                  hybridOptions(fusion, denseWeight),
                   rerankOptions(contextWeight, proximityWeight),
                   RetrievalOptions.lexicalOptions(statistics, feedback));
           results.add(f);
@@ -255,7 +263,7 @@ public class EvalCommand implements Callable<Integer> {
               searched,
               RetrievalMode.RETRIEVAL_MODE_FULL,
               "full, no rerank",
-              null,
+              hybridOptions(fusion, denseWeight),
               RerankOptions.newBuilder().setDisabled(true).build());
       results.add(off);
       EvalReport.print(off);
@@ -268,7 +276,7 @@ public class EvalCommand implements Callable<Integer> {
                   searched,
                   RetrievalMode.RETRIEVAL_MODE_FULL,
                   label,
-                  RetrievalOptions.hybridOptions(fusion, denseWeight),
+                  hybridOptions(fusion, denseWeight),
                   rerankOptions(c, p),
                   RetrievalOptions.lexicalOptions(statistics, feedback));
           results.add(f);
@@ -335,8 +343,22 @@ public class EvalCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private HybridOptions hybridOptions(String method, double weight) {
-    HybridOptions h = RetrievalOptions.hybridOptions(method, Double.valueOf(weight));
-    return depth > 0 ? h.toBuilder().setDepth(depth).build() : h;
+  /**
+   * Fusion settings with {@code --depth} and {@code --complete-scores} applied; null (the
+   * service's) when none is set.
+   */
+  private HybridOptions hybridOptions(String method, Double weight) {
+    HybridOptions h = RetrievalOptions.hybridOptions(method, weight);
+    if (depth <= 0 && completeScores == null) {
+      return h;
+    }
+    HybridOptions.Builder b = h == null ? HybridOptions.newBuilder() : h.toBuilder();
+    if (depth > 0) {
+      b.setDepth(depth);
+    }
+    if (completeScores != null) {
+      b.setCompleteScores(completeScores);
+    }
+    return b.build();
   }
 }

@@ -70,7 +70,8 @@ public final class RetrieveMapper {
           default -> null;
         },
         h.hasDenseWeight() ? h.getDenseWeight() : Double.NaN,
-        h.getDepth());
+        h.getDepth(),
+        h.hasCompleteScores() ? h.getCompleteScores() : null);
   }
 
   private static LexicalSettings lexical(LexicalOptions l) {

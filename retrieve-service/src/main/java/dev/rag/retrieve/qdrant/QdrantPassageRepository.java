@@ -1,5 +1,6 @@
 package dev.rag.retrieve.qdrant;
 
+import static io.qdrant.client.ConditionFactory.hasId;
 import static io.qdrant.client.ConditionFactory.match;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 import static io.qdrant.client.ConditionFactory.matchKeywords;
@@ -30,8 +31,10 @@ import io.qdrant.client.grpc.Points.DeletePoints;
 import io.qdrant.client.grpc.Points.FacetHit;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.PointsSelector;
+import io.qdrant.client.grpc.Points.QuantizationSearchParams;
 import io.qdrant.client.grpc.Points.QueryPoints;
 import io.qdrant.client.grpc.Points.ScoredPoint;
+import io.qdrant.client.grpc.Points.SearchParams;
 import io.qdrant.client.grpc.Points.UpsertPoints;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -215,11 +218,7 @@ public class QdrantPassageRepository implements PassageRepository {
             .setUsing(query.model())
             .setParams(collections.denseSearch());
       } else {
-        SparseVector sparse = query.sparseFor(i);
-        q.setQuery(
-                nearest(
-                    PassagePoints.floats(sparse.values()), PassagePoints.ints(sparse.indices())))
-            .setUsing(LEXICAL);
+        lexical(q, query.sparseFor(i));
       }
       queries.add(q.build());
     }
@@ -241,6 +240,73 @@ public class QdrantPassageRepository implements PassageRepository {
               }
               throw e instanceof CompletionException c ? c : new CompletionException(e);
             });
+  }
+
+  @Override
+  @WithSpan("qdrant score")
+  public CompletableFuture<List<Map<String, Double>>> scoreAsync(
+      String tenant, QueryVectors query, List<List<String>> pointIds) {
+    boolean dense = !query.isLexical();
+    String collection = collection(query.model());
+    List<Integer> asked = new ArrayList<>();
+    List<QueryPoints> queries = new ArrayList<>();
+    for (int i = 0; i < pointIds.size(); i++) {
+      List<String> scope = pointIds.get(i);
+      if (scope.isEmpty()) {
+        continue;
+      }
+      List<Common.PointId> ids = new ArrayList<>(scope.size());
+      for (String id : scope) {
+        ids.add(id(UUID.fromString(id)));
+      }
+      QueryPoints.Builder q =
+          QueryPoints.newBuilder()
+              .setCollectionName(collection)
+              .setFilter(
+                  Filter.newBuilder().addMust(matchKeyword(TENANT, tenant)).addMust(hasId(ids)))
+              .setLimit(ids.size())
+              .setWithPayload(enable(false));
+      if (dense) {
+        // So few points are scored one by one, not through the graph, on their original vectors
+        // (as a search rescores its quantised candidates): every one of them gets its score.
+        q.setQuery(nearest(query.dense()))
+            .setUsing(query.model())
+            .setParams(
+                SearchParams.newBuilder()
+                    .setExact(true)
+                    .setQuantization(QuantizationSearchParams.newBuilder().setIgnore(true))
+                    .build());
+      } else {
+        lexical(q, query.sparseFor(i));
+      }
+      asked.add(i);
+      queries.add(q.build());
+    }
+    List<Map<String, Double>> scores = new ArrayList<>(pointIds.size());
+    for (int i = 0; i < pointIds.size(); i++) {
+      scores.add(new HashMap<>());
+    }
+    if (queries.isEmpty() || !collections.exists(collection)) {
+      return CompletableFuture.completedFuture(scores);
+    }
+    return collections
+        .read(() -> client.queryBatchAsync(collection, queries, null, timeout))
+        .thenApply(
+            results -> {
+              for (int j = 0; j < results.size(); j++) {
+                Map<String, Double> scope = scores.get(asked.get(j));
+                for (ScoredPoint p : results.get(j).getResultList()) {
+                  scope.put(p.getId().getUuid(), (double) p.getScore());
+                }
+              }
+              return scores;
+            });
+  }
+
+  /** Makes {@code q} a search of the lexical vectors with {@code sparse}. */
+  private static void lexical(QueryPoints.Builder q, SparseVector sparse) {
+    q.setQuery(nearest(PassagePoints.floats(sparse.values()), PassagePoints.ints(sparse.indices())))
+        .setUsing(LEXICAL);
   }
 
   private static List<Passage> passages(List<ScoredPoint> points, boolean dense) {

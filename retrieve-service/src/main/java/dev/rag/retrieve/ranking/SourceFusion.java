@@ -4,8 +4,10 @@ import dev.rag.retrieve.model.FusionMethod;
 import dev.rag.retrieve.model.Passage;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Merges the candidates of several sources into one ranking.
@@ -45,6 +47,23 @@ public final class SourceFusion {
       double denseWeight,
       Normalization normalization,
       int depth) {
+    return fuse(sources, weights, method, denseWeight, normalization, depth, false);
+  }
+
+  /**
+   * As {@link #fuse(List, Map, FusionMethod, double, Normalization, int)}; {@code completed} says
+   * each source's two lists hold both signals' scores of every candidate of that source (the lists
+   * are longer than {@code depth}): pooled, the candidates are those among either signal's best
+   * {@code depth}, each with both its scores.
+   */
+  public static List<Passage> fuse(
+      List<SourceHits> sources,
+      Map<String, Double> weights,
+      FusionMethod method,
+      double denseWeight,
+      Normalization normalization,
+      int depth,
+      boolean completed) {
     List<Passage> merged = new ArrayList<>();
     if (normalization == Normalization.POOLED) {
       List<Passage> dense = new ArrayList<>();
@@ -58,12 +77,16 @@ public final class SourceFusion {
       // The pool's best `depth` per signal are exactly what one search over all sources would
       // have returned: normalising over them keeps the result independent of how many sources
       // there are.
-      merged.addAll(
-          HybridFusion.fuse(
-              dense.subList(0, Math.min(depth, dense.size())),
-              sparse.subList(0, Math.min(depth, sparse.size())),
-              method,
-              denseWeight));
+      List<Passage> bestDense = dense.subList(0, Math.min(depth, dense.size()));
+      List<Passage> bestSparse = sparse.subList(0, Math.min(depth, sparse.size()));
+      if (completed) {
+        Set<String> kept = new HashSet<>();
+        bestDense.forEach(p -> kept.add(p.pointId()));
+        bestSparse.forEach(p -> kept.add(p.pointId()));
+        bestDense = dense.stream().filter(p -> kept.contains(p.pointId())).toList();
+        bestSparse = sparse.stream().filter(p -> kept.contains(p.pointId())).toList();
+      }
+      merged.addAll(HybridFusion.fuse(bestDense, bestSparse, method, denseWeight));
     } else {
       for (SourceHits s : sources) {
         List<Passage> fused = HybridFusion.fuse(s.dense(), s.sparse(), method, denseWeight);
