@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
@@ -161,17 +162,18 @@ public class RetrieveService {
             && secondDense == null
             && !lexicalSettings.feedback();
     if (complete) {
+      // Both signals score their missing candidates at the same time.
+      CompletableFuture<List<Map<String, Double>>> denseScores =
+          repository.scoreAsync(
+              tenant,
+              new QueryVectors(modelId, dense, null),
+              ScoreCompletion.missingFromDense(hits));
+      CompletableFuture<List<Map<String, Double>>> sparseScores =
+          repository.scoreAsync(
+              tenant, lexicalHits.query(), ScoreCompletion.missingFromSparse(hits));
       hits =
           ScoreCompletion.complete(
-              hits,
-              PassageRepository.join(
-                  repository.scoreAsync(
-                      tenant,
-                      new QueryVectors(modelId, dense, null),
-                      ScoreCompletion.missingFromDense(hits))),
-              PassageRepository.join(
-                  repository.scoreAsync(
-                      tenant, lexicalHits.query(), ScoreCompletion.missingFromSparse(hits))));
+              hits, PassageRepository.join(denseScores), PassageRepository.join(sparseScores));
     }
 
     List<Passage> ranked =
