@@ -300,6 +300,14 @@ public class QdrantPassageRepository implements PassageRepository {
                 }
               }
               return scores;
+            })
+        .exceptionally(
+            e -> {
+              if (QdrantCollections.notFound(e)) {
+                // Deleted since it was searched: nothing left to score.
+                return scores;
+              }
+              throw e instanceof CompletionException c ? c : new CompletionException(e);
             });
   }
 

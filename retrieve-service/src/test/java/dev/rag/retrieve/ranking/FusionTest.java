@@ -160,6 +160,51 @@ class FusionTest {
   }
 
   @Test
+  void pooledCompletedListsKeepEitherSignalsBestWithBothOfTheirScores() {
+    // Each source's lists hold both scores of its candidates: its own best one per signal (depth
+    // 1) and, completed, the other signal's score of the other list's candidate.
+    Passage a1 = p("a1", "A", "a1", "t");
+    Passage a2 = p("a2", "A", "a2", "t");
+    Passage b1 = p("b1", "B", "b1", "t");
+    Passage b2 = p("b2", "B", "b2", "t");
+    List<SourceFusion.SourceHits> sources =
+        List.of(
+            new SourceFusion.SourceHits(
+                "A",
+                List.of(
+                    a1.withScores(Scores.NONE.withDense(0.9)),
+                    a2.withScores(Scores.NONE.withDense(0.5))),
+                List.of(
+                    a2.withScores(Scores.NONE.withSparse(8)),
+                    a1.withScores(Scores.NONE.withSparse(1)))),
+            new SourceFusion.SourceHits(
+                "B",
+                List.of(
+                    b1.withScores(Scores.NONE.withDense(0.8)),
+                    b2.withScores(Scores.NONE.withDense(0.1))),
+                List.of(
+                    b2.withScores(Scores.NONE.withSparse(9)),
+                    b1.withScores(Scores.NONE.withSparse(0)))));
+    List<Passage> fused =
+        SourceFusion.fuse(
+            sources,
+            Map.of(),
+            FusionMethod.MIN_MAX,
+            0.6,
+            SourceFusion.Normalization.POOLED,
+            1,
+            true);
+    // The pool's best dense is a1, its best lexical b2: one search over both sources would have
+    // returned just those two, and each is fused on both of its real scores.
+    assertThat(fused).extracting(Passage::pointId).containsExactly("a1", "b2");
+    assertThat(fused.get(0).scores().sparse()).isEqualTo(1);
+    assertThat(fused.get(1).scores().dense()).isEqualTo(0.1);
+    // Dense 0.9 / 0.1 and lexical 1 / 9 normalise to 1 / 0 and 0 / 1.
+    assertThat(fused.get(0).scores().fused()).isCloseTo(0.6, within(1e-12));
+    assertThat(fused.get(1).scores().fused()).isCloseTo(0.4, within(1e-12));
+  }
+
+  @Test
   void collapsesNearDuplicatesKeepingTheBetterRanked() {
     List<Passage> ranked =
         List.of(
