@@ -232,14 +232,8 @@ public class QdrantPassageRepository implements PassageRepository {
               }
               return hits;
             })
-        .exceptionally(
-            e -> {
-              if (QdrantCollections.notFound(e)) {
-                // The collection was deleted by someone else: nothing indexed.
-                return nothing;
-              }
-              throw e instanceof CompletionException c ? c : new CompletionException(e);
-            });
+        // The collection was deleted by someone else: nothing indexed.
+        .exceptionally(e -> ifDeleted(e, nothing));
   }
 
   @Override
@@ -301,14 +295,16 @@ public class QdrantPassageRepository implements PassageRepository {
               }
               return scores;
             })
-        .exceptionally(
-            e -> {
-              if (QdrantCollections.notFound(e)) {
-                // Deleted since it was searched: nothing left to score.
-                return scores;
-              }
-              throw e instanceof CompletionException c ? c : new CompletionException(e);
-            });
+        // Deleted since it was searched: nothing left to score.
+        .exceptionally(e -> ifDeleted(e, scores));
+  }
+
+  /** {@code nothing} when a read failed because its collection is gone; else the failure. */
+  private static <T> T ifDeleted(Throwable e, T nothing) {
+    if (QdrantCollections.notFound(e)) {
+      return nothing;
+    }
+    throw e instanceof CompletionException c ? c : new CompletionException(e);
   }
 
   /** Makes {@code q} a search of the lexical vectors with {@code sparse}. */

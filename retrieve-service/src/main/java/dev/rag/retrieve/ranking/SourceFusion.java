@@ -39,22 +39,9 @@ public final class SourceFusion {
    * The fused ranking of all sources' candidates, best first; final = fused x source weight.
    *
    * @param depth candidates per signal that one search would have fetched
-   */
-  public static List<Passage> fuse(
-      List<SourceHits> sources,
-      Map<String, Double> weights,
-      FusionMethod method,
-      double denseWeight,
-      Normalization normalization,
-      int depth) {
-    return fuse(sources, weights, method, denseWeight, normalization, depth, false);
-  }
-
-  /**
-   * As {@link #fuse(List, Map, FusionMethod, double, Normalization, int)}; {@code completed} says
-   * each source's two lists hold both signals' scores of every candidate of that source (the lists
-   * are longer than {@code depth}): pooled, the candidates are those among either signal's best
-   * {@code depth}, each with both its scores.
+   * @param completed each source's two lists hold both signals' scores of every candidate of that
+   *     source (the lists are longer than {@code depth}): pooled, the candidates are those among
+   *     either signal's best {@code depth}, each with both its scores
    */
   public static List<Passage> fuse(
       List<SourceHits> sources,

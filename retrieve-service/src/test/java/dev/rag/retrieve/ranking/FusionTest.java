@@ -88,7 +88,8 @@ class FusionTest {
             FusionMethod.MIN_MAX,
             1.0,
             SourceFusion.Normalization.POOLED,
-            100);
+            100,
+            false);
     assertThat(pooled).extracting(Passage::pointId).containsExactly("p1", "w1");
     assertThat(pooled.get(1).scores().finalScore()).isZero();
 
@@ -100,7 +101,8 @@ class FusionTest {
             FusionMethod.MIN_MAX,
             1.0,
             SourceFusion.Normalization.PER_SOURCE,
-            100);
+            100,
+            false);
     assertThat(perSource.get(1).scores().finalScore()).isEqualTo(1.0);
 
     List<Passage> weighted =
@@ -110,7 +112,8 @@ class FusionTest {
             FusionMethod.MIN_MAX,
             1.0,
             SourceFusion.Normalization.PER_SOURCE,
-            100);
+            100,
+            false);
     assertThat(weighted).extracting(Passage::pointId).containsExactly("w1", "p1");
     assertThat(weighted.get(1).scores().finalScore()).isCloseTo(0.1, within(1e-12));
   }
@@ -148,7 +151,13 @@ class FusionTest {
     }
     List<Passage> pooled =
         SourceFusion.fuse(
-            split, Map.of(), FusionMethod.MIN_MAX, 0.6, SourceFusion.Normalization.POOLED, depth);
+            split,
+            Map.of(),
+            FusionMethod.MIN_MAX,
+            0.6,
+            SourceFusion.Normalization.POOLED,
+            depth,
+            false);
 
     assertThat(pooled)
         .extracting(Passage::pointId)
