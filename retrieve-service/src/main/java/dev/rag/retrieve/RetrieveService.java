@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
@@ -135,46 +136,39 @@ public class RetrieveService {
         denseSearch(tenant, scopes, filter, modelId, dense, depth);
     float[] secondDense =
         second == null || second.equals(modelId) ? null : secondVector(second, secondVector);
-    if (secondDense != null) {
-      denseHits =
-          ensembleHits(
-              denseHits,
-              denseSearch(tenant, scopes, filter, second, secondDense, depth),
-              modelId,
-              ensembleWeight);
-    }
+    CompletableFuture<List<List<Passage>>> secondHits =
+        denseSearch(tenant, scopes, filter, second, secondDense, depth);
     List<SearchScope> searched = PassageRepository.join(scopes);
     LexicalHits lexicalHits = PassageRepository.join(sparseHits);
-    List<ScopeHits> hits =
-        ScopeHits.of(
-            searched,
-            PassageRepository.join(denseHits),
-            lexicalHits == null ? null : lexicalHits.hits());
     if (searched.isEmpty() || (dense == null && sparse == null)) {
       return new Result(modelId, mode, List.of());
     }
-    // Both signals' scores for every candidate, where both come from this one query's vectors.
+    Signals signals =
+        new Signals(
+            denseHits == null ? null : PassageRepository.join(denseHits),
+            secondHits == null ? null : PassageRepository.join(secondHits),
+            lexicalHits == null ? null : lexicalHits.hits());
+    // Every signal's scores for every candidate, where each comes from one query vector.
     boolean complete =
         hybrid.completeScores()
             && (mode == RetrievalMode.HYBRID || mode == RetrievalMode.FULL)
             && dense != null
             && lexicalHits != null
-            && secondDense == null
             && !lexicalSettings.feedback();
     if (complete) {
-      // Both signals score their missing candidates at the same time.
-      CompletableFuture<List<Map<String, Double>>> denseScores =
-          repository.scoreAsync(
+      signals =
+          complete(
               tenant,
+              signals,
               new QueryVectors(modelId, dense, null),
-              ScoreCompletion.missingFromDense(hits));
-      CompletableFuture<List<Map<String, Double>>> sparseScores =
-          repository.scoreAsync(
-              tenant, lexicalHits.query(), ScoreCompletion.missingFromSparse(hits));
-      hits =
-          ScoreCompletion.complete(
-              hits, PassageRepository.join(denseScores), PassageRepository.join(sparseScores));
+              secondDense == null ? null : new QueryVectors(second, secondDense, null),
+              lexicalHits.query());
     }
+    List<List<Passage>> denseLists = signals.live();
+    if (signals.second() != null) {
+      denseLists = ensemble(signals.live(), signals.second(), modelId, ensembleWeight);
+    }
+    List<ScopeHits> hits = ScopeHits.of(searched, denseLists, signals.lexical());
 
     List<Passage> ranked =
         switch (mode) {
@@ -215,37 +209,79 @@ public class RetrieveService {
     return sources.stream().map(s -> new SearchScope(s, List.of(s))).toList();
   }
 
+  /** Each signal's hits per scope: the live model's, a second model's, the lexical one's. */
+  private record Signals(
+      List<List<Passage>> live, List<List<Passage>> second, List<List<Passage>> lexical) {}
+
+  /**
+   * The signals with every candidate scored by each of them: the passages a signal did not return
+   * are scored by it, all signals at once (one Qdrant call each). A second model scores them under
+   * its own index's point ids.
+   */
+  private Signals complete(
+      String tenant,
+      Signals signals,
+      QueryVectors live,
+      QueryVectors second,
+      QueryVectors lexical) {
+    Function<Passage, String> liveId = pointIdIn(live.model());
+    List<List<Passage>> liveLacking =
+        ScoreCompletion.lacking(signals.live(), liveId, signals.lexical(), signals.second());
+    List<List<Passage>> lexicalLacking =
+        ScoreCompletion.lacking(signals.lexical(), liveId, signals.live(), signals.second());
+    List<List<Passage>> secondLacking =
+        second == null
+            ? null
+            : ScoreCompletion.lacking(
+                signals.second(), pointIdIn(second.model()), signals.live(), signals.lexical());
+    CompletableFuture<List<Map<String, Double>>> liveScores =
+        repository.scoreAsync(tenant, live, ScoreCompletion.ids(liveLacking));
+    CompletableFuture<List<Map<String, Double>>> secondScores =
+        second == null
+            ? null
+            : repository.scoreAsync(tenant, second, ScoreCompletion.ids(secondLacking));
+    CompletableFuture<List<Map<String, Double>>> lexicalScores =
+        repository.scoreAsync(tenant, lexical, ScoreCompletion.ids(lexicalLacking));
+    return new Signals(
+        ScoreCompletion.add(
+            signals.live(),
+            liveLacking,
+            PassageRepository.join(liveScores),
+            ScoreCompletion.Signal.DENSE),
+        second == null
+            ? null
+            : ScoreCompletion.add(
+                signals.second(),
+                secondLacking,
+                PassageRepository.join(secondScores),
+                ScoreCompletion.Signal.DENSE),
+        ScoreCompletion.add(
+            signals.lexical(),
+            lexicalLacking,
+            PassageRepository.join(lexicalScores),
+            ScoreCompletion.Signal.SPARSE));
+  }
+
+  /**
+   * A passage's point id in the index of {@code model} (tenant, source, document, version, chunk).
+   */
+  private static Function<Passage, String> pointIdIn(String model) {
+    return p ->
+        PointIds.of(p.tenant(), p.source(), p.documentId(), p.version(), p.chunkIndex(), model)
+            .toString();
+  }
+
   /**
    * The dense ensemble's signal: per scope, the live model's hits and the second model's merged by
    * the weighted mean of their similarities, under the live index's point ids.
    */
-  private static CompletableFuture<List<List<Passage>>> ensembleHits(
-      CompletableFuture<List<List<Passage>>> live,
-      CompletableFuture<List<List<Passage>>> second,
-      String liveModel,
-      double weight) {
-    return live.thenCombine(
-        second,
-        (a, b) -> {
-          List<List<Passage>> merged = new ArrayList<>(a.size());
-          for (int i = 0; i < a.size(); i++) {
-            merged.add(
-                DenseEnsemble.merge(
-                    a.get(i),
-                    b.get(i),
-                    weight,
-                    p ->
-                        PointIds.of(
-                                p.tenant(),
-                                p.source(),
-                                p.documentId(),
-                                p.version(),
-                                p.chunkIndex(),
-                                liveModel)
-                            .toString()));
-          }
-          return merged;
-        });
+  private static List<List<Passage>> ensemble(
+      List<List<Passage>> live, List<List<Passage>> second, String liveModel, double weight) {
+    List<List<Passage>> merged = new ArrayList<>(live.size());
+    for (int i = 0; i < live.size(); i++) {
+      merged.add(DenseEnsemble.merge(live.get(i), second.get(i), weight, pointIdIn(liveModel)));
+    }
+    return merged;
   }
 
   /**

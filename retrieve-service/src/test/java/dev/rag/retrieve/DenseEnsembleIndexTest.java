@@ -1,6 +1,7 @@
 package dev.rag.retrieve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.rag.common.Topics;
@@ -93,6 +94,28 @@ class DenseEnsembleIndexTest {
             document(second, tenant, "a", "text of a", "zebra"),
             document(second, tenant, "b", "text of b", "quokka"),
             document(second, tenant, "c", "text of c", "quokka zebra"));
+    index(tenant, events);
+
+    List<Passage> alone =
+        service.retrieve(dense(tenant, new EnsembleSettings(true, Double.NaN))).passages();
+    assertThat(alone).extracting(Passage::documentId).containsExactly("a", "c");
+
+    List<Passage> both =
+        service.retrieve(dense(tenant, new EnsembleSettings(false, 0.5))).passages();
+    assertThat(both).extracting(Passage::documentId).containsExactlyInAnyOrder("a", "b");
+    Passage b = both.stream().filter(p -> p.documentId().equals("b")).findFirst().orElseThrow();
+    assertThat(b.pointId()).isEqualTo(PointIds.of(tenant, "notes", "b", "v1", 0, live).toString());
+    assertThat(b.text()).isEqualTo("text of b");
+
+    List<Passage> secondOnly =
+        service.retrieve(dense(tenant, new EnsembleSettings(false, 1.0))).passages();
+    assertThat(secondOnly.get(0).documentId()).isEqualTo("b");
+  }
+
+  /** Publishes the events and waits until both models' indexes hold every document. */
+  private void index(String tenant, List<EmbeddingsEvent> events) throws Exception {
+    String live = HashingQueryEmbedder.MODEL;
+    String second = HashingEnsembleModel.MODEL;
     try (var producer =
         new KafkaProducer<>(
             Map.<String, Object>of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()),
@@ -118,20 +141,49 @@ class DenseEnsembleIndexTest {
                         id ->
                             repository.countPoints(live, tenant, "notes", id) == 1
                                 && repository.countPoints(second, tenant, "notes", id) == 1));
+  }
 
-    List<Passage> alone =
-        service.retrieve(dense(tenant, new EnsembleSettings(true, Double.NaN))).passages();
-    assertThat(alone).extracting(Passage::documentId).containsExactly("a", "c");
+  @Test
+  void withScoreCompletionEachModelScoresWhatOnlyTheOtherFound() throws Exception {
+    String tenant = "ensemble-complete-" + UUID.randomUUID();
+    String live = HashingQueryEmbedder.MODEL;
+    String second = HashingEnsembleModel.MODEL;
+    // Two candidates per model: the live model finds a (1) and c (1/sqrt 2), the second b (1) and
+    // c; each model's vector of the other's find is orthogonal to the query (0).
+    index(
+        tenant,
+        List.of(
+            document(live, tenant, "a", "text of a", "quokka"),
+            document(live, tenant, "b", "text of b", "zebra"),
+            document(live, tenant, "c", "text of c", "quokka zebra"),
+            document(second, tenant, "a", "text of a", "zebra"),
+            document(second, tenant, "b", "text of b", "quokka"),
+            document(second, tenant, "c", "text of c", "quokka zebra")));
 
-    List<Passage> both =
-        service.retrieve(dense(tenant, new EnsembleSettings(false, 0.5))).passages();
-    assertThat(both).extracting(Passage::documentId).containsExactlyInAnyOrder("a", "b");
-    Passage b = both.stream().filter(p -> p.documentId().equals("b")).findFirst().orElseThrow();
-    assertThat(b.pointId()).isEqualTo(PointIds.of(tenant, "notes", "b", "v1", 0, live).toString());
-    assertThat(b.text()).isEqualTo("text of b");
+    List<Passage> completed = service.retrieve(hybrid(tenant, true)).passages();
+    // Blended 0.3 live + 0.7 second: c 0.707, b 0.7 (0 from the live model), a 0.3.
+    assertThat(completed).extracting(Passage::documentId).containsExactly("c", "b");
+    assertThat(completed.get(0).scores().dense()).isCloseTo(Math.sqrt(0.5), within(1e-4));
+    assertThat(completed.get(1).scores().dense()).isCloseTo(0.7, within(1e-4));
 
-    List<Passage> secondOnly =
-        service.retrieve(dense(tenant, new EnsembleSettings(false, 1.0))).passages();
-    assertThat(secondOnly.get(0).documentId()).isEqualTo("b");
+    // Without completion, a model's missing score is its list's lowest (c's): b 0.912, a 0.795.
+    List<Passage> floored = service.retrieve(hybrid(tenant, false)).passages();
+    assertThat(floored).extracting(Passage::documentId).containsExactly("b", "a");
+    assertThat(floored.get(0).scores().dense()).isCloseTo(0.3 * Math.sqrt(0.5) + 0.7, within(1e-4));
+  }
+
+  private static RetrievalQuery hybrid(String tenant, boolean completeScores) {
+    return new RetrievalQuery(
+        tenant,
+        "quokka",
+        2,
+        List.of(),
+        RetrievalMode.HYBRID,
+        Map.of(),
+        PassageFilter.NONE,
+        new HybridSettings(null, Double.NaN, 2, completeScores),
+        null,
+        null,
+        new EnsembleSettings(false, 0.7));
   }
 }

@@ -2,25 +2,37 @@ package dev.rag.retrieve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rag.retrieve.PassageRepository.ScopeHits;
+import dev.rag.retrieve.ScoreCompletion.Signal;
 import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.model.Scores;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class ScoreCompletionTest {
 
-  private static Passage p(String id, Scores scores) {
-    return new Passage(id, "t", "s", "d-" + id, "v", 0, "", "", "", Map.of(), scores, 0, 0);
+  /**
+   * A chunk's id in the live index: its document's name; in the second model's: "e5:" before it.
+   */
+  private static final Function<Passage, String> LIVE = p -> p.documentId();
+
+  private static final Function<Passage, String> SECOND = p -> "e5:" + p.documentId();
+
+  private static Passage p(String id, String doc, Scores scores) {
+    return new Passage(id, "t", "s", doc, "v", 0, "", "", "", Map.of(), scores, 0, 0);
   }
 
-  private static Passage dense(String id, double score) {
-    return p(id, Scores.NONE.withDense(score));
+  private static Passage dense(String doc, double score) {
+    return p(doc, doc, Scores.NONE.withDense(score));
   }
 
-  private static Passage sparse(String id, double score) {
-    return p(id, Scores.NONE.withSparse(score));
+  private static Passage second(String doc, double score) {
+    return p("e5:" + doc, doc, Scores.NONE.withDense(score));
+  }
+
+  private static Passage sparse(String doc, double score) {
+    return p(doc, doc, Scores.NONE.withSparse(score));
   }
 
   private static List<String> ids(List<Passage> passages) {
@@ -29,49 +41,68 @@ class ScoreCompletionTest {
 
   @Test
   void eachListGainsTheOtherListsPassagesWithTheScoresItsSignalGaveThem() {
-    List<ScopeHits> hits =
-        List.of(
-            new ScopeHits(
-                "a",
-                List.of(dense("both", 0.9), dense("dense-only", 0.8)),
-                List.of(sparse("sparse-only", 7.0), sparse("both", 5.0))),
-            new ScopeHits("b", List.of(dense("b1", 0.7)), List.of()));
+    List<List<Passage>> dense =
+        List.of(List.of(dense("both", 0.9), dense("dense-only", 0.8)), List.of(dense("b1", 0.7)));
+    List<List<Passage>> sparse =
+        List.of(List.of(sparse("sparse-only", 7.0), sparse("both", 5.0)), List.of());
 
-    assertThat(ScoreCompletion.missingFromDense(hits))
+    List<List<Passage>> denseLacking = ScoreCompletion.lacking(dense, LIVE, sparse);
+    List<List<Passage>> sparseLacking = ScoreCompletion.lacking(sparse, LIVE, dense);
+    assertThat(ScoreCompletion.ids(denseLacking))
         .containsExactly(List.of("sparse-only"), List.of());
-    assertThat(ScoreCompletion.missingFromSparse(hits))
+    assertThat(ScoreCompletion.ids(sparseLacking))
         .containsExactly(List.of("dense-only"), List.of("b1"));
 
-    List<ScopeHits> completed =
-        ScoreCompletion.complete(
-            hits,
-            List.of(Map.of("sparse-only", 0.85), Map.of()),
-            // "b1" shares no term with the query: the store leaves it out, its lexical score is 0.
-            List.of(Map.of("dense-only", 2.5), Map.of()));
+    List<List<Passage>> denseDone =
+        ScoreCompletion.add(
+            dense, denseLacking, List.of(Map.of("sparse-only", 0.85), Map.of()), Signal.DENSE);
+    // "b1" shares no term with the query: the store leaves it out, its lexical score is 0.
+    List<List<Passage>> sparseDone =
+        ScoreCompletion.add(
+            sparse, sparseLacking, List.of(Map.of("dense-only", 2.5), Map.of()), Signal.SPARSE);
 
-    ScopeHits a = completed.get(0);
     // Best first, the completed passage in its place by score.
-    assertThat(ids(a.dense())).containsExactly("both", "sparse-only", "dense-only");
-    assertThat(a.dense().get(1).scores().dense()).isEqualTo(0.85);
-    assertThat(ids(a.sparse())).containsExactly("sparse-only", "both", "dense-only");
-    assertThat(a.sparse().get(2).scores().sparse()).isEqualTo(2.5);
+    assertThat(ids(denseDone.get(0))).containsExactly("both", "sparse-only", "dense-only");
+    assertThat(denseDone.get(0).get(1).scores().dense()).isEqualTo(0.85);
+    assertThat(ids(sparseDone.get(0))).containsExactly("sparse-only", "both", "dense-only");
+    Passage added = sparseDone.get(0).get(2);
+    assertThat(added.scores().sparse()).isEqualTo(2.5);
     // The passage keeps what it carried (its document), with the one signal's score alone.
-    assertThat(a.sparse().get(2).documentId()).isEqualTo("d-dense-only");
-    assertThat(a.sparse().get(2).scores().dense()).isZero();
+    assertThat(added.documentId()).isEqualTo("dense-only");
+    assertThat(added.scores().dense()).isZero();
 
-    ScopeHits b = completed.get(1);
-    assertThat(ids(b.dense())).containsExactly("b1");
-    assertThat(ids(b.sparse())).containsExactly("b1");
-    assertThat(b.sparse().get(0).scores().sparse()).isZero();
+    assertThat(ids(denseDone.get(1))).containsExactly("b1");
+    assertThat(ids(sparseDone.get(1))).containsExactly("b1");
+    assertThat(sparseDone.get(1).get(0).scores().sparse()).isZero();
   }
 
   @Test
   void aPassageGoneBeforeTheDenseSignalScoredItStaysOutOfItsList() {
-    List<ScopeHits> hits =
-        List.of(new ScopeHits("a", List.of(dense("x", 0.5)), List.of(sparse("gone", 3.0))));
-    ScopeHits completed =
-        ScoreCompletion.complete(hits, List.of(Map.of()), List.of(Map.of("x", 1.0))).get(0);
-    assertThat(ids(completed.dense())).containsExactly("x");
-    assertThat(ids(completed.sparse())).containsExactly("gone", "x");
+    List<List<Passage>> dense = List.of(List.of(dense("x", 0.5)));
+    List<List<Passage>> lacking =
+        ScoreCompletion.lacking(dense, LIVE, List.of(List.of(sparse("gone", 3.0))));
+    assertThat(ids(ScoreCompletion.add(dense, lacking, List.of(Map.of()), Signal.DENSE).get(0)))
+        .containsExactly("x");
+  }
+
+  @Test
+  void aSecondModelScoresEveryCandidateUnderItsOwnIndexsPointIds() {
+    List<List<Passage>> live = List.of(List.of(dense("a", 0.9), dense("b", 0.8)));
+    List<List<Passage>> other = List.of(List.of(second("b", 0.7), second("c", 0.6)));
+    List<List<Passage>> sparse = List.of(List.of(sparse("d", 4.0), sparse("a", 3.0)));
+
+    // Each signal lacks what the two others found, once, under its own index's ids.
+    assertThat(ScoreCompletion.ids(ScoreCompletion.lacking(live, LIVE, sparse, other)))
+        .containsExactly(List.of("d", "c"));
+    List<List<Passage>> secondLacking = ScoreCompletion.lacking(other, SECOND, live, sparse);
+    assertThat(ScoreCompletion.ids(secondLacking)).containsExactly(List.of("e5:a", "e5:d"));
+    assertThat(ScoreCompletion.ids(ScoreCompletion.lacking(sparse, LIVE, live, other)))
+        .containsExactly(List.of("b", "c"));
+
+    List<List<Passage>> secondDone =
+        ScoreCompletion.add(
+            other, secondLacking, List.of(Map.of("e5:a", 0.95, "e5:d", 0.1)), Signal.DENSE);
+    assertThat(ids(secondDone.get(0))).containsExactly("e5:a", "e5:b", "e5:c", "e5:d");
+    assertThat(secondDone.get(0).get(0).documentId()).isEqualTo("a");
   }
 }

@@ -51,6 +51,24 @@ public record Passage(
         pageEnd);
   }
 
+  /** The same passage under another point id (the same chunk in another model's index). */
+  public Passage withPointId(String id) {
+    return new Passage(
+        id,
+        tenant,
+        source,
+        documentId,
+        version,
+        chunkIndex,
+        title,
+        section,
+        text,
+        metadata,
+        scores,
+        pageStart,
+        pageEnd);
+  }
+
   /** The key of the document the passage belongs to. */
   public String documentKey() {
     return source + "/" + documentId;

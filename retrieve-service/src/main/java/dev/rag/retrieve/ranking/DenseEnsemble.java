@@ -47,7 +47,7 @@ public final class DenseEnsemble {
         s[1] = p.scores().dense();
       } else {
         scores.put(id, new double[] {liveFloor, p.scores().dense()});
-        passages.put(id, withId(p, id));
+        passages.put(id, p.withPointId(id));
       }
     }
     List<Passage> merged = new ArrayList<>(passages.size());
@@ -66,22 +66,5 @@ public final class DenseEnsemble {
       low = Math.min(low, p.scores().dense());
     }
     return hits.isEmpty() ? 0 : low;
-  }
-
-  private static Passage withId(Passage p, String id) {
-    return new Passage(
-        id,
-        p.tenant(),
-        p.source(),
-        p.documentId(),
-        p.version(),
-        p.chunkIndex(),
-        p.title(),
-        p.section(),
-        p.text(),
-        p.metadata(),
-        p.scores(),
-        p.pageStart(),
-        p.pageEnd());
   }
 }
