@@ -253,10 +253,10 @@ public interface RetrieveConfig {
     int depth();
 
     /**
-     * Whether a candidate that one signal found and the other did not is scored by the other too
-     * (the store scores just those points, in one more round trip, both signals at once), rather
-     * than counted as that signal's worst candidate. Not with the dense ensemble or lexical
-     * feedback, whose scores are not one query's.
+     * Whether a candidate that one signal found and another did not is scored by that one too (the
+     * store scores just those points, in one more round trip, every signal at once: the lexical
+     * one, the live model and the dense ensemble's second model), rather than counted as that
+     * signal's worst candidate. Not with lexical feedback, whose query is each scope's own.
      */
     @WithDefault("true")
     boolean completeScores();

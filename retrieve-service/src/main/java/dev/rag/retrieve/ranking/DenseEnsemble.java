@@ -14,7 +14,9 @@ import java.util.function.Function;
  * Raw similarities are blended (not ranks, not per-list normalised scores), so that scores of
  * different sources stay comparable for the pooled fusion of the FULL mode. A passage only one
  * model found gets, for the other, that model's lowest similarity in its list: it ranked below all
- * of them, so that is the most it can have.
+ * of them, so that is the most it can have. With score completion each model has scored the other's
+ * finds before they are merged, and only a passage one index does not hold (not yet embedded by
+ * that model) is floored.
  */
 public final class DenseEnsemble {
 
