@@ -64,20 +64,32 @@ class DenseEnsembleIndexTest {
         .build();
   }
 
-  /** Two passages asked, two candidates per model: what one model misses, the other can bring. */
-  private static RetrievalQuery dense(String tenant, EnsembleSettings ensemble) {
+  /**
+   * "quokka", two passages asked, two candidates per model and signal: what one model misses, the
+   * other can bring.
+   */
+  private static RetrievalQuery quokka(
+      String tenant, RetrievalMode mode, Boolean completeScores, EnsembleSettings ensemble) {
     return new RetrievalQuery(
         tenant,
         "quokka",
         2,
         List.of(),
-        RetrievalMode.DENSE,
+        mode,
         Map.of(),
         PassageFilter.NONE,
-        new HybridSettings(null, Double.NaN, 2),
+        new HybridSettings(null, Double.NaN, 2, completeScores),
         null,
         null,
         ensemble);
+  }
+
+  private static RetrievalQuery dense(String tenant, EnsembleSettings ensemble) {
+    return quokka(tenant, RetrievalMode.DENSE, null, ensemble);
+  }
+
+  private static RetrievalQuery hybrid(String tenant, boolean completeScores) {
+    return quokka(tenant, RetrievalMode.HYBRID, completeScores, new EnsembleSettings(false, 0.7));
   }
 
   @Test
@@ -170,20 +182,5 @@ class DenseEnsembleIndexTest {
     List<Passage> floored = service.retrieve(hybrid(tenant, false)).passages();
     assertThat(floored).extracting(Passage::documentId).containsExactly("b", "a");
     assertThat(floored.get(0).scores().dense()).isCloseTo(0.3 * Math.sqrt(0.5) + 0.7, within(1e-4));
-  }
-
-  private static RetrievalQuery hybrid(String tenant, boolean completeScores) {
-    return new RetrievalQuery(
-        tenant,
-        "quokka",
-        2,
-        List.of(),
-        RetrievalMode.HYBRID,
-        Map.of(),
-        PassageFilter.NONE,
-        new HybridSettings(null, Double.NaN, 2, completeScores),
-        null,
-        null,
-        new EnsembleSettings(false, 0.7));
   }
 }
