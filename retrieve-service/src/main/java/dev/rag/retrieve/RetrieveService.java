@@ -224,7 +224,8 @@ public class RetrieveService {
       QueryVectors live,
       QueryVectors second,
       QueryVectors lexical) {
-    Function<Passage, String> liveId = pointIdIn(live.model());
+    // Without a second model every list holds the live index's points under their own ids.
+    Function<Passage, String> liveId = second == null ? Passage::pointId : pointIdIn(live.model());
     List<List<Passage>> liveLacking =
         ScoreCompletion.lacking(signals.live(), liveId, signals.lexical(), signals.second());
     List<List<Passage>> lexicalLacking =

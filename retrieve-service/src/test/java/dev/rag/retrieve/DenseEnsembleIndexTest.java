@@ -96,17 +96,7 @@ class DenseEnsembleIndexTest {
   void aPassageOnlyTheSecondModelFindsIsReturnedFromTheLiveIndex() throws Exception {
     String tenant = "ensemble-" + UUID.randomUUID();
     String live = HashingQueryEmbedder.MODEL;
-    String second = HashingEnsembleModel.MODEL;
-    // The live model puts a, then c, closest to "quokka"; the second model b, then c.
-    List<EmbeddingsEvent> events =
-        List.of(
-            document(live, tenant, "a", "text of a", "quokka"),
-            document(live, tenant, "b", "text of b", "zebra"),
-            document(live, tenant, "c", "text of c", "quokka zebra"),
-            document(second, tenant, "a", "text of a", "zebra"),
-            document(second, tenant, "b", "text of b", "quokka"),
-            document(second, tenant, "c", "text of c", "quokka zebra"));
-    index(tenant, events);
+    indexQuokkaDocuments(tenant);
 
     List<Passage> alone =
         service.retrieve(dense(tenant, new EnsembleSettings(true, Double.NaN))).passages();
@@ -124,10 +114,21 @@ class DenseEnsembleIndexTest {
     assertThat(secondOnly.get(0).documentId()).isEqualTo("b");
   }
 
-  /** Publishes the events and waits until both models' indexes hold every document. */
-  private void index(String tenant, List<EmbeddingsEvent> events) throws Exception {
+  /**
+   * Indexes documents a, b and c in both models and waits until both indexes hold them. The live
+   * model puts a, then c, closest to "quokka"; the second model b, then c.
+   */
+  private void indexQuokkaDocuments(String tenant) throws Exception {
     String live = HashingQueryEmbedder.MODEL;
     String second = HashingEnsembleModel.MODEL;
+    List<EmbeddingsEvent> events =
+        List.of(
+            document(live, tenant, "a", "text of a", "quokka"),
+            document(live, tenant, "b", "text of b", "zebra"),
+            document(live, tenant, "c", "text of c", "quokka zebra"),
+            document(second, tenant, "a", "text of a", "zebra"),
+            document(second, tenant, "b", "text of b", "quokka"),
+            document(second, tenant, "c", "text of c", "quokka zebra"));
     try (var producer =
         new KafkaProducer<>(
             Map.<String, Object>of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()),
@@ -158,19 +159,9 @@ class DenseEnsembleIndexTest {
   @Test
   void withScoreCompletionEachModelScoresWhatOnlyTheOtherFound() throws Exception {
     String tenant = "ensemble-complete-" + UUID.randomUUID();
-    String live = HashingQueryEmbedder.MODEL;
-    String second = HashingEnsembleModel.MODEL;
     // Two candidates per model: the live model finds a (1) and c (1/sqrt 2), the second b (1) and
     // c; each model's vector of the other's find is orthogonal to the query (0).
-    index(
-        tenant,
-        List.of(
-            document(live, tenant, "a", "text of a", "quokka"),
-            document(live, tenant, "b", "text of b", "zebra"),
-            document(live, tenant, "c", "text of c", "quokka zebra"),
-            document(second, tenant, "a", "text of a", "zebra"),
-            document(second, tenant, "b", "text of b", "quokka"),
-            document(second, tenant, "c", "text of c", "quokka zebra")));
+    indexQuokkaDocuments(tenant);
 
     List<Passage> completed = service.retrieve(hybrid(tenant, true)).passages();
     // Blended 0.3 live + 0.7 second: c 0.707, b 0.7 (0 from the live model), a 0.3.

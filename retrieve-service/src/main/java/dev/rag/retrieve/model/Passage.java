@@ -35,24 +35,15 @@ public record Passage(
     int pageEnd) {
 
   public Passage withScores(Scores newScores) {
-    return new Passage(
-        pointId,
-        tenant,
-        source,
-        documentId,
-        version,
-        chunkIndex,
-        title,
-        section,
-        text,
-        metadata,
-        newScores,
-        pageStart,
-        pageEnd);
+    return copy(pointId, newScores);
   }
 
   /** The same passage under another point id (the same chunk in another model's index). */
   public Passage withPointId(String id) {
+    return copy(id, scores);
+  }
+
+  private Passage copy(String id, Scores newScores) {
     return new Passage(
         id,
         tenant,
@@ -64,7 +55,7 @@ public record Passage(
         section,
         text,
         metadata,
-        scores,
+        newScores,
         pageStart,
         pageEnd);
   }
