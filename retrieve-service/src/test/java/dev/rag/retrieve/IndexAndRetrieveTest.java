@@ -174,8 +174,9 @@ class IndexAndRetrieveTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "qdrant")
-                    == 1);
+                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "qdrant") == 1
+                    && repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "papers", "kafka")
+                        == 2);
     RetrieveResponse response = retrieve(tenant, "which system stores vectors and payloads?");
 
     assertThat(response.getModelId()).isEqualTo(HashingQueryEmbedder.MODEL);
@@ -449,7 +450,13 @@ class IndexAndRetrieveTest {
     publish(event(b, "web", "page", "v1", 0, 1, "a vault page on the web"));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> repository.countPoints(HashingQueryEmbedder.MODEL, b, "web", "page") == 1);
+        .until(
+            () ->
+                repository.countPoints(HashingQueryEmbedder.MODEL, b, "web", "page") == 1
+                    && repository.countPoints(HashingQueryEmbedder.MODEL, b, "papers", "public")
+                        == 1
+                    && repository.countPoints(HashingQueryEmbedder.MODEL, a, "papers", "secret")
+                        == 1);
 
     assertThat(retrieve(b, "launch code vault").getPassagesList())
         .isNotEmpty()
