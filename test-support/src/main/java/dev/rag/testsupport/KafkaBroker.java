@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -95,6 +96,7 @@ public final class KafkaBroker implements AutoCloseable {
    * fault tests: clients see a broker outage and must resume on their own).
    */
   public synchronized void restart(Duration down) {
+    requireOwned();
     if (container != null) {
       // A clean shutdown, as in this JVM (Testcontainers' own stop is a kill).
       container
@@ -122,11 +124,25 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public static synchronized KafkaBroker shared() {
     if (shared == null) {
-      shared = TestInfra.containers() ? startContainer(2) : start(2);
-      KafkaBroker broker = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
+      Optional<Object> elsewhere = SystemLoader.call(KafkaBroker.class, "sharedBootstrapServers");
+      if (elsewhere.isPresent()) {
+        // A handle on the broker the JVM's own copy of this class runs.
+        shared = new KafkaBroker(null, (String) elsewhere.get(), null, null);
+      } else {
+        shared = TestInfra.containers() ? startContainer(2) : start(2);
+        KafkaBroker broker = shared;
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
+      }
     }
     return shared;
+  }
+
+  /**
+   * The {@code bootstrap.servers} of {@link #shared()}; what other class loaders' copies of this
+   * class call ({@link SystemLoader}).
+   */
+  public static String sharedBootstrapServers() {
+    return shared().bootstrapServers();
   }
 
   /**
@@ -434,9 +450,12 @@ public final class KafkaBroker implements AutoCloseable {
     throw new IllegalStateException("The Kafka broker did not become ready", last);
   }
 
-  /** Stops the broker and deletes its data. */
+  /** Stops the broker and deletes its data (a handle on another copy's broker does nothing). */
   @Override
   public synchronized void close() {
+    if (server == null && container == null) {
+      return;
+    }
     try {
       if (container != null) {
         container.stop();
@@ -448,6 +467,13 @@ public final class KafkaBroker implements AutoCloseable {
       // Shutting down on JVM exit: nothing more can be done.
     }
     Dirs.deleteQuietly(dataDir);
+  }
+
+  private void requireOwned() {
+    if (server == null && container == null) {
+      throw new IllegalStateException(
+          "this broker is run by the JVM's own copy of KafkaBroker; restart a broker of your own");
+    }
   }
 
   private static void sleep(long millis) {

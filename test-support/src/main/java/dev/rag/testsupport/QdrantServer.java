@@ -101,12 +101,34 @@ public final class QdrantServer implements AutoCloseable {
                 null,
                 null);
       } else {
-        shared = TestInfra.containers() ? startContainer() : start();
-        QdrantServer server = shared;
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "qdrant-stop"));
+        Optional<Object> elsewhere = SystemLoader.call(QdrantServer.class, "sharedAddress");
+        if (elsewhere.isPresent()) {
+          // A handle on the server the JVM's own copy of this class runs.
+          String[] address = ((String) elsewhere.get()).split(" ");
+          shared =
+              new QdrantServer(
+                  address[0],
+                  Integer.parseInt(address[1]),
+                  Integer.parseInt(address[2]),
+                  null,
+                  null);
+        } else {
+          shared = TestInfra.containers() ? startContainer() : start();
+          QdrantServer server = shared;
+          Runtime.getRuntime().addShutdownHook(new Thread(server::close, "qdrant-stop"));
+        }
       }
     }
     return shared;
+  }
+
+  /**
+   * "host httpPort grpcPort" of {@link #shared()}; what other class loaders' copies of this class
+   * call ({@link SystemLoader}).
+   */
+  public static String sharedAddress() {
+    QdrantServer server = shared();
+    return server.host() + " " + server.httpPort() + " " + server.grpcPort();
   }
 
   /** Starts a new server process with its own empty storage. */
