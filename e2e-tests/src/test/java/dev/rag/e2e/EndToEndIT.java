@@ -758,8 +758,8 @@ class EndToEndIT {
   }
 
   /**
-   * The trace of the first server span of {@code service} on {@code route} received after {@code
-   * from}.
+   * The trace of the first server span of {@code service} for {@code POST route} received after
+   * {@code from} (by exact name: other calls on the same prefix, such as status polls, are not it).
    */
   private static String traceOfServerSpan(int from, String service, String route) {
     return await()
@@ -769,7 +769,7 @@ class EndToEndIT {
             () ->
                 traces.spans().subList(from, traces.spans().size()).stream()
                     .filter(s -> s.service().equals(service) && s.kind().equals("SPAN_KIND_SERVER"))
-                    .filter(s -> s.name().contains(route))
+                    .filter(s -> s.name().equals("POST " + route))
                     .map(OtlpReceiver.Span::traceId)
                     .findFirst(),
             java.util.Optional::isPresent)

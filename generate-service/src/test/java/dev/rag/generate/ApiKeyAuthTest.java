@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rag.auth.ConcurrencyLimiter;
 import dev.rag.common.auth.ApiKeys;
 import dev.rag.proto.v1.ChatMessage;
 import dev.rag.proto.v1.GenerateGrpc;
@@ -77,6 +78,8 @@ class ApiKeyAuthTest {
   }
 
   @Inject InMemoryRetriever retriever;
+
+  @Inject ConcurrencyLimiter concurrency;
 
   @TestHTTPResource("/")
   URL url;
@@ -333,6 +336,8 @@ class ApiKeyAuthTest {
       }
       assertThat(overHttp.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       overGrpc.get(30, TimeUnit.SECONDS);
+      // A client may see its answer before the server has ended the call and released its place.
+      await().atMost(Duration.ofSeconds(30)).until(() -> concurrency.inFlight("busy") == 0);
 
       // Every finished or refused request gave its place back: the key fills both again.
       retriever.hold();

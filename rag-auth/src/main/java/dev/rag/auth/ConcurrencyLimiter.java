@@ -35,6 +35,12 @@ public class ConcurrencyLimiter {
     return max;
   }
 
+  /** The requests of the key named {@code keyId} in flight now. */
+  public int inFlight(String keyId) {
+    AtomicInteger count = inFlight.get(keyId);
+    return count == null ? 0 : count.get();
+  }
+
   /**
    * Takes a place for one request of {@code caller} (null: an anonymous or unknown key, left to
    * authentication).

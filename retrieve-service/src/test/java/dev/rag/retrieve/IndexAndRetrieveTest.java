@@ -22,6 +22,7 @@ import dev.rag.proto.v1.RetrieveRequest;
 import dev.rag.proto.v1.RetrieveResponse;
 import dev.rag.retrieve.model.Passage;
 import dev.rag.retrieve.qdrant.QdrantPassageRepository;
+import dev.rag.testsupport.ConsumerGroups;
 import dev.rag.testsupport.KafkaBroker;
 import dev.rag.testsupport.KafkaResource;
 import dev.rag.testsupport.QdrantResource;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -80,15 +82,24 @@ class IndexAndRetrieveTest {
     return "t-" + UUID.randomUUID();
   }
 
-  private static void publish(EmbeddingsEvent event) throws Exception {
+  private static RecordMetadata publish(EmbeddingsEvent event) throws Exception {
     DocumentHeader h = event.getHeader();
-    producer
+    return producer
         .send(
             new ProducerRecord<>(
                 Topics.EMBEDDINGS,
                 Topics.documentKey(h.getTenant(), h.getSource(), h.getDocumentId()),
                 event.toByteArray()))
         .get();
+  }
+
+  /** Waits until retrieve-service has processed the record (committed past it). */
+  private static void awaitProcessed(RecordMetadata record) {
+    ConsumerGroups.awaitProcessed(
+        KafkaBroker.shared().bootstrapServers(),
+        "retrieve-service",
+        record,
+        Duration.ofSeconds(60));
   }
 
   static EmbeddingsEvent event(
@@ -233,8 +244,10 @@ class IndexAndRetrieveTest {
     String tenant = tenant();
     EmbeddingsEvent e = event(tenant, "notes", "twice", "v1", 0, 1, "alpha", "beta");
     publish(e);
-    publish(e);
+    RecordMetadata again = publish(e);
     publish(event(tenant, "notes", "other", "v1", 0, 1, "gamma"));
+    // The copy leaves nothing new to see: wait until the service has processed it.
+    awaitProcessed(again);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -336,12 +349,9 @@ class IndexAndRetrieveTest {
         .extracting(p -> p.getSource())
         .containsExactly("papers");
 
-    publish(event(tenant, "notes", "second", "v1", 0, 1, "Axolotls regrow their limbs."));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                repository.countPoints(HashingQueryEmbedder.MODEL, tenant, "notes", "second") == 1);
+    // Processed, not merely stored: the service notes the new source once its write returns.
+    awaitProcessed(
+        publish(event(tenant, "notes", "second", "v1", 0, 1, "Axolotls regrow their limbs.")));
 
     // At once, not after the list's lifetime: the new source is among those searched.
     assertThat(repository.sources(tenant, HashingQueryEmbedder.MODEL))

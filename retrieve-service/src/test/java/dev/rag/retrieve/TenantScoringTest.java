@@ -142,7 +142,7 @@ class TenantScoringTest {
             "graphene graphene heat conduction thin films graphene heat " + i);
       }
       producer.flush();
-      await().atMost(Duration.ofSeconds(120)).until(() -> passages(b) == 1000);
+      await().atMost(Duration.ofSeconds(600)).until(() -> passages(b) == 1000);
 
       assertThat(scores(a, RetrievalMode.RETRIEVAL_MODE_SPARSE)).isEqualTo(sparseBefore);
       assertThat(scores(a, RetrievalMode.RETRIEVAL_MODE_FULL)).isEqualTo(fullBefore);

@@ -104,6 +104,14 @@ class StatusTableTest {
         .get();
   }
 
+  /**
+   * Waits until the store has read its topic up to where it stood when asked: one call gives up
+   * after {@link DocumentStatusStore#CATCH_UP_TIMEOUT}, which a busy machine can overrun.
+   */
+  private static void awaitCaughtUp(DocumentStatusStore store, String key) {
+    await().atMost(WAIT).until(() -> store.caughtUpWith(key).await().indefinitely());
+  }
+
   private static String key(String tenant, String id) {
     return Topics.documentKey(tenant, "s", id);
   }
@@ -123,24 +131,23 @@ class StatusTableTest {
       send(status("t", "p" + i, DocumentState.DOCUMENT_STATE_FAILED, 100 + i, 0));
     }
     DocumentStatusStore first = store(dir, "ingest-status-store", Duration.ofHours(1));
-    assertThat(first.caughtUpWith(key("t", "b")).await().atMost(WAIT)).isTrue();
+    awaitCaughtUp(first, key("t", "b"));
     assertThat(state(first, key("t", "a"))).contains(DocumentState.DOCUMENT_STATE_INDEXED);
     assertThat(first.usage("t")).isEqualTo(new Usage(2, 150));
     first.stop();
 
     send(status("t", "b", DocumentState.DOCUMENT_STATE_FAILED, 11, 0));
     DocumentStatusStore again = store(dir, "ingest-status-store", Duration.ofHours(1));
-    assertThat(again.caughtUpWith(key("t", "b")).await().atMost(WAIT)).isTrue();
-    assertThat(again.caughtUpWith(key("t", "a")).await().atMost(WAIT)).isTrue();
+    awaitCaughtUp(again, key("t", "b"));
+    awaitCaughtUp(again, key("t", "a"));
     DocumentStatus a = StatusMapper.toProto(again.get(key("t", "a")).orElseThrow());
     assertThat(a.getState()).isEqualTo(DocumentState.DOCUMENT_STATE_INDEXED);
     assertThat(a.getBytes()).as("merged with the accepted record read before").isEqualTo(100);
     assertThat(state(again, key("t", "b"))).contains(DocumentState.DOCUMENT_STATE_FAILED);
     assertThat(again.usage("t")).isEqualTo(new Usage(1, 100));
     for (int i = 0; i < 10; i++) {
-      assertThat(again.caughtUpWith(key("t", "p" + i)).await().atMost(WAIT))
-          .as("read-your-writes on a partition restored from the checkpoint alone")
-          .isTrue();
+      // Read-your-writes on a partition restored from the checkpoint alone.
+      awaitCaughtUp(again, key("t", "p" + i));
     }
   }
 
@@ -171,8 +178,8 @@ class StatusTableTest {
 
     // A replica that reads the whole topic from the start comes to the same answer.
     DocumentStatusStore fresh = store(dir(), "another-replica", Duration.ofSeconds(10));
-    assertThat(fresh.caughtUpWith(key("other", "x")).await().atMost(WAIT)).isTrue();
-    assertThat(fresh.caughtUpWith(key("del", "gone")).await().atMost(WAIT)).isTrue();
+    awaitCaughtUp(fresh, key("other", "x"));
+    awaitCaughtUp(fresh, key("del", "gone"));
     assertThat(fresh.get(key("del", "gone"))).isEmpty();
     assertThat(fresh.usage("del")).isEqualTo(new Usage(1, 40));
   }
@@ -185,8 +192,8 @@ class StatusTableTest {
     send(status("again", "d", DocumentState.DOCUMENT_STATE_ACCEPTED, 30, 70), t0 + 1);
     send(status("again", "d", DocumentState.DOCUMENT_STATE_DELETED, 20, 0), t0 + 2);
     send(status("again", "z", DocumentState.DOCUMENT_STATE_ACCEPTED, 31, 1), t0 + 5_000);
-    assertThat(store.caughtUpWith(key("again", "d")).await().atMost(WAIT)).isTrue();
-    assertThat(store.caughtUpWith(key("again", "z")).await().atMost(WAIT)).isTrue();
+    awaitCaughtUp(store, key("again", "d"));
+    awaitCaughtUp(store, key("again", "z"));
     assertThat(state(store, key("again", "d"))).contains(DocumentState.DOCUMENT_STATE_ACCEPTED);
     assertThat(store.usage("again")).isEqualTo(new Usage(2, 71));
   }
@@ -216,8 +223,8 @@ class StatusTableTest {
       expected.merge(key("two", s.getDocumentId()), s, StatusMerge::merge);
     }
     for (var e : expected.entrySet()) {
-      assertThat(one.caughtUpWith(e.getKey()).await().atMost(WAIT)).isTrue();
-      assertThat(two.caughtUpWith(e.getKey()).await().atMost(WAIT)).isTrue();
+      awaitCaughtUp(one, e.getKey());
+      awaitCaughtUp(two, e.getKey());
       assertThat(one.get(e.getKey()).map(StatusMapper::toProto)).contains(e.getValue());
       assertThat(two.get(e.getKey()).map(StatusMapper::toProto)).contains(e.getValue());
     }
@@ -243,7 +250,7 @@ class StatusTableTest {
 
     send(mine);
     send(status("own", "new", DocumentState.DOCUMENT_STATE_CHUNKED, 5, 0));
-    assertThat(store.caughtUpWith(key("own", "new")).await().atMost(WAIT)).isTrue();
+    awaitCaughtUp(store, key("own", "new"));
     assertThat(state(store, key("own", "new"))).contains(DocumentState.DOCUMENT_STATE_CHUNKED);
     assertThat(store.usage("own")).as("counted once").isEqualTo(new Usage(1, 30));
   }

@@ -131,7 +131,7 @@ class RoutedQueryEmbedderTest {
 
   @Test
   void embedsInThisProcessOnceItsVectorsMatchEmbedService() {
-    RoutedQueryEmbedder r = router(Placement.AUTO, Duration.ofMinutes(1));
+    RoutedQueryEmbedder r = router(Placement.AUTO, Duration.ofHours(1));
 
     // Until the local copy is ready, queries go to embed-service.
     QueryVector first = r.embedQuery(QUERY);
