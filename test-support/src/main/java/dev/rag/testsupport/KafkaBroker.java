@@ -120,7 +120,9 @@ public final class KafkaBroker implements AutoCloseable {
 
   /**
    * Returns the broker shared by every test in this JVM, starting it on first use: in this JVM, or
-   * as a container when {@link TestInfra#containers()}. It stops when the JVM exits.
+   * as a container when {@link TestInfra#containers()}. It stops when the JVM exits. Copies of this
+   * class in other class loaders (Quarkus's, one per test profile) get a handle on the same broker,
+   * which the system class loader's copy runs ({@link SystemLoader}).
    */
   public static synchronized KafkaBroker shared() {
     if (shared == null) {

@@ -84,7 +84,8 @@ public final class QdrantServer implements AutoCloseable {
    * The server shared by every test in this JVM: the one at {@code QDRANT_URL} when that is set
    * (gRPC port from {@code QDRANT_GRPC_PORT}, else the HTTP port + 1), otherwise a child process
    * (or a container, when {@link TestInfra#containers()}) started on first use and stopped when the
-   * JVM exits.
+   * JVM exits. Copies of this class in other class loaders get a handle on the server that the
+   * system class loader's copy runs ({@link SystemLoader}).
    */
   public static synchronized QdrantServer shared() {
     if (shared == null) {
