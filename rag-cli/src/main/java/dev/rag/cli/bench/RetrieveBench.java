@@ -141,16 +141,12 @@ public class RetrieveBench implements Callable<Integer> {
                             cs == null ? "" : "completion " + (cs ? "on" : "off"))
                         .filter(x -> !x.isEmpty())
                         .toList());
-            HybridOptions.Builder hybrid = HybridOptions.newBuilder().setDepth(d);
-            if (cs != null) {
-              hybrid.setCompleteScores(cs);
-            }
             variants.add(
                 new Variant(
                     label.isEmpty() ? "default" : label,
                     fb.isEmpty() ? null : RetrievalOptions.lexicalOptions(null, fb),
                     en.isEmpty() ? null : RetrievalOptions.ensembleOptions(en),
-                    d == 0 && cs == null ? null : hybrid.build()));
+                    RetrievalOptions.hybridOptions(null, d, cs)));
           }
         }
       }

@@ -348,17 +348,7 @@ public class EvalCommand implements Callable<Integer> {
    * service's) when none is set.
    */
   private HybridOptions hybridOptions(String method, Double weight) {
-    HybridOptions h = RetrievalOptions.hybridOptions(method, weight);
-    if (depth <= 0 && completeScores == null) {
-      return h;
-    }
-    HybridOptions.Builder b = h == null ? HybridOptions.newBuilder() : h.toBuilder();
-    if (depth > 0) {
-      b.setDepth(depth);
-    }
-    if (completeScores != null) {
-      b.setCompleteScores(completeScores);
-    }
-    return b.build();
+    return RetrievalOptions.hybridOptions(
+        RetrievalOptions.hybridOptions(method, weight), depth, completeScores);
   }
 }

@@ -48,6 +48,24 @@ public final class RetrievalOptions {
   }
 
   /**
+   * {@code base} (null: none) with a fusion depth (0: the service's) and score completion (null:
+   * the service's) set; null when nothing is set at all, so that the service's settings hold.
+   */
+  public static HybridOptions hybridOptions(HybridOptions base, int depth, Boolean completeScores) {
+    if (depth <= 0 && completeScores == null) {
+      return base;
+    }
+    HybridOptions.Builder b = base == null ? HybridOptions.newBuilder() : base.toBuilder();
+    if (depth > 0) {
+      b.setDepth(depth);
+    }
+    if (completeScores != null) {
+      b.setCompleteScores(completeScores);
+    }
+    return b.build();
+  }
+
+  /**
    * Lexical overrides, or null for none.
    *
    * @param statistics tenant or searched (null: the service's)
