@@ -455,7 +455,7 @@ public final class KafkaBroker implements AutoCloseable {
   /** Stops the broker and deletes its data (a handle on another copy's broker does nothing). */
   @Override
   public synchronized void close() {
-    if (server == null && container == null) {
+    if (!owned()) {
       return;
     }
     try {
@@ -471,8 +471,13 @@ public final class KafkaBroker implements AutoCloseable {
     Dirs.deleteQuietly(dataDir);
   }
 
+  /** Whether this object runs its broker, rather than being a handle on another copy's. */
+  private boolean owned() {
+    return server != null || container != null;
+  }
+
   private void requireOwned() {
-    if (server == null && container == null) {
+    if (!owned()) {
       throw new IllegalStateException(
           "this broker is run by the JVM's own copy of KafkaBroker; restart a broker of your own");
     }
